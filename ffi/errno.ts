@@ -1,0 +1,82 @@
+/**
+ * errno → exception, exactly as CPython chooses the `OSError` subclass
+ * (`Objects/exceptions.c`, `_PyExc_InitState`'s errnomap).
+ *
+ * @module
+ */
+import {
+  BlockingIOError,
+  BrokenPipeError,
+  ChildProcessError,
+  ConnectionAbortedError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  OSError,
+  PermissionError,
+  ProcessLookupError,
+  TimeoutError,
+} from "../errors.ts";
+import { abi } from "./abi.ts";
+import { libc } from "./libc.ts";
+
+const CLASS_BY_NAME: Readonly<Record<string, typeof OSError>> = {
+  EAGAIN: BlockingIOError,
+  EALREADY: BlockingIOError,
+  EINPROGRESS: BlockingIOError,
+  EWOULDBLOCK: BlockingIOError,
+  EPIPE: BrokenPipeError,
+  ESHUTDOWN: BrokenPipeError,
+  ECHILD: ChildProcessError,
+  ECONNABORTED: ConnectionAbortedError,
+  ECONNREFUSED: ConnectionRefusedError,
+  ECONNRESET: ConnectionResetError,
+  EEXIST: FileExistsError,
+  ENOENT: FileNotFoundError,
+  EISDIR: IsADirectoryError,
+  ENOTDIR: NotADirectoryError,
+  EINTR: InterruptedError,
+  EACCES: PermissionError,
+  EPERM: PermissionError,
+  ENOTCAPABLE: PermissionError,
+  ESRCH: ProcessLookupError,
+  ETIMEDOUT: TimeoutError,
+};
+
+const strerrorCache = new Map<number, string>();
+
+/** The system's message for `errnum`, as `os.strerror` gives it. */
+export function strerror(errnum: number): string {
+  let text = strerrorCache.get(errnum);
+  if (text === undefined) {
+    text = libc().strerror(errnum);
+    strerrorCache.set(errnum, text);
+  }
+  return text;
+}
+
+/** The symbolic name of `errnum` on this platform (`"EBADF"`), or `null`. */
+export function errnoName(errnum: number): string | null {
+  return abi.errnoNames[errnum] ?? null;
+}
+
+/**
+ * The exception CPython's `PyErr_SetFromErrno` would raise for `errnum`: the
+ * `OSError` subclass chosen by errno, with `errno`, `code` and `strerror` set.
+ */
+export function osError(errnum: number): OSError {
+  const code = errnoName(errnum);
+  const Class = (code !== null && CLASS_BY_NAME[code]) || OSError;
+  // errno 0 reads "Error" in CPython (it never asks strerror for 0).
+  const text = errnum === 0 ? "Error" : strerror(errnum);
+  return new Class(errnum, text, code ?? undefined);
+}
+
+/** `osError` for the errno the last failing call left behind. */
+export function lastOsError(): OSError {
+  return osError(libc().errno());
+}

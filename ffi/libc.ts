@@ -1,0 +1,86 @@
+/**
+ * The libc functions iomux calls, as plain typed functions over typed arrays. This is
+ * the whole interface between iomux and a runtime's FFI: a backend (Deno today;
+ * Node and Bun later) supplies an object of this shape, and nothing above `ffi/`
+ * knows which one it got.
+ *
+ * @module
+ */
+import { abi, abiSupported, platformKey } from "./abi.ts";
+import { loadDeno } from "./_deno.ts";
+
+/** `nfds_t`: a BigInt where it is 64 bits wide, a number where it is 32. */
+export type Nfds = number | bigint;
+
+/** libc as iomux uses it. Every function returns -1 and sets errno on failure. */
+export interface Libc {
+  /** `select(nfds, readfds, writefds, exceptfds, timeout)`; null for NULL. */
+  select(
+    nfds: number,
+    readfds: Uint8Array | null,
+    writefds: Uint8Array | null,
+    exceptfds: Uint8Array | null,
+    timeout: Uint8Array | null,
+  ): number;
+  /** `poll(fds, nfds, timeout_ms)`. */
+  poll(fds: Uint8Array | null, nfds: Nfds, timeout: number): number;
+  /** `epoll_create1(flags)`; absent off Linux. */
+  epoll_create1: ((flags: number) => number) | null;
+  /** `epoll_ctl(epfd, op, fd, event)`; absent off Linux. */
+  epoll_ctl: ((epfd: number, op: number, fd: number, event: Uint8Array) => number) | null;
+  /** `epoll_wait(epfd, events, maxevents, timeout_ms)`; absent off Linux. */
+  epoll_wait:
+    | ((epfd: number, events: Uint8Array, maxevents: number, timeout: number) => number)
+    | null;
+  /** `pipe(fds)`. */
+  pipe(fds: Int32Array): number;
+  /** `pipe2(fds, flags)`; absent on macOS. */
+  pipe2: ((fds: Int32Array, flags: number) => number) | null;
+  /** `read(fd, buf, count)`, count at most 0x7ffff000. */
+  read(fd: number, buf: Uint8Array, count: number): number;
+  /** `write(fd, buf, count)`, count at most 0x7ffff000. */
+  write(fd: number, buf: Uint8Array, count: number): number;
+  /** `close(fd)`. */
+  close(fd: number): number;
+  /** `fcntl(fd, cmd, arg)` with an int argument. */
+  fcntl(fd: number, cmd: number, arg: number): number;
+  /** `open(path, flags, mode)`; `path` is NUL-terminated. */
+  open(path: Uint8Array, flags: number, mode: number): number;
+  /** The calling thread's errno, read right after the failing call. */
+  errno(): number;
+  /** `strerror(errnum)`. */
+  strerror(errnum: number): string;
+  /** Which FFI backend this is ("deno"). */
+  readonly backend: string;
+}
+
+let loaded: Libc | undefined;
+
+interface RuntimeGlobals {
+  Deno?: { dlopen?: unknown };
+}
+
+function load(): Libc {
+  if (!abiSupported) {
+    throw new Error(
+      `iomux: no ABI table for this platform (${platformKey()}); ` +
+        "supported: Linux, macOS and FreeBSD on x86_64 and aarch64",
+    );
+  }
+  const g = globalThis as RuntimeGlobals;
+  if (typeof g.Deno?.dlopen === "function") return loadDeno(abi);
+  throw new Error(
+    "iomux: no FFI backend for this runtime yet; run under Deno with --allow-ffi",
+  );
+}
+
+/**
+ * The libc bindings, loaded on first use (so that importing iomux needs no
+ * permission until a system call is made).
+ */
+export function libc(): Libc {
+  return loaded ??= load();
+}
+
+/** `nfds` in the width `nfds_t` has here. */
+export const toNfds: (n: number) => Nfds = abi.nfdsBytes === 8 ? BigInt : (n: number) => n;

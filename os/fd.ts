@@ -1,0 +1,91 @@
+/**
+ * Reading, writing and closing raw fds, as Python's `os.read`, `os.write` and
+ * `os.close`.
+ *
+ * @module
+ */
+import { abi } from "../ffi/abi.ts";
+import { lastOsError, osError } from "../ffi/errno.ts";
+import { libc } from "../ffi/libc.ts";
+import { bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
+
+/**
+ * Reads at most `n` bytes from `fd`, as Python's `os.read`. An empty array means
+ * end of file. Interrupted reads are retried (PEP 475).
+ *
+ * @param fd An open fd.
+ * @param n The most bytes to read (capped at 0x7ffff000, as Linux caps it).
+ * @returns The bytes read, a new array of exactly their length.
+ * @throws {BlockingIOError} `fd` is non-blocking and has nothing to read.
+ * @throws {OSError} EINVAL for a negative `n`, EBADF for a closed fd, and so on.
+ *
+ * @example
+ * ```ts
+ * import { close, pipe, read, write } from "@iomux/iomux/os";
+ * const [r, w] = pipe();
+ * write(w, new TextEncoder().encode("hello"));
+ * console.log(new TextDecoder().decode(read(r, 100))); // "hello"
+ * close(w);
+ * console.log(read(r, 100).length); // 0: end of file
+ * close(r);
+ * ```
+ */
+export function read(fd: number, n: number): Uint8Array {
+  const target = fdArgument(fd);
+  if (typeof n !== "number" || !Number.isInteger(n)) {
+    throw new TypeError("'n' must be an integer");
+  }
+  if (n < 0) throw osError(abi.errno.EINVAL);
+  const size = Math.min(n, MAX_RW);
+  const buffer = new Uint8Array(size);
+  const c = libc();
+  const got = retrying(() => c.read(target, buffer, size));
+  return got === size ? buffer : buffer.slice(0, got);
+}
+
+/**
+ * Writes bytes to `fd`, as Python's `os.write`: one `write(2)`, which may write
+ * fewer bytes than given. Interrupted writes are retried (PEP 475).
+ *
+ * @param fd An open fd.
+ * @param data The bytes (any `ArrayBufferView` or `ArrayBuffer`).
+ * @returns How many bytes were written.
+ * @throws {TypeError} `data` is not bytes-like (a string, for example).
+ * @throws {BlockingIOError} `fd` is non-blocking and full.
+ * @throws {BrokenPipeError} The reading end is closed.
+ *
+ * @example
+ * ```ts
+ * import { close, pipe, write } from "@iomux/iomux/os";
+ * const [r, w] = pipe();
+ * console.log(write(w, new Uint8Array([1, 2, 3]))); // 3
+ * close(r);
+ * close(w);
+ * ```
+ */
+export function write(fd: number, data: ArrayBufferView | ArrayBuffer): number {
+  const target = fdArgument(fd);
+  const bytes = bytesOf(data);
+  const size = Math.min(bytes.byteLength, MAX_RW);
+  const c = libc();
+  return retrying(() => c.write(target, bytes, size));
+}
+
+/**
+ * Closes `fd`, as Python's `os.close` (which does not retry on EINTR).
+ *
+ * @param fd An open fd.
+ * @throws {OSError} EBADF if `fd` is not open.
+ *
+ * @example
+ * ```ts
+ * import { close, pipe } from "@iomux/iomux/os";
+ * const [r, w] = pipe();
+ * close(r);
+ * close(w);
+ * ```
+ */
+export function close(fd: number): void {
+  const target = fdArgument(fd);
+  if (libc().close(target) < 0) throw lastOsError();
+}

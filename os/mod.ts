@@ -1,0 +1,30 @@
+/**
+ * Raw file descriptors for runtimes that hand out none: pipes, `open`, reads and
+ * writes, blocking mode. The fds work with every `select` and `selectors` API.
+ *
+ * @example
+ * ```ts
+ * import { close, pipe, read, setBlocking, write } from "@iomux/iomux/os";
+ * import { BlockingIOError } from "@iomux/iomux";
+ *
+ * const [r, w] = pipe();
+ * setBlocking(r, false);
+ * try {
+ *   read(r, 10);
+ * } catch (e) {
+ *   console.log(e instanceof BlockingIOError); // true: nothing to read yet
+ * }
+ * write(w, new Uint8Array([1]));
+ * console.log(read(r, 10).length); // 1
+ * close(r);
+ * close(w);
+ * ```
+ *
+ * @module
+ */
+export { close, read, write } from "./fd.ts";
+export { pipe } from "./pipe.ts";
+export { open } from "./open.ts";
+export { getBlocking, setBlocking } from "./blocking.ts";
+export * from "./constants.ts";
+export * from "../errors.ts";

@@ -1,0 +1,45 @@
+/**
+ * `os.open()`: open a path and get a raw fd (a character device, a FIFO, a GPIO
+ * line or a serial port, typically).
+ *
+ * @module
+ */
+import { ValueError } from "../errors.ts";
+import { abi } from "../ffi/abi.ts";
+import { libc } from "../ffi/libc.ts";
+import { cInt } from "../select/_convert.ts";
+import { retrying } from "./_fd.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Opens `path`, as Python's `os.open`. The fd is close-on-exec (Python's fds are
+ * non-inheritable); interrupted opens are retried.
+ *
+ * @param path A file system path.
+ * @param flags `O_*` flags, for example `O_RDONLY | O_NONBLOCK`.
+ * @param mode Permission bits for a created file; defaults to `0o777` (less umask).
+ * @returns The new fd.
+ * @throws {FileNotFoundError} `path` does not exist.
+ * @throws {PermissionError} Access is denied.
+ * @throws {ValueError} `path` contains a NUL character.
+ *
+ * @example
+ * ```ts
+ * import { close, O_RDONLY, open, read } from "@iomux/iomux/os";
+ * const fd = open("/dev/zero", O_RDONLY);
+ * console.log(read(fd, 4)); // Uint8Array(4) [ 0, 0, 0, 0 ]
+ * close(fd);
+ * ```
+ */
+export function open(path: string, flags: number, mode = 0o777): number {
+  if (typeof path !== "string") {
+    throw new TypeError("open: path should be string");
+  }
+  if (path.includes("\0")) throw new ValueError("embedded null byte");
+  const bytes = encoder.encode(path + "\0");
+  const flagBits = cInt(flags) | abi.fcntl.O_CLOEXEC;
+  const modeBits = cInt(mode);
+  const c = libc();
+  return retrying(() => c.open(bytes, flagBits, modeBits));
+}

@@ -1,0 +1,114 @@
+/**
+ * CPython's argument converters, as the `select` module applies them (reference §0.1).
+ *
+ * @module
+ */
+import { ValueError } from "../errors.ts";
+
+/** An fd, or an object whose `fileno()` returns one. */
+export type FileLike = number | { fileno(): number };
+
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
+
+/** Python's name for the type of a JS value, for CPython's messages. */
+export function pyTypeName(value: unknown): string {
+  switch (typeof value) {
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    case "bigint":
+      return "int";
+    case "string":
+      return "str";
+    case "boolean":
+      return "bool";
+    case "undefined":
+      return "NoneType";
+    case "function":
+      return "function";
+    case "symbol":
+      return "symbol";
+  }
+  if (value === null) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return "dict";
+  return (value as { constructor?: { name?: string } }).constructor?.name || "object";
+}
+
+function isIntegral(value: unknown): value is number | bigint {
+  return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+}
+
+/**
+ * `PyLong_AsInt`: an integral number or BigInt within C `int`, else
+ * `RangeError("Python int too large to convert to C int")`. `-0` becomes 0.
+ */
+function asCInt(value: number | bigint): number {
+  const n = Number(value);
+  if (n > INT_MAX || n < INT_MIN) {
+    throw new RangeError("Python int too large to convert to C int");
+  }
+  return n | 0;
+}
+
+/**
+ * `PyObject_AsFileDescriptor` (reference §0.1.1): an integer, or the result of
+ * `fileno()`, which must be an integer; then range and sign checks. The fd is not
+ * checked against the kernel.
+ */
+export function fildes(obj: unknown): number {
+  let value: unknown = obj;
+  if (!isIntegral(obj)) {
+    const fileno = obj !== null && (typeof obj === "object" || typeof obj === "function")
+      ? (obj as { fileno?: unknown }).fileno
+      : undefined;
+    if (fileno === undefined) {
+      throw new TypeError("argument must be an int, or have a fileno() method.");
+    }
+    if (typeof fileno !== "function") {
+      throw new TypeError(`'${pyTypeName(fileno)}' object is not callable`);
+    }
+    value = fileno.call(obj);
+    if (!isIntegral(value)) throw new TypeError("fileno() returned a non-integer");
+  }
+  const fd = asCInt(value as number | bigint);
+  if (fd < 0) throw new ValueError(`file descriptor cannot be a negative integer (${fd})`);
+  return fd;
+}
+
+/**
+ * A C `int` argument parsed by Argument Clinic: a non-integer is a `TypeError`
+ * naming its type, an integer outside the range a `RangeError`.
+ */
+export function cInt(value: unknown): number {
+  if (!isIntegral(value)) {
+    throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+  }
+  return asCInt(value);
+}
+
+/**
+ * The `unsigned short` converter that `poll` applies to event masks (3.13
+ * messages, reference §2.1).
+ */
+export function ushort(value: unknown): number {
+  if (!isIntegral(value)) throw new TypeError("an integer is required");
+  const n = Number(value);
+  if (n < 0) throw new ValueError("value must be positive");
+  if (typeof value === "bigint" ? value >= 1n << 64n : n >= 2 ** 64) {
+    throw new RangeError("Python int too large to convert to C unsigned long");
+  }
+  if (n > 0xffff) throw new RangeError("Python int too large for C unsigned short");
+  return n;
+}
+
+/**
+ * The `unsigned_int(bitwise=True)` converter that `epoll` applies to event masks:
+ * any integer, truncated modulo 2^32.
+ */
+export function uintBitwise(value: unknown): number {
+  if (typeof value === "bigint") return Number(BigInt.asUintN(32, value));
+  if (typeof value === "number" && Number.isInteger(value)) return value >>> 0;
+  throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+}

@@ -1,0 +1,360 @@
+/**
+ * `select.epoll` (Linux): an epoll instance with CPython's argument checks, errno
+ * mapping, closed-object errors and timeout rounding (reference §3).
+ *
+ * @module
+ */
+import { OSError, ValueError } from "../errors.ts";
+import { abi } from "../ffi/abi.ts";
+import { lastOsError, osError, strerror } from "../ffi/errno.ts";
+import { libc } from "../ffi/libc.ts";
+import {
+  EPOLL_DATA_WORD,
+  EPOLL_EVENT_SIZE,
+  EPOLL_EVENT_WORDS,
+  FD_SETSIZE,
+} from "../ffi/structs.ts";
+import { cInt, type FileLike, fildes, uintBitwise } from "./_convert.ts";
+import { CEILING, deadlineAfter, divide, nsLeft, timeoutToCInt, timeoutToNs } from "./_timeout.ts";
+import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI } from "./constants.ts";
+
+const { EINTR, ENOSYS } = abi.errno;
+const EPOLL_CTL_ADD = 1;
+const EPOLL_CTL_DEL = 2;
+const EPOLL_CTL_MOD = 3;
+/**
+ * The most events one `poll()` asks the kernel for. CPython allocates `maxevents`
+ * entries whatever their number; iomux caps the buffer (12 MiB on x86_64) and lets
+ * further ready fds come in the next call, which level-triggered epoll guarantees.
+ */
+const MAX_EVENT_BUFFER = 1 << 20;
+
+/** Set by `Epoll.fromFd` to adopt an fd instead of creating an instance. */
+let adopting: number | undefined;
+
+function requireEpoll(): void {
+  if (libc().epoll_create1 === null) {
+    throw new OSError(ENOSYS, `${strerror(ENOSYS)}: epoll exists only on Linux`, "ENOSYS");
+  }
+}
+
+function create(): number {
+  requireEpoll();
+  const fd = libc().epoll_create1!(EPOLL_CLOEXEC);
+  if (fd < 0) throw lastOsError();
+  return fd;
+}
+
+/**
+ * An epoll instance, as Python's `select.epoll`. Create one with `new Epoll()` or
+ * {@linkcode epoll}; close it with `close()` or a `using` declaration.
+ *
+ * @example Edge-triggered readiness of a pipe
+ * ```ts
+ * import { Epoll, EPOLLET, EPOLLIN } from "@iomux/iomux/select";
+ * import { close, pipe, write } from "@iomux/iomux/os";
+ *
+ * const [r, w] = pipe();
+ * using ep = new Epoll();
+ * ep.register(r, EPOLLIN | EPOLLET);
+ * write(w, new Uint8Array([42]));
+ * console.log(ep.poll(1)); // [ [ r, 1 ] ]
+ * console.log(ep.poll(0)); // [] (edge-triggered: nothing new)
+ * close(r);
+ * close(w);
+ * ```
+ */
+export class Epoll {
+  #fd: number;
+  #events = new Uint8Array(0);
+  #eventWords = new Uint32Array(0);
+  readonly #ctlEvent = new Uint8Array(Math.max(EPOLL_EVENT_SIZE, 16));
+  readonly #ctlWords = new Uint32Array(this.#ctlEvent.buffer);
+
+  /**
+   * Creates an epoll instance (`epoll_create1(EPOLL_CLOEXEC)`: never inherited by
+   * child processes).
+   *
+   * @param sizehint Ignored, as in CPython, but checked: -1 (the default) or positive.
+   * @param flags 0 or `EPOLL_CLOEXEC` (the fd is close-on-exec either way).
+   * @throws {ValueError} `sizehint` is 0 or below -1 ("negative sizehint").
+   * @throws {OSError} Other `flags` ("invalid flags", errno `null`), or the kernel refused.
+   * @throws {TypeError} A non-integer argument.
+   */
+  constructor(sizehint?: number, flags?: number) {
+    if (arguments.length > 2) {
+      throw new TypeError(`epoll() takes at most 2 arguments (${arguments.length} given)`);
+    }
+    if (adopting !== undefined) {
+      this.#fd = adopting;
+      return;
+    }
+    const hint = sizehint === undefined ? -1 : cInt(sizehint);
+    const flagBits = flags === undefined ? 0 : cInt(flags);
+    if (hint !== -1 && hint <= 0) throw new ValueError("negative sizehint");
+    if (flagBits !== 0 && flagBits !== EPOLL_CLOEXEC) throw new OSError("invalid flags");
+    this.#fd = create();
+  }
+
+  /**
+   * Wraps an existing epoll fd, which the new object then owns and closes. As in
+   * CPython, the fd is not validated, and -1 creates a new instance.
+   *
+   * @param fd An epoll fd.
+   * @returns An `Epoll` that owns `fd`.
+   * @throws {OSError} `fd` is below -1 (EBADF).
+   *
+   * @example
+   * ```ts
+   * import { Epoll } from "@iomux/iomux/select";
+   * const ep = new Epoll();
+   * const same = Epoll.fromFd(ep.fileno());
+   * console.log(same.fileno() === ep.fileno()); // true
+   * same.close(); // closes the shared fd
+   * ep.close();
+   * ```
+   */
+  static fromFd(fd: number): Epoll {
+    const n = cInt(fd);
+    if (n === -1) return new Epoll();
+    if (n < 0) throw osError(abi.errno.EBADF);
+    requireEpoll();
+    adopting = n;
+    try {
+      return new Epoll();
+    } finally {
+      adopting = undefined;
+    }
+  }
+
+  /**
+   * Whether `close()` has been called.
+   *
+   * @example
+   * ```ts
+   * import { Epoll } from "@iomux/iomux/select";
+   * const ep = new Epoll();
+   * ep.close();
+   * console.log(ep.closed); // true
+   * ```
+   */
+  get closed(): boolean {
+    return this.#fd < 0;
+  }
+
+  /**
+   * The epoll fd.
+   *
+   * @returns The fd.
+   * @throws {ValueError} The object is closed.
+   *
+   * @example
+   * ```ts
+   * import { Epoll } from "@iomux/iomux/select";
+   * using ep = new Epoll();
+   * console.log(ep.fileno() > 0); // true
+   * ```
+   */
+  fileno(): number {
+    return this.#open();
+  }
+
+  /**
+   * Closes the epoll fd. Idempotent; errors from `close(2)` are ignored, as in CPython.
+   *
+   * @example
+   * ```ts
+   * import { Epoll } from "@iomux/iomux/select";
+   * const ep = new Epoll();
+   * ep.close();
+   * ep.close();
+   * ```
+   */
+  close(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#fd = -1;
+    libc().close(fd);
+  }
+
+  /** Closes the instance at the end of a `using` block. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Starts watching `fd` (`EPOLL_CTL_ADD`).
+   *
+   * @param fd An fd or an object with `fileno()`.
+   * @param eventmask `EPOLL*` bits (truncated to 32 bits); defaults to
+   *   `EPOLLIN | EPOLLPRI | EPOLLOUT`.
+   * @throws {FileExistsError} `fd` is already registered.
+   * @throws {PermissionError} `fd` does not support epoll (a regular file).
+   * @throws {OSError} `fd` is closed (EBADF), or another kernel error.
+   * @throws {ValueError} The object is closed, or `fd` is negative.
+   *
+   * @example
+   * ```ts
+   * import { Epoll, EPOLLOUT } from "@iomux/iomux/select";
+   * using ep = new Epoll();
+   * ep.register(1, EPOLLOUT);
+   * ```
+   */
+  register(fd: FileLike, eventmask?: number): void {
+    if (arguments.length < 1) {
+      throw new TypeError("register() missing required argument 'fd' (pos 1)");
+    }
+    const target = fildes(fd);
+    const mask = eventmask === undefined ? EPOLLIN | EPOLLPRI | EPOLLOUT : uintBitwise(eventmask);
+    this.#ctl(EPOLL_CTL_ADD, target, mask);
+  }
+
+  /**
+   * Changes the events watched on a registered fd (`EPOLL_CTL_MOD`).
+   *
+   * @param fd An fd or an object with `fileno()`.
+   * @param eventmask The new `EPOLL*` bits.
+   * @throws {FileNotFoundError} `fd` is not registered.
+   * @throws {ValueError} The object is closed.
+   *
+   * @example
+   * ```ts
+   * import { Epoll, EPOLLIN, EPOLLOUT } from "@iomux/iomux/select";
+   * using ep = new Epoll();
+   * ep.register(1, EPOLLOUT);
+   * ep.modify(1, EPOLLIN | EPOLLOUT);
+   * ```
+   */
+  modify(fd: FileLike, eventmask: number): void {
+    if (arguments.length < 1) {
+      throw new TypeError("modify() missing required argument 'fd' (pos 1)");
+    }
+    if (arguments.length < 2) {
+      throw new TypeError("modify() missing required argument 'eventmask' (pos 2)");
+    }
+    const target = fildes(fd);
+    this.#ctl(EPOLL_CTL_MOD, target, uintBitwise(eventmask));
+  }
+
+  /**
+   * Stops watching `fd` (`EPOLL_CTL_DEL`).
+   *
+   * @param fd An fd or an object with `fileno()`.
+   * @throws {FileNotFoundError} `fd` is not registered.
+   * @throws {OSError} `fd` has been closed since (EBADF).
+   * @throws {ValueError} The object is closed.
+   *
+   * @example
+   * ```ts
+   * import { Epoll } from "@iomux/iomux/select";
+   * using ep = new Epoll();
+   * ep.register(1);
+   * ep.unregister(1);
+   * ```
+   */
+  unregister(fd: FileLike): void {
+    if (arguments.length < 1) {
+      throw new TypeError("unregister() missing required argument 'fd' (pos 1)");
+    }
+    this.#ctl(EPOLL_CTL_DEL, fildes(fd), 0);
+  }
+
+  /**
+   * Waits for events.
+   *
+   * @param timeout **Seconds**, rounded up to the millisecond; `undefined`, `null`
+   *   or a value of -0.001 or less waits with no limit (-0.0009 rounds to 0).
+   * @param maxevents The most events to return; -1 (the default) means 1023.
+   * @returns `[fd, events]` pairs in the kernel's order.
+   * @throws {ValueError} The object is closed, or `maxevents` is 0 or below -1.
+   * @throws {TypeError} The timeout is not a number.
+   * @throws {RangeError} The timeout does not fit a C `int` of milliseconds.
+   * @throws {OSError} The system call failed.
+   *
+   * @example
+   * ```ts
+   * import { Epoll, EPOLLOUT } from "@iomux/iomux/select";
+   * using ep = new Epoll();
+   * ep.register(1, EPOLLOUT);
+   * console.log(ep.poll(0, 10).length <= 1); // true
+   * ```
+   */
+  poll(timeout?: number | null, maxevents?: number): [fd: number, events: number][] {
+    if (arguments.length > 2) {
+      throw new TypeError(`poll() takes at most 2 arguments (${arguments.length} given)`);
+    }
+    let max = maxevents === undefined ? -1 : cInt(maxevents);
+    const epfd = this.#open();
+    let ms = -1;
+    let deadline: number | undefined;
+    if (timeout !== undefined && timeout !== null) {
+      const ns = timeoutToNs(timeout, 1e9, "timeout must be an integer or None");
+      ms = timeoutToCInt(divide(ns, 1_000_000, CEILING));
+      if (ms < 0) ms = -1;
+      if (ns >= 0) deadline = deadlineAfter(ns);
+    }
+    if (max === -1) max = FD_SETSIZE - 1;
+    else if (max < 1) throw new ValueError(`maxevents must be greater than 0, got ${max}`);
+    max = Math.min(max, MAX_EVENT_BUFFER);
+    if (this.#events.byteLength < max * EPOLL_EVENT_SIZE) {
+      this.#events = new Uint8Array(max * EPOLL_EVENT_SIZE);
+      this.#eventWords = new Uint32Array(this.#events.buffer);
+    }
+    const c = libc();
+    const wait = c.epoll_wait!;
+    let n: number;
+    for (;;) {
+      n = wait(epfd, this.#events, max, ms);
+      if (n >= 0) break;
+      const errno = c.errno();
+      if (errno !== EINTR) throw osError(errno);
+      if (deadline !== undefined) {
+        const left = nsLeft(deadline);
+        if (left < 0) return [];
+        ms = timeoutToCInt(divide(left, 1_000_000, CEILING));
+      }
+    }
+    const words = this.#eventWords;
+    const result: [number, number][] = new Array(n);
+    for (let i = 0, at = 0; i < n; i++, at += EPOLL_EVENT_WORDS) {
+      result[i] = [words[at + EPOLL_DATA_WORD]! | 0, words[at]!];
+    }
+    return result;
+  }
+
+  #open(): number {
+    if (this.#fd < 0) throw new ValueError("I/O operation on closed epoll object");
+    return this.#fd;
+  }
+
+  #ctl(op: number, fd: number, events: number): void {
+    const epfd = this.#open();
+    const words = this.#ctlWords;
+    words[0] = events;
+    words[EPOLL_DATA_WORD] = fd;
+    words[EPOLL_DATA_WORD + 1] = 0;
+    const c = libc();
+    if (c.epoll_ctl!(epfd, op, fd, this.#ctlEvent) < 0) throw lastOsError();
+  }
+}
+
+/**
+ * Creates an {@linkcode Epoll}, as Python's `select.epoll(sizehint=-1, flags=0)`.
+ *
+ * @param sizehint Ignored but checked: -1 or positive.
+ * @param flags 0 or `EPOLL_CLOEXEC`.
+ * @returns A new epoll instance.
+ *
+ * @example
+ * ```ts
+ * import { epoll } from "@iomux/iomux/select";
+ * using ep = epoll();
+ * console.log(ep.closed); // false
+ * ```
+ */
+export function epoll(sizehint?: number, flags?: number): Epoll {
+  if (arguments.length > 2) {
+    throw new TypeError(`epoll() takes at most 2 arguments (${arguments.length} given)`);
+  }
+  return new Epoll(sizehint, flags);
+}

@@ -1,0 +1,28 @@
+/**
+ * Python's `select` module: {@linkcode select}, {@linkcode poll} and
+ * {@linkcode epoll}, with CPython's semantics, straight to the system calls.
+ *
+ * @example
+ * ```ts
+ * import { poll, POLLIN } from "@iomux/iomux/select";
+ * import { close, pipe, read, write } from "@iomux/iomux/os";
+ *
+ * const [r, w] = pipe();
+ * const p = poll();
+ * p.register(r, POLLIN);
+ * write(w, new TextEncoder().encode("ping"));
+ * for (const [fd] of p.poll(1000)) {
+ *   console.log(new TextDecoder().decode(read(fd, 100))); // "ping"
+ * }
+ * close(r);
+ * close(w);
+ * ```
+ *
+ * @module
+ */
+export { select } from "./select.ts";
+export { poll, Poll } from "./poll.ts";
+export { Epoll, epoll } from "./epoll.ts";
+export type { FileLike } from "./_convert.ts";
+export * from "./constants.ts";
+export * from "../errors.ts";

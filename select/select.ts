@@ -1,0 +1,210 @@
+/**
+ * `select.select()`: wait until some of three sets of fds are ready, with
+ * CPython's checks, rounding, EINTR handling and result order (reference §1).
+ *
+ * @module
+ */
+import { ValueError } from "../errors.ts";
+import { abi } from "../ffi/abi.ts";
+import { osError } from "../ffi/errno.ts";
+import { libc } from "../ffi/libc.ts";
+import { FD_SETSIZE, newFdSet, newTimeval, writeTime } from "../ffi/structs.ts";
+import { fildes } from "./_convert.ts";
+import {
+  CEILING,
+  deadlineAfter,
+  divide,
+  FLOOR,
+  type Ns,
+  nsLeft,
+  type Round,
+  timeoutToNs,
+  UP,
+} from "./_timeout.ts";
+
+const EINTR = abi.errno.EINTR;
+
+/** The fds and objects one list contributed, and the `fd_set` built from them. */
+class ListState {
+  readonly set: Uint8Array = newFdSet();
+  readonly fds: Int32Array = new Int32Array(FD_SETSIZE);
+  readonly objects: unknown[] = [];
+  count = 0;
+  max = -1;
+}
+
+/** Buffers of one select() call; a fresh set is made only for re-entrant calls. */
+class Scratch {
+  readonly lists: [ListState, ListState, ListState] = [
+    new ListState(),
+    new ListState(),
+    new ListState(),
+  ];
+  readonly timeval: Int32Array = newTimeval();
+  readonly timevalBytes: Uint8Array = new Uint8Array(this.timeval.buffer);
+}
+
+const shared = new Scratch();
+let sharedInUse = false;
+
+function asSequence(value: unknown): ArrayLike<unknown> {
+  if (Array.isArray(value)) return value;
+  if (
+    value !== null && value !== undefined &&
+    typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function"
+  ) {
+    return Array.from(value as Iterable<unknown>);
+  }
+  throw new TypeError("arguments 1-3 must be sequences");
+}
+
+/**
+ * CPython's `seq2set`: converts each item in order (its length re-read every step,
+ * so a `fileno()` that shrinks the list is seen), checks the fd range and count,
+ * and remembers the item for the result.
+ */
+function collect(seq: ArrayLike<unknown>, state: ListState): void {
+  state.count = 0;
+  state.max = -1;
+  for (let i = 0; i < seq.length; i++) {
+    const item = seq[i];
+    const fd = fildes(item);
+    if (fd >= FD_SETSIZE) throw new ValueError("filedescriptor out of range in select()");
+    if (state.count >= FD_SETSIZE) throw new ValueError("too many file descriptors in select()");
+    if (fd > state.max) state.max = fd;
+    state.fds[state.count] = fd;
+    state.objects[state.count] = item;
+    state.count++;
+  }
+}
+
+function fill(state: ListState): Uint8Array | null {
+  if (state.count === 0) return null;
+  const set = state.set;
+  set.fill(0);
+  const fds = state.fds;
+  for (let i = 0; i < state.count; i++) {
+    const fd = fds[i]!;
+    set[fd >> 3]! |= 1 << (fd & 7);
+  }
+  return set;
+}
+
+function ready<T>(state: ListState, result: T[]): T[] {
+  const set = state.set;
+  const fds = state.fds;
+  const objects = state.objects;
+  for (let i = 0; i < state.count; i++) {
+    const fd = fds[i]!;
+    if (set[fd >> 3]! & (1 << (fd & 7))) result.push(objects[i] as T);
+  }
+  return result;
+}
+
+function release(scratch: Scratch): void {
+  // Drop the references to the caller's objects so that nothing is kept alive.
+  for (const state of scratch.lists) {
+    state.objects.fill(undefined, 0, state.count);
+    state.count = 0;
+  }
+}
+
+function writeTimeout(timeval: Int32Array, ns: Ns, round: Round): void {
+  const us = divide(ns, 1000, round);
+  const sec = divide(us, 1_000_000, FLOOR);
+  const usec = Number(us) - Number(sec) * 1_000_000;
+  writeTime(timeval, Number(sec), usec);
+}
+
+/**
+ * Waits until some of the given objects are ready for reading, writing, or have an
+ * exceptional condition (out-of-band data), as Python's `select.select()`.
+ *
+ * Each list may hold fds and objects with a `fileno()` method; at most 1,024
+ * entries each, every fd below `FD_SETSIZE` (1,024). The result holds the caller's
+ * own objects, in input order, duplicates kept, in three new arrays.
+ *
+ * @param rlist Objects to wait on until they are readable.
+ * @param wlist Objects to wait on until they are writable.
+ * @param xlist Objects to wait on for an exceptional condition.
+ * @param timeout Seconds to wait (rounded up to whole microseconds); `undefined`
+ *   or `null` waits with no limit; 0 polls.
+ * @returns The ready subsets of `rlist`, `wlist` and `xlist`.
+ * @throws {TypeError} An argument is not iterable ("arguments 1-3 must be
+ *   sequences"), an item is not an fd, or the timeout is not a number.
+ * @throws {ValueError} A negative timeout or fd, an fd ≥ 1,024, more than 1,024
+ *   entries in one list, or a NaN timeout.
+ * @throws {RangeError} A timeout too large for the platform.
+ * @throws {OSError} The system call failed (EBADF for a closed fd).
+ *
+ * @example Wait for a pipe to become readable
+ * ```ts
+ * import { select } from "@iomux/iomux/select";
+ * import { close, pipe, write } from "@iomux/iomux/os";
+ *
+ * const [r, w] = pipe();
+ * console.log(select([r], [w], [], 0)); // [ [], [ w ], [] ]
+ * write(w, new TextEncoder().encode("hi"));
+ * const [readable] = select([r], [], [], 1);
+ * console.log(readable.includes(r)); // true
+ * close(r);
+ * close(w);
+ * ```
+ */
+export function select<T>(
+  rlist: Iterable<T>,
+  wlist: Iterable<T>,
+  xlist: Iterable<T>,
+  timeout?: number | null,
+): [T[], T[], T[]] {
+  if (arguments.length < 3) {
+    throw new TypeError(`select expected at least 3 arguments, got ${arguments.length}`);
+  }
+  if (arguments.length > 4) {
+    throw new TypeError(`select expected at most 4 arguments, got ${arguments.length}`);
+  }
+  let deadline: number | undefined;
+  let ns: Ns = 0;
+  if (timeout !== undefined && timeout !== null) {
+    ns = timeoutToNs(timeout, 1e9, "timeout must be a float or None");
+    if (divide(divide(ns, 1000, UP), 1_000_000, FLOOR) < 0) {
+      throw new ValueError("timeout must be non-negative");
+    }
+  }
+  const sequences = [asSequence(rlist), asSequence(wlist), asSequence(xlist)] as const;
+
+  const scratch = sharedInUse ? new Scratch() : shared;
+  const ownsShared = scratch === shared;
+  if (ownsShared) sharedInUse = true;
+  try {
+    const [rs, ws, xs] = scratch.lists;
+    collect(sequences[0], rs);
+    collect(sequences[1], ws);
+    collect(sequences[2], xs);
+    const nfds = Math.max(rs.max, ws.max, xs.max) + 1;
+
+    let timevalBytes: Uint8Array | null = null;
+    if (timeout !== undefined && timeout !== null) {
+      writeTimeout(scratch.timeval, ns, UP);
+      timevalBytes = scratch.timevalBytes;
+      deadline = deadlineAfter(ns);
+    }
+    const c = libc();
+    for (;;) {
+      const n = c.select(nfds, fill(rs), fill(ws), fill(xs), timevalBytes);
+      if (n >= 0) break;
+      const errno = c.errno();
+      if (errno !== EINTR) throw osError(errno);
+      // PEP 475: retry with the time left; an expired deadline reports nothing.
+      if (deadline !== undefined) {
+        const left = nsLeft(deadline);
+        if (left < 0) return [[], [], []];
+        writeTimeout(scratch.timeval, left, CEILING);
+      }
+    }
+    return [ready(rs, []), ready(ws, []), ready(xs, [])];
+  } finally {
+    release(scratch);
+    if (ownsShared) sharedInUse = false;
+  }
+}
