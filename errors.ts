@@ -57,18 +57,12 @@ export class OSError extends Error {
     code?: string,
     options?: ErrorOptions,
   ) {
-    if (typeof errnoOrMessage === "number") {
-      const text = strerror ?? "Error";
-      super(`[Errno ${errnoOrMessage}] ${text}`, options);
-      this.errno = errnoOrMessage;
-      this.strerror = text;
-      this.code = code ?? null;
-    } else {
-      super(errnoOrMessage, options);
-      this.errno = null;
-      this.strerror = null;
-      this.code = null;
-    }
+    const numbered = typeof errnoOrMessage === "number";
+    const text = numbered ? strerror ?? "Error" : null;
+    super(numbered ? `[Errno ${errnoOrMessage}] ${text}` : errnoOrMessage, options);
+    this.errno = numbered ? errnoOrMessage : null;
+    this.strerror = text;
+    this.code = numbered ? code ?? null : null;
     this.name = new.target.name;
   }
 }

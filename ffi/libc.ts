@@ -54,7 +54,45 @@ export interface Libc {
   readonly backend: string;
 }
 
+/**
+ * What a backend hands over: the bound symbols of `symbols.ts` under their C
+ * names (missing optional ones absent), an errno reader, and a C-string reader
+ * for the pointers that `strerror` returns.
+ */
+export interface RawLibc {
+  readonly backend: string;
+  // deno-lint-ignore no-explicit-any
+  readonly symbols: Record<string, (...args: any[]) => any>;
+  errno(): number;
+  cString(pointer: unknown): string | null;
+}
+
 let loaded: Libc | undefined;
+
+/** Adapts a backend's raw symbols to {@linkcode Libc}. */
+function adapt(raw: RawLibc): Libc {
+  const s = raw.symbols;
+  const pad = new Array<bigint>(abi.variadicPadding).fill(0n);
+  const fcntl = s.fcntl!;
+  const open = s.open!;
+  return {
+    backend: raw.backend,
+    select: s.select!,
+    poll: s.poll!,
+    epoll_create1: s.epoll_create1 ?? null,
+    epoll_ctl: s.epoll_ctl ?? null,
+    epoll_wait: s.epoll_wait ?? null,
+    pipe: s.pipe!,
+    pipe2: s.pipe2 ?? null,
+    read: s.read!,
+    write: s.write!,
+    close: s.close!,
+    fcntl: pad.length > 0 ? (fd, cmd, arg) => fcntl(fd, cmd, ...pad, BigInt(arg)) : fcntl,
+    open: pad.length > 0 ? (path, flags, mode) => open(path, flags, ...pad, BigInt(mode)) : open,
+    errno: raw.errno,
+    strerror: (errnum) => raw.cString(s.strerror!(errnum)) ?? `Unknown error ${errnum}`,
+  };
+}
 
 interface RuntimeGlobals {
   Deno?: { dlopen?: unknown };
@@ -68,7 +106,7 @@ function load(): Libc {
     );
   }
   const g = globalThis as RuntimeGlobals;
-  if (typeof g.Deno?.dlopen === "function") return loadDeno(abi);
+  if (typeof g.Deno?.dlopen === "function") return adapt(loadDeno(abi));
   throw new Error(
     "iomux: no FFI backend for this runtime yet; run under Deno with --allow-ffi",
   );

@@ -14,7 +14,7 @@ import {
   EPOLL_EVENT_WORDS,
   FD_SETSIZE,
 } from "../ffi/structs.ts";
-import { cInt, type FileLike, fildes, uintBitwise } from "./_convert.ts";
+import { cInt, fildes, type FileLike, uintBitwise } from "./_convert.ts";
 import { CEILING, deadlineAfter, divide, nsLeft, timeoutToCInt, timeoutToNs } from "./_timeout.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI } from "./constants.ts";
 

@@ -21,7 +21,7 @@
  * @module
  */
 export { select } from "./select.ts";
-export { poll, Poll } from "./poll.ts";
+export { Poll, poll } from "./poll.ts";
 export { Epoll, epoll } from "./epoll.ts";
 export type { FileLike } from "./_convert.ts";
 export * from "./constants.ts";

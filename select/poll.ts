@@ -9,7 +9,7 @@ import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
-import { type FileLike, fildes, ushort } from "./_convert.ts";
+import { fildes, type FileLike, ushort } from "./_convert.ts";
 import {
   CEILING,
   deadlineAfter,

@@ -137,7 +137,8 @@ export const LINUX_ERRNO_NAMES: Readonly<Record<number, string>> = {
   129: "EKEYREJECTED",
   130: "EOWNERDEAD",
   131: "ENOTRECOVERABLE",
-  132: "ERFKILL",};
+  132: "ERFKILL",
+};
 
 const base = {
   os: "linux",

@@ -1,0 +1,111 @@
+/**
+ * The libc symbol table, declared once for every backend. It is written in Deno's
+ * `ForeignLibraryInterface` notation because that notation is plain data; the Node
+ * and Bun backends translate it. Each parameter carries the C parameter's name.
+ *
+ * To add a libc function: add it here, add its signature to `Libc` in `libc.ts`.
+ *
+ * @module
+ */
+import type { Abi } from "./abi/types.ts";
+
+/** A parameter or result type in Deno's notation. */
+export type NativeType =
+  | "i32"
+  | "u32"
+  | "i64"
+  | "u64"
+  | "isize"
+  | "usize"
+  | "buffer"
+  | "pointer"
+  | "void";
+
+/** One symbol: its parameters, its result and whether it may be missing. */
+export interface SymbolSpec {
+  readonly parameters: readonly NativeType[];
+  readonly result: NativeType;
+  readonly optional?: boolean;
+}
+
+/** The table for one platform. */
+export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
+  const nfds = abi.nfdsBytes === 8 ? "u64" : "u32";
+  // Apple arm64 passes variadic arguments on the stack: fill x0–x7 with padding so
+  // that the variadic argument is the first stack slot (see abi/darwin.ts).
+  const pad = new Array<NativeType>(abi.variadicPadding).fill("i64");
+  const variadicInt: NativeType = abi.variadicPadding > 0 ? "i64" : "i32";
+  return {
+    select: {
+      parameters: [
+        "i32", // int nfds
+        "buffer", // fd_set *readfds
+        "buffer", // fd_set *writefds
+        "buffer", // fd_set *exceptfds
+        "buffer", // struct timeval *timeout
+      ],
+      result: "i32",
+    },
+    poll: {
+      parameters: [
+        "buffer", // struct pollfd *fds
+        nfds, // nfds_t nfds
+        "i32", // int timeout
+      ],
+      result: "i32",
+    },
+    epoll_create1: { parameters: ["i32" /* int flags */], result: "i32", optional: true },
+    epoll_ctl: {
+      parameters: [
+        "i32", // int epfd
+        "i32", // int op
+        "i32", // int fd
+        "buffer", // struct epoll_event *event
+      ],
+      result: "i32",
+      optional: true,
+    },
+    epoll_wait: {
+      parameters: [
+        "i32", // int epfd
+        "buffer", // struct epoll_event *events
+        "i32", // int maxevents
+        "i32", // int timeout
+      ],
+      result: "i32",
+      optional: true,
+    },
+    pipe: { parameters: ["buffer" /* int fds[2] */], result: "i32" },
+    pipe2: {
+      parameters: ["buffer", /* int fds[2] */ "i32" /* int flags */],
+      result: "i32",
+      optional: true,
+    },
+    // ssize_t results are read as i32: iomux never asks for more than 0x7ffff000
+    // bytes (Linux's own MAX_RW_COUNT), and the low half of the register is exact.
+    read: {
+      parameters: ["i32", /* int fd */ "buffer", /* void *buf */ "usize" /* size_t count */],
+      result: "i32",
+    },
+    write: {
+      parameters: ["i32", /* int fd */ "buffer", /* const void *buf */ "usize" /* size_t count */],
+      result: "i32",
+    },
+    close: { parameters: ["i32" /* int fd */], result: "i32" },
+    fcntl: {
+      parameters: ["i32", /* int fd */ "i32", /* int cmd */ ...pad, variadicInt /* ... arg */],
+      result: "i32",
+    },
+    open: {
+      parameters: [
+        "buffer", // const char *path
+        "i32", // int flags
+        ...pad,
+        variadicInt, // ... mode_t mode
+      ],
+      result: "i32",
+    },
+    strerror: { parameters: ["i32" /* int errnum */], result: "pointer" },
+    [abi.errnoFunction]: { parameters: [], result: "pointer" },
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * Python's `socket` module for TypeScript (in progress: only the shared error
+ * classes are exported so far).
+ *
+ * @module
+ */
+export * from "../errors.ts";
