@@ -32,6 +32,15 @@ export interface Libc {
   epoll_wait:
     | ((epfd: number, events: Uint8Array, maxevents: number, timeout: number) => number)
     | null;
+  /**
+   * `poll(fds, nfds, timeout_ms)` on a worker thread; the Promise gives the result.
+   * errno is lost: on -1, repeat the call synchronously with timeout 0 to learn it.
+   * `fds` must not be touched until the Promise settles. `null` where the backend
+   * cannot call off the JS thread.
+   */
+  poll_async: ((fds: Uint8Array, nfds: Nfds, timeout: number) => Promise<number>) | null;
+  /** `eventfd(initval, flags)`; absent off Linux. */
+  eventfd: ((initval: number, flags: number) => number) | null;
   /** `pipe(fds)`. */
   pipe(fds: Int32Array): number;
   /** `pipe2(fds, flags)`; absent on macOS. */
@@ -82,6 +91,8 @@ function adapt(raw: RawLibc): Libc {
     epoll_create1: s.epoll_create1 ?? null,
     epoll_ctl: s.epoll_ctl ?? null,
     epoll_wait: s.epoll_wait ?? null,
+    poll_async: s.poll_async ?? null,
+    eventfd: s.eventfd ?? null,
     pipe: s.pipe!,
     pipe2: s.pipe2 ?? null,
     read: s.read!,

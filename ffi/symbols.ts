@@ -26,6 +26,16 @@ export interface SymbolSpec {
   readonly parameters: readonly NativeType[];
   readonly result: NativeType;
   readonly optional?: boolean;
+  /** The C symbol to bind when it differs from the table key (`poll_async` → `poll`). */
+  readonly name?: string;
+  /**
+   * Run the call off the JS thread and return a Promise of the result. Deno: the
+   * same flag (its blocking pool). koffi: call `fn.async(...args, callback)` and
+   * wrap it in a Promise. Bun has no such call: run the synchronous symbol in a
+   * Worker, or leave the symbol out (iomux then refuses the async waits).
+   * errno of such a call is lost (it lives on the worker thread).
+   */
+  readonly nonblocking?: boolean;
 }
 
 /** The table for one platform. */
@@ -54,6 +64,17 @@ export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
       ],
       result: "i32",
     },
+    // The same poll(2), run on a worker thread: the shared waiter of select/_waiter.ts.
+    poll_async: {
+      name: "poll",
+      parameters: [
+        "buffer", // struct pollfd *fds
+        nfds, // nfds_t nfds
+        "i32", // int timeout
+      ],
+      result: "i32",
+      nonblocking: true,
+    },
     epoll_create1: { parameters: ["i32" /* int flags */], result: "i32", optional: true },
     epoll_ctl: {
       parameters: [
@@ -72,6 +93,11 @@ export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
         "i32", // int maxevents
         "i32", // int timeout
       ],
+      result: "i32",
+      optional: true,
+    },
+    eventfd: {
+      parameters: ["u32", /* unsigned int initval */ "i32" /* int flags */],
       result: "i32",
       optional: true,
     },
