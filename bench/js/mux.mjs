@@ -1,0 +1,90 @@
+// iomux's readiness calls over N watched pipe fds with 5 ready (see bench/c/mux.h),
+// one script for Deno, Node and Bun: the runner passes the iomux entry point to load
+// (the sources for Deno, the npm build for Node and Bun).
+//
+// Usage: <runtime> mux.mjs RUNTIME MECHANISM N [BUDGET_MS] [ENTRY_URL]
+// MECHANISM: selectors (DefaultSelector.select(0)), epoll (Epoll.poll(0)),
+// poll (Poll.poll(0)), select (select(fds, [], [], 0)).
+// Prints one JSON line: {"variant", "n", "ns"} with the median batch's ns per call.
+
+const READY = 5;
+const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2);
+const [runtime, mechanism, nText, budgetText, entry] = args;
+const n = Number(nText);
+const budgetMs = budgetText ? Number(budgetText) : 600;
+const iomux = await import(entry ?? new URL("../../mod.ts", import.meta.url).href);
+
+function makeFds(count) {
+  const fds = [];
+  for (let i = 0; i < count / 2; i++) {
+    const [r, w] = iomux.pipe();
+    fds.push(r, w);
+    if (i < READY) iomux.write(w, new Uint8Array([120]));
+  }
+  return fds;
+}
+
+function chunkFor(count) {
+  return count <= 100 ? 1000 : count <= 2000 ? 100 : 10;
+}
+
+function fail(message) {
+  console.error(message);
+  if (globalThis.Deno) globalThis.Deno.exit(1);
+  globalThis.process.exit(1);
+}
+
+function measure(name, call) {
+  let got = call();
+  if (got !== READY) fail(`${name}: expected ${READY} ready, got ${got}`);
+  const chunk = chunkFor(n);
+  const slice = budgetMs / 6;
+  const clock = () => performance.now();
+  const start = clock();
+  while (clock() - start < slice) for (let i = 0; i < chunk; i++) call();
+  const batches = [];
+  for (let b = 0; b < 5; b++) {
+    let calls = 0;
+    const t0 = clock();
+    let t;
+    do {
+      for (let i = 0; i < chunk; i++) got = call();
+      calls += chunk;
+      t = clock();
+    } while (t - t0 < slice);
+    batches.push(((t - t0) * 1e6) / calls);
+  }
+  if (got !== READY) fail(`${name}: expected ${READY} ready, got ${got}`);
+  batches.sort((a, b) => a - b);
+  console.log(JSON.stringify({ variant: name, n, ns: Math.round(batches[2] * 10) / 10 }));
+}
+
+const fds = makeFds(n);
+let call;
+switch (mechanism) {
+  case "selectors": {
+    if (!iomux.DefaultSelector) fail("selectors: DefaultSelector is not available yet");
+    const sel = new iomux.DefaultSelector();
+    for (const fd of fds) sel.register(fd, iomux.EVENT_READ);
+    call = () => sel.select(0).length;
+    break;
+  }
+  case "epoll": {
+    const ep = new iomux.Epoll();
+    for (const fd of fds) ep.register(fd, iomux.EPOLLIN);
+    call = () => ep.poll(0).length;
+    break;
+  }
+  case "poll": {
+    const p = iomux.poll();
+    for (const fd of fds) p.register(fd, iomux.POLLIN);
+    call = () => p.poll(0).length;
+    break;
+  }
+  case "select":
+    call = () => iomux.select(fds, [], [], 0)[0].length;
+    break;
+  default:
+    fail(`unknown mechanism ${mechanism}`);
+}
+measure(`${runtime}.${mechanism}`, call);
