@@ -55,6 +55,66 @@ export interface Libc {
   fcntl(fd: number, cmd: number, arg: number): number;
   /** `open(path, flags, mode)`; `path` is NUL-terminated. */
   open(path: Uint8Array, flags: number, mode: number): number;
+  /** `socket(domain, type, protocol)`. */
+  socket(domain: number, type: number, protocol: number): number;
+  /** `socketpair(domain, type, protocol, sv)`. */
+  socketpair(domain: number, type: number, protocol: number, sv: Int32Array): number;
+  /** `bind(fd, addr, addrlen)`. */
+  bind(fd: number, addr: Uint8Array, addrlen: number): number;
+  /** `connect(fd, addr, addrlen)`. */
+  connect(fd: number, addr: Uint8Array, addrlen: number): number;
+  /** `listen(fd, backlog)`. */
+  listen(fd: number, backlog: number): number;
+  /** `accept(fd, addr, addrlen)`; `addrlen` is a one-element value-result cell. */
+  accept(fd: number, addr: Uint8Array | null, addrlen: Uint32Array | null): number;
+  /** `accept4(fd, addr, addrlen, flags)`; absent on macOS. */
+  accept4:
+    | ((fd: number, addr: Uint8Array | null, addrlen: Uint32Array | null, flags: number) => number)
+    | null;
+  /** `recv(fd, buf, len, flags)`, len at most 0x7ffff000. */
+  recv(fd: number, buf: Uint8Array, len: number, flags: number): number;
+  /** `recvfrom(fd, buf, len, flags, addr, addrlen)`, len at most 0x7ffff000. */
+  recvfrom(
+    fd: number,
+    buf: Uint8Array,
+    len: number,
+    flags: number,
+    addr: Uint8Array | null,
+    addrlen: Uint32Array | null,
+  ): number;
+  /** `send(fd, buf, len, flags)`, len at most 0x7ffff000. */
+  send(fd: number, buf: Uint8Array, len: number, flags: number): number;
+  /** `sendto(fd, buf, len, flags, addr, addrlen)`, len at most 0x7ffff000. */
+  sendto(
+    fd: number,
+    buf: Uint8Array,
+    len: number,
+    flags: number,
+    addr: Uint8Array,
+    addrlen: number,
+  ): number;
+  /** `shutdown(fd, how)`. */
+  shutdown(fd: number, how: number): number;
+  /** `getsockopt(fd, level, optname, optval, optlen)`. */
+  getsockopt(
+    fd: number,
+    level: number,
+    optname: number,
+    optval: Uint8Array,
+    optlen: Uint32Array,
+  ): number;
+  /** `setsockopt(fd, level, optname, optval, optlen)`. */
+  setsockopt(
+    fd: number,
+    level: number,
+    optname: number,
+    optval: Uint8Array | null,
+    optlen: number,
+  ): number;
+  /** `getsockname(fd, addr, addrlen)`. */
+  getsockname(fd: number, addr: Uint8Array, addrlen: Uint32Array): number;
+  /** `getpeername(fd, addr, addrlen)`. */
+  getpeername(fd: number, addr: Uint8Array, addrlen: Uint32Array): number;
   /** The calling thread's errno, read right after the failing call. */
   errno(): number;
   /** `strerror(errnum)`. */
@@ -100,6 +160,22 @@ function adapt(raw: RawLibc): Libc {
     close: s.close!,
     fcntl: pad.length > 0 ? (fd, cmd, arg) => fcntl(fd, cmd, ...pad, BigInt(arg)) : fcntl,
     open: pad.length > 0 ? (path, flags, mode) => open(path, flags, ...pad, BigInt(mode)) : open,
+    socket: s.socket!,
+    socketpair: s.socketpair!,
+    bind: s.bind!,
+    connect: s.connect!,
+    listen: s.listen!,
+    accept: s.accept!,
+    accept4: s.accept4 ?? null,
+    recv: s.recv!,
+    recvfrom: s.recvfrom!,
+    send: s.send!,
+    sendto: s.sendto!,
+    shutdown: s.shutdown!,
+    getsockopt: s.getsockopt!,
+    setsockopt: s.setsockopt!,
+    getsockname: s.getsockname!,
+    getpeername: s.getpeername!,
     errno: raw.errno,
     strerror: (errnum) => raw.cString(s.strerror!(errnum)) ?? `Unknown error ${errnum}`,
   };

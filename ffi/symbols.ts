@@ -131,6 +131,133 @@ export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
       ],
       result: "i32",
     },
+    // Sockets. socklen_t is 32 bits everywhere; recv/send results are read as i32
+    // for the same reason as read's (callers cap the length at 0x7ffff000).
+    socket: {
+      parameters: ["i32", /* int domain */ "i32", /* int type */ "i32" /* int protocol */],
+      result: "i32",
+    },
+    socketpair: {
+      parameters: [
+        "i32", // int domain
+        "i32", // int type
+        "i32", // int protocol
+        "buffer", // int sv[2]
+      ],
+      result: "i32",
+    },
+    bind: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // const struct sockaddr *addr
+        "u32", // socklen_t addrlen
+      ],
+      result: "i32",
+    },
+    connect: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // const struct sockaddr *addr
+        "u32", // socklen_t addrlen
+      ],
+      result: "i32",
+    },
+    listen: { parameters: ["i32", /* int sockfd */ "i32" /* int backlog */], result: "i32" },
+    accept: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // struct sockaddr *addr
+        "buffer", // socklen_t *addrlen
+      ],
+      result: "i32",
+    },
+    accept4: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // struct sockaddr *addr
+        "buffer", // socklen_t *addrlen
+        "i32", // int flags
+      ],
+      result: "i32",
+      optional: true,
+    },
+    recv: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // void *buf
+        "usize", // size_t len
+        "i32", // int flags
+      ],
+      result: "i32",
+    },
+    recvfrom: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // void *buf
+        "usize", // size_t len
+        "i32", // int flags
+        "buffer", // struct sockaddr *src_addr
+        "buffer", // socklen_t *addrlen
+      ],
+      result: "i32",
+    },
+    send: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // const void *buf
+        "usize", // size_t len
+        "i32", // int flags
+      ],
+      result: "i32",
+    },
+    sendto: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // const void *buf
+        "usize", // size_t len
+        "i32", // int flags
+        "buffer", // const struct sockaddr *dest_addr
+        "u32", // socklen_t addrlen
+      ],
+      result: "i32",
+    },
+    shutdown: { parameters: ["i32", /* int sockfd */ "i32" /* int how */], result: "i32" },
+    getsockopt: {
+      parameters: [
+        "i32", // int sockfd
+        "i32", // int level
+        "i32", // int optname
+        "buffer", // void *optval
+        "buffer", // socklen_t *optlen
+      ],
+      result: "i32",
+    },
+    setsockopt: {
+      parameters: [
+        "i32", // int sockfd
+        "i32", // int level
+        "i32", // int optname
+        "buffer", // const void *optval
+        "u32", // socklen_t optlen
+      ],
+      result: "i32",
+    },
+    getsockname: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // struct sockaddr *addr
+        "buffer", // socklen_t *addrlen
+      ],
+      result: "i32",
+    },
+    getpeername: {
+      parameters: [
+        "i32", // int sockfd
+        "buffer", // struct sockaddr *addr
+        "buffer", // socklen_t *addrlen
+      ],
+      result: "i32",
+    },
     strerror: { parameters: ["i32" /* int errnum */], result: "pointer" },
     [abi.errnoFunction]: { parameters: [], result: "pointer" },
   };

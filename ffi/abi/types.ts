@@ -72,6 +72,8 @@ export interface Abi {
   readonly errno: Readonly<Record<ErrnoName, number>>;
   /** errno value → symbolic name, for `OSError.code`. */
   readonly errnoNames: Readonly<Record<number, string>>;
+  /** Socket constants and `sockaddr` layouts. */
+  readonly socket: SocketAbi;
 }
 
 /** The poll bits exported by CPython. */
@@ -121,3 +123,82 @@ export type ErrnoName =
   | "EINVAL"
   | "ENOSYS"
   | "EINPROGRESS";
+
+/**
+ * Sockets: the constants of `sys/socket.h`, `netinet/in.h` and `netinet/tcp.h`, and
+ * how `struct sockaddr_*` is laid out. A constant the platform lacks is 0.
+ */
+export interface SocketAbi {
+  readonly constants: Readonly<Record<SocketConstantName, number>>;
+  /**
+   * BSD sockaddrs start with a one-byte `sa_len` and a one-byte `sa_family`; Linux's
+   * start with a two-byte `sa_family`. The offsets after those two bytes are the same
+   * everywhere (`sin_port` 2, `sin_addr` 4; `sin6_flowinfo` 4, `sin6_addr` 8,
+   * `sin6_scope_id` 24).
+   */
+  readonly sockaddrHasLen: boolean;
+  /** `sizeof(((struct sockaddr_un *)0)->sun_path)`: 108 on Linux, 104 on BSD. */
+  readonly sunPathSize: number;
+  /** `accept4(2)` exists (otherwise `accept` + `fcntl`). */
+  readonly hasAccept4: boolean;
+  /** `SOCK_CLOEXEC`/`SOCK_NONBLOCK` are accepted by `socket(2)` and `socketpair(2)`. */
+  readonly hasSockFlags: boolean;
+  /** `EAI_NONAME` and its `gai_strerror` text, for host names iomux does not resolve. */
+  readonly EAI_NONAME: number;
+  readonly eaiNonameMessage: string;
+  /** `EAI_ADDRFAMILY` (or `EAI_FAMILY` where absent) and its text. */
+  readonly EAI_ADDRFAMILY: number;
+  readonly eaiAddrfamilyMessage: string;
+}
+
+/** The socket constants iomux exports. */
+export type SocketConstantName =
+  | "AF_UNSPEC"
+  | "AF_UNIX"
+  | "AF_INET"
+  | "AF_INET6"
+  | "SOCK_STREAM"
+  | "SOCK_DGRAM"
+  | "SOCK_RAW"
+  | "SOCK_SEQPACKET"
+  | "SOCK_NONBLOCK"
+  | "SOCK_CLOEXEC"
+  | "SOL_SOCKET"
+  | "SO_DEBUG"
+  | "SO_ACCEPTCONN"
+  | "SO_REUSEADDR"
+  | "SO_KEEPALIVE"
+  | "SO_DONTROUTE"
+  | "SO_BROADCAST"
+  | "SO_LINGER"
+  | "SO_OOBINLINE"
+  | "SO_REUSEPORT"
+  | "SO_SNDBUF"
+  | "SO_RCVBUF"
+  | "SO_SNDLOWAT"
+  | "SO_RCVLOWAT"
+  | "SO_SNDTIMEO"
+  | "SO_RCVTIMEO"
+  | "SO_ERROR"
+  | "SO_TYPE"
+  | "SO_PROTOCOL"
+  | "SO_NOSIGPIPE"
+  | "IPPROTO_IP"
+  | "IPPROTO_TCP"
+  | "IPPROTO_UDP"
+  | "IPPROTO_IPV6"
+  | "TCP_NODELAY"
+  | "IPV6_V6ONLY"
+  | "SHUT_RD"
+  | "SHUT_WR"
+  | "SHUT_RDWR"
+  | "MSG_OOB"
+  | "MSG_PEEK"
+  | "MSG_DONTROUTE"
+  | "MSG_EOR"
+  | "MSG_TRUNC"
+  | "MSG_CTRUNC"
+  | "MSG_WAITALL"
+  | "MSG_DONTWAIT"
+  | "MSG_NOSIGNAL"
+  | "SOMAXCONN";
