@@ -8,6 +8,10 @@
  */
 import { abi, abiSupported, platformKey } from "./abi.ts";
 import { loadDeno } from "./_deno.ts";
+import { loadBun } from "./_bun.ts";
+import { loadNodeFfi, type NodeFfi } from "./_node_ffi.ts";
+import { loadKoffi } from "./_koffi.ts";
+import { builtinModule } from "./_native.ts";
 
 /** `nfds_t`: a BigInt where it is 64 bits wide, a number where it is 32. */
 export type Nfds = number | bigint;
@@ -183,6 +187,7 @@ function adapt(raw: RawLibc): Libc {
 
 interface RuntimeGlobals {
   Deno?: { dlopen?: unknown };
+  Bun?: unknown;
 }
 
 function load(): Libc {
@@ -194,9 +199,11 @@ function load(): Libc {
   }
   const g = globalThis as RuntimeGlobals;
   if (typeof g.Deno?.dlopen === "function") return adapt(loadDeno(abi));
-  throw new Error(
-    "iomux: no FFI backend for this runtime yet; run under Deno with --allow-ffi",
-  );
+  if (g.Bun) return adapt(loadBun(abi));
+  // node:ffi is absent before Node 26 and when disabled (--no-experimental-ffi).
+  const nodeFfi = builtinModule<NodeFfi>("node:ffi");
+  if (nodeFfi) return adapt(loadNodeFfi(nodeFfi, abi));
+  return adapt(loadKoffi(abi));
 }
 
 /**
