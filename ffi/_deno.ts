@@ -5,7 +5,7 @@
  */
 import type { Abi } from "./abi/types.ts";
 import type { RawLibc } from "./libc.ts";
-import { symbolsFor } from "./symbols.ts";
+import { type SymbolSpec, symbolsFor } from "./symbols.ts";
 
 /** Opens libc with Deno's FFI. */
 export function loadDeno(abi: Abi): RawLibc {
@@ -36,4 +36,19 @@ export function loadDeno(abi: Abi): RawLibc {
     cString: (p: unknown) =>
       p === null ? null : Deno.UnsafePointerView.getCString(p as Deno.PointerObject),
   };
+}
+
+/**
+ * Opens another shared library (libkqueue, named by `IOMUX_KQUEUE_LIB`) with a
+ * table in `symbols.ts` notation and returns its bound functions. Throws the
+ * runtime's own error when the library or a symbol cannot be loaded.
+ */
+export function openDenoLibrary(
+  path: string,
+  symbols: Readonly<Record<string, SymbolSpec>>,
+  // deno-lint-ignore no-explicit-any
+): Record<string, (...args: any[]) => any> {
+  const lib = Deno.dlopen(path, symbols as unknown as Deno.ForeignLibraryInterface);
+  // deno-lint-ignore no-explicit-any
+  return lib.symbols as any;
 }

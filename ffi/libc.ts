@@ -16,6 +16,16 @@ import { builtinModule } from "./_native.ts";
 /** `nfds_t`: a BigInt where it is 64 bits wide, a number where it is 32. */
 export type Nfds = number | bigint;
 
+/** `kevent(2)`: `null` buffers are NULL pointers. */
+export type KeventFunction = (
+  kq: number,
+  changelist: Uint8Array | null,
+  nchanges: number,
+  eventlist: Uint8Array | null,
+  nevents: number,
+  timeout: Uint8Array | null,
+) => number;
+
 /** libc as iomux uses it. Every function returns -1 and sets errno on failure. */
 export interface Libc {
   /** `select(nfds, readfds, writefds, exceptfds, timeout)`; null for NULL. */
@@ -45,6 +55,10 @@ export interface Libc {
   poll_async: ((fds: Uint8Array, nfds: Nfds, timeout: number) => Promise<number>) | null;
   /** `eventfd(initval, flags)`; absent off Linux. */
   eventfd: ((initval: number, flags: number) => number) | null;
+  /** `kqueue()`; absent off macOS and FreeBSD (see `kqueue_lib.ts` for libkqueue). */
+  kqueue: (() => number) | null;
+  /** `kevent(kq, changelist, nchanges, eventlist, nevents, timeout)`; absent off BSD. */
+  kevent: KeventFunction | null;
   /** `pipe(fds)`. */
   pipe(fds: Int32Array): number;
   /** `pipe2(fds, flags)`; absent on macOS. */
@@ -157,6 +171,8 @@ function adapt(raw: RawLibc): Libc {
     epoll_wait: s.epoll_wait ?? null,
     poll_async: s.poll_async ?? null,
     eventfd: s.eventfd ?? null,
+    kqueue: s.kqueue ?? null,
+    kevent: s.kevent ?? null,
     pipe: s.pipe!,
     pipe2: s.pipe2 ?? null,
     read: s.read!,

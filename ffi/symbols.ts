@@ -38,6 +38,26 @@ export interface SymbolSpec {
   readonly nonblocking?: boolean;
 }
 
+/**
+ * `kqueue(2)` and `kevent(2)`: in libc on macOS and FreeBSD, in a separately
+ * loaded libkqueue on Linux (see `kqueue_lib.ts`). `struct timespec` is passed by
+ * pointer, so the table is the same on every platform.
+ */
+export const KQUEUE_SYMBOLS: Readonly<Record<"kqueue" | "kevent", SymbolSpec>> = {
+  kqueue: { parameters: [], result: "i32" },
+  kevent: {
+    parameters: [
+      "i32", // int kq
+      "buffer", // const struct kevent *changelist
+      "i32", // int nchanges
+      "buffer", // struct kevent *eventlist
+      "i32", // int nevents
+      "buffer", // const struct timespec *timeout
+    ],
+    result: "i32",
+  },
+};
+
 /** The table for one platform. */
 export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
   const nfds = abi.nfdsBytes === 8 ? "u64" : "u32";
@@ -75,6 +95,8 @@ export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
       result: "i32",
       nonblocking: true,
     },
+    kqueue: { ...KQUEUE_SYMBOLS.kqueue, optional: true },
+    kevent: { ...KQUEUE_SYMBOLS.kevent, optional: true },
     epoll_create1: { parameters: ["i32" /* int flags */], result: "i32", optional: true },
     epoll_ctl: {
       parameters: [

@@ -23,6 +23,9 @@
 export { select } from "./select.ts";
 export { Poll, poll } from "./poll.ts";
 export { Epoll, epoll } from "./epoll.ts";
+export { KEvent, kevent } from "./kevent.ts";
+export { Kqueue, kqueue } from "./kqueue.ts";
 export type { FileLike } from "./_convert.ts";
 export * from "./constants.ts";
+export * from "./kq_constants.ts";
 export * from "../errors.ts";

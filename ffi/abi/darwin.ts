@@ -7,9 +7,13 @@
 import type { Abi } from "./types.ts";
 import { BSD_ERRNO, BSD_ERRNO_NAMES } from "./_bsd_errno.ts";
 
-/** macOS `sys/errno.h`: the shared BSD values plus Apple's own from 82 on. */
+/**
+ * macOS `sys/errno.h`: the shared BSD values plus Apple's own from 82 on. Apple
+ * splits the BSD 45: it is `ENOTSUP` there, and `EOPNOTSUPP` moved to 102.
+ */
 export const DARWIN_ERRNO_NAMES: Readonly<Record<number, string>> = {
   ...BSD_ERRNO_NAMES,
+  45: "ENOTSUP",
   82: "EPWROFF",
   83: "EDEVERR",
   84: "EOVERFLOW",
@@ -52,6 +56,8 @@ const base = {
   // struct kevent {uintptr_t ident; int16 filter; uint16 flags; uint32 fflags;
   //                intptr_t data; void *udata;} = 32 bytes.
   kevent: { size: 32, ident: 0, filter: 8, flags: 10, fflags: 12, data: 16, udata: 24, ext: null },
+  // sys/event.h: #define NOTE_PCTRLMASK (~NOTE_PDATAMASK), an int: ~0x000fffff.
+  KQ_NOTE_PCTRLMASK: -1048576,
   PIPE_BUF: 512,
   poll: {
     POLLIN: 0x1,

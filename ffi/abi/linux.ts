@@ -4,7 +4,23 @@
  *
  * @module
  */
-import type { Abi } from "./types.ts";
+import type { Abi, KeventLayout } from "./types.ts";
+
+/**
+ * `struct kevent` as libkqueue declares it on 64-bit Linux: macOS's 32-byte layout
+ * (`{uintptr_t ident; short filter; u_short flags; u_int fflags; intptr_t data;
+ * void *udata;}`). Used only when `IOMUX_KQUEUE_LIB` names a libkqueue build.
+ */
+export const LIBKQUEUE_KEVENT: KeventLayout = {
+  size: 32,
+  ident: 0,
+  filter: 8,
+  flags: 10,
+  fflags: 12,
+  data: 16,
+  udata: 24,
+  ext: null,
+};
 
 /** errno value → name, from Linux's `asm-generic/errno*.h` (identical on both arches). */
 export const LINUX_ERRNO_NAMES: Readonly<Record<number, string>> = {
@@ -151,7 +167,10 @@ const base = {
   // struct timeval {long tv_sec; long tv_usec;}, struct timespec {time_t; long}.
   timeval: { size: 16, fractionBytes: 8 },
   timespec: { size: 16, fractionBytes: 8 },
+  // No native kqueue; see LIBKQUEUE_KEVENT for the optional libkqueue.
   kevent: null,
+  // KQ_* keep BSD values off BSD; libkqueue's sys/event.h uses FreeBSD's 0xf0000000.
+  KQ_NOTE_PCTRLMASK: 0xf0000000,
   PIPE_BUF: 4096,
   poll: {
     POLLIN: 0x1,

@@ -21,18 +21,28 @@ export interface EpollEventLayout {
   readonly dataOffset: number;
 }
 
-/** Byte layout of `struct kevent`. */
+/**
+ * Byte layout of `struct kevent` on a 64-bit platform. The field types are the same
+ * everywhere iomux runs: `uintptr_t ident` (8 bytes), `short filter`, `u_short flags`,
+ * `u_int fflags`, `intptr_t`/`int64_t data` (8), `void *udata` (8); only the size
+ * and the FreeBSD `ext[4]` tail differ.
+ */
 export interface KeventLayout {
   /** 32 on macOS and libkqueue, 64 on FreeBSD 12 and later. */
   readonly size: number;
-  /** Offsets of the fields. */
+  /** Offset of `uintptr_t ident`. */
   readonly ident: number;
+  /** Offset of `short filter`. */
   readonly filter: number;
+  /** Offset of `unsigned short flags`. */
   readonly flags: number;
+  /** Offset of `unsigned int fflags`. */
   readonly fflags: number;
+  /** Offset of the 64-bit signed `data`. */
   readonly data: number;
+  /** Offset of `void *udata`. */
   readonly udata: number;
-  /** Offset of `ext[4]` (FreeBSD), zeroed on every write; `null` where absent. */
+  /** Offset of `uint64_t ext[4]` (FreeBSD), zeroed on every write; `null` where absent. */
   readonly ext: number | null;
 }
 
@@ -62,6 +72,11 @@ export interface Abi {
   readonly epollEvent: EpollEventLayout | null;
   /** `null` where kqueue is not native (Linux may still load libkqueue). */
   readonly kevent: KeventLayout | null;
+  /**
+   * `NOTE_PCTRLMASK` as CPython exports it: macOS defines it as `~NOTE_PDATAMASK`, a
+   * signed int (-1048576); FreeBSD and libkqueue as `0xf0000000` (4026531840).
+   */
+  readonly KQ_NOTE_PCTRLMASK: number;
   /** `PIPE_BUF`. */
   readonly PIPE_BUF: number;
   /** The `POLL*` bits; a bit the platform lacks is 0. */
