@@ -1,7 +1,42 @@
 /**
- * Python's `socket` module for TypeScript (in progress: only the shared error
- * classes are exported so far).
+ * Python's `socket` module for TypeScript: IPv4, IPv6 and Unix sockets, stream and
+ * datagram, as raw fds that `select`, `poll`, `epoll`, `kqueue` and the selectors can
+ * wait on. Methods, addresses and errors follow Python (`recv_into` is `recvInto`,
+ * `sendall` is `sendAll`, and so on).
+ *
+ * Hosts are numeric IPv4/IPv6 addresses, `""` and `"localhost"`: iomux does not call
+ * `getaddrinfo`, and raises {@linkcode gaierror} for other names. Sockets made here go
+ * through FFI, so they need `--allow-ffi` and no `--allow-net`.
+ *
+ * @example A non-blocking connect, waited for with select
+ * ```ts
+ * import { select } from "@iomux/iomux/select";
+ * import { BlockingIOError } from "@iomux/iomux";
+ * import { Socket, SO_ERROR, SOL_SOCKET } from "@iomux/iomux/socket";
+ *
+ * using server = new Socket();
+ * server.bind(["127.0.0.1", 0]);
+ * server.listen();
+ * using client = new Socket();
+ * client.setBlocking(false);
+ * try {
+ *   client.connect(server.getsockname());
+ * } catch (e) {
+ *   if (!(e instanceof BlockingIOError)) throw e;
+ * }
+ * const [, writable] = select([], [client], [], 5);
+ * console.log(writable.length, client.getsockopt(SOL_SOCKET, SO_ERROR)); // 1 0
+ * server.accept()[0].close();
+ * ```
  *
  * @module
  */
+export { Socket } from "./socket.ts";
+export type { Address, AddressLike, IPv4Address, IPv6Address } from "./socket.ts";
+export { socketpair } from "./socketpair.ts";
+export { createConnection, createServer } from "./create.ts";
+export type { CreateConnectionOptions, CreateServerOptions } from "./create.ts";
+export { gaierror } from "./gaierror.ts";
+export { inetAton, inetNtoa, inetNtop, inetPton } from "./inet.ts";
+export * from "./constants.ts";
 export * from "../errors.ts";

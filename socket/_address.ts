@@ -1,0 +1,194 @@
+/**
+ * Python's socket addresses ⇄ sockaddr bytes: CPython's `getsockaddrarg` (with
+ * `setipaddr` reduced to numeric hosts, `""` and `"localhost"`) and `makesockaddr`.
+ *
+ * @module
+ */
+import { OSError } from "../errors.ts";
+import { abi } from "../ffi/abi.ts";
+import {
+  decodeInet4,
+  decodeInet6,
+  decodeUnix,
+  encodeInet4,
+  encodeInet6,
+  encodeUnix,
+  sockaddrFamily,
+} from "../ffi/sockaddr.ts";
+import { pyTypeName } from "../select/_convert.ts";
+import { noSuchName, wrongFamily } from "./gaierror.ts";
+import { formatIPv4, formatIPv6, parseInetAton, parseIPv6 } from "./inet.ts";
+
+const { AF_INET, AF_INET6, AF_UNIX } = abi.socket.constants;
+
+/** An IPv4 address: `[host, port]`, the host a dotted quad. */
+export type IPv4Address = [host: string, port: number];
+/** An IPv6 address as the kernel reports it: `[host, port, flowinfo, scopeId]`. */
+export type IPv6Address = [host: string, port: number, flowinfo: number, scopeId: number];
+/**
+ * A socket address, as Python gives it: `[host, port]` for IPv4, `[host, port,
+ * flowinfo, scopeId]` for IPv6, a path for Unix sockets (on Linux an abstract name
+ * starts with `"\0"`; an unbound Unix socket has the path `""`).
+ */
+export type Address = IPv4Address | IPv6Address | string;
+/**
+ * An address argument: `[host, port]` for IPv4; `[host, port, flowinfo?, scopeId?]`
+ * for IPv6; a path (string or bytes) for Unix sockets. A host is a numeric address,
+ * `""` (any address), `"localhost"` or, for IPv4, `"<broadcast>"`.
+ */
+export type AddressLike =
+  | readonly [host: string, port: number]
+  | readonly [host: string, port: number, flowinfo: number]
+  | readonly [host: string, port: number, flowinfo: number, scopeId: number]
+  | string
+  | Uint8Array;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const LOOPBACK4 = new Uint8Array([127, 0, 0, 1]);
+const ANY4 = new Uint8Array(4);
+const BROADCAST4 = new Uint8Array([255, 255, 255, 255]);
+const LOOPBACK6 = (() => {
+  const b = new Uint8Array(16);
+  b[15] = 1;
+  return b;
+})();
+const ANY6 = new Uint8Array(16);
+
+function integer(value: unknown): number {
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  if (typeof value === "bigint") return Number(value);
+  throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+}
+
+function hostString(host: unknown): string {
+  if (typeof host === "string") return host;
+  if (host instanceof Uint8Array) return decoder.decode(host);
+  throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(host)}`);
+}
+
+function isLocalhost(host: string): boolean {
+  return host.toLowerCase() === "localhost";
+}
+
+/** `setipaddr` for IPv4 without DNS. */
+function ipv4Host(host: string): Uint8Array {
+  if (host === "") return ANY4;
+  if (host === "<broadcast>" || host === "255.255.255.255") return BROADCAST4;
+  if (isLocalhost(host)) return LOOPBACK4;
+  const bytes = parseInetAton(host);
+  if (bytes !== null) return bytes;
+  if (parseIPv6(host.replace(/%[0-9]+$/, "")) !== null) throw wrongFamily();
+  throw noSuchName();
+}
+
+/** `setipaddr` for IPv6 without DNS; a numeric `%scope` suffix is accepted. */
+function ipv6Host(host: string): Uint8Array {
+  if (host === "") return ANY6;
+  if (host === "<broadcast>") throw new OSError("address family mismatched");
+  if (isLocalhost(host)) return LOOPBACK6;
+  const bytes = parseIPv6(host.replace(/%[0-9]+$/, ""));
+  if (bytes !== null) return bytes;
+  if (parseInetAton(host) !== null) throw wrongFamily();
+  throw noSuchName();
+}
+
+function port(value: unknown, caller: string): number {
+  const n = integer(value);
+  if (n < 0 || n > 0xffff) throw new RangeError(`${caller}(): port must be 0-65535.`);
+  return n;
+}
+
+/**
+ * Encodes `address` for a socket of `family` into `out` and returns the sockaddr's
+ * length. `caller` names the method in messages, as CPython does (`"bind"`).
+ */
+export function encodeAddress(
+  family: number,
+  address: unknown,
+  caller: string,
+  out: Uint8Array,
+): number {
+  if (family === AF_UNIX) {
+    if (typeof address === "string") return encodeUnix(out, encoder.encode(address));
+    if (address instanceof Uint8Array) return encodeUnix(out, address);
+    throw new TypeError(`a bytes-like object is required, not '${pyTypeName(address)}'`);
+  }
+  if (family === AF_INET) {
+    if (!Array.isArray(address)) {
+      throw new TypeError(
+        `${caller}(): AF_INET address must be tuple, not ${pyTypeName(address)}`,
+      );
+    }
+    if (address.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
+    const host = hostString(address[0]);
+    const p = port(address[1], caller);
+    return encodeInet4(out, ipv4Host(host), p);
+  }
+  if (family === AF_INET6) {
+    if (!Array.isArray(address)) {
+      throw new TypeError(
+        `${caller}(): AF_INET6 address must be tuple, not ${pyTypeName(address)}`,
+      );
+    }
+    if (address.length < 2 || address.length > 4) {
+      throw new TypeError(
+        "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])",
+      );
+    }
+    const host = hostString(address[0]);
+    const p = port(address[1], caller);
+    const flowinfo = address.length > 2 ? integer(address[2]) : 0;
+    const scopeId = address.length > 3 ? integer(address[3]) : 0;
+    if (flowinfo < 0 || flowinfo > 0xfffff) {
+      throw new RangeError(`${caller}(): flowinfo must be 0-1048575.`);
+    }
+    if (scopeId < 0 || scopeId > 0xffffffff) {
+      throw new RangeError("Python int too large to convert to C unsigned long");
+    }
+    return encodeInet6(out, ipv6Host(host), p, flowinfo, scopeId);
+  }
+  throw new OSError(`${caller}(): bad family`);
+}
+
+/**
+ * Decodes a sockaddr of `length` bytes, as CPython's `makesockaddr`: `null` when the
+ * kernel returned no address (`length` 0) or an address family iomux does not model.
+ */
+export function decodeAddress(sockaddr: Uint8Array, length: number): Address | null {
+  if (length === 0) return null;
+  const family = sockaddrFamily(sockaddr, length);
+  if (family === AF_INET) {
+    const { host, port } = decodeInet4(sockaddr);
+    return [formatIPv4(host), port];
+  }
+  if (family === AF_INET6) {
+    const { host, port, flowinfo, scopeId } = decodeInet6(sockaddr);
+    return [formatIPv6(host), port, flowinfo, scopeId];
+  }
+  if (family === AF_UNIX) return decoder.decode(decodeUnix(sockaddr, length));
+  return null;
+}
+
+/** Python's `str()` of an address tuple or path, for `Socket.toString()`. */
+export function formatAddress(address: Address): string {
+  if (typeof address === "string") return pyRepr(address);
+  return `(${
+    address.map((part) => typeof part === "string" ? pyRepr(part) : String(part)).join(", ")
+  })`;
+}
+
+function pyRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === "\\" || ch === quote) out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, "0")}`;
+    else out += ch;
+  }
+  return quote + out + quote;
+}

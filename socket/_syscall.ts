@@ -1,0 +1,109 @@
+/**
+ * The system-call plumbing under `Socket`: scratch sockaddr buffers, the EINTR loop
+ * of PEP 475, new fds made close-on-exec (and SIGPIPE-free on macOS), and the wait
+ * CPython does after a blocking `connect` is interrupted.
+ *
+ * @module
+ */
+import { abi } from "../ffi/abi.ts";
+import { lastOsError, osError } from "../ffi/errno.ts";
+import { libc } from "../ffi/libc.ts";
+import { SOCKADDR_STORAGE_SIZE } from "../ffi/sockaddr.ts";
+
+const { EINTR } = abi.errno;
+const { F_SETFD, FD_CLOEXEC, F_GETFL, F_SETFL, O_NONBLOCK } = abi.fcntl;
+const { SOL_SOCKET, SO_ERROR, SO_NOSIGPIPE, MSG_NOSIGNAL } = abi.socket.constants;
+
+/**
+ * One sockaddr and its length cell, reused by every call: JS runs one call at a time
+ * and each caller decodes the address before the next call.
+ */
+export const scratchAddress: Uint8Array = new Uint8Array(SOCKADDR_STORAGE_SIZE);
+/** The `socklen_t` value-result cell that goes with {@linkcode scratchAddress}. */
+export const scratchLength: Uint32Array = new Uint32Array(1);
+
+/**
+ * Flags added to every send so that a closed peer gives `BrokenPipeError` instead of a
+ * SIGPIPE (Linux and FreeBSD; macOS gets `SO_NOSIGPIPE` on each socket instead, since
+ * older macOS kernels do not know `MSG_NOSIGNAL`).
+ */
+export const SEND_FLAGS: number = abi.os === "darwin" ? 0 : MSG_NOSIGNAL;
+
+/** The most bytes one recv or send moves (Linux's own `MAX_RW_COUNT`). */
+export const MAX_IO = 0x7ffff000;
+
+/**
+ * Runs `call` until it does not fail with EINTR (PEP 475) and throws the matching
+ * `OSError` for any other failure.
+ */
+export function retrying(call: () => number): number {
+  const c = libc();
+  for (;;) {
+    const result = call();
+    if (result >= 0) return result;
+    const errno = c.errno();
+    if (errno !== EINTR) throw osError(errno);
+  }
+}
+
+/** Throws the `OSError` for errno when `result` is negative. */
+export function check(result: number): number {
+  if (result < 0) throw lastOsError();
+  return result;
+}
+
+/**
+ * Makes a new fd close-on-exec where the platform could not do it atomically, and
+ * turns SIGPIPE off on macOS. Closes the fd and throws if either step fails.
+ */
+export function adoptNewFd(fd: number, cloexecDone: boolean): number {
+  const c = libc();
+  const failed = (): never => {
+    const error = lastOsError();
+    c.close(fd);
+    throw error;
+  };
+  if (!cloexecDone && c.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) failed();
+  if (abi.os === "darwin" && SO_NOSIGPIPE !== 0) {
+    const one = new Int32Array([1]);
+    if (c.setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, new Uint8Array(one.buffer), 4) < 0) failed();
+  }
+  return fd;
+}
+
+/** Whether `O_NONBLOCK` is set on `fd`. */
+export function isNonBlocking(fd: number): boolean {
+  return (check(libc().fcntl(fd, F_GETFL, 0)) & O_NONBLOCK) !== 0;
+}
+
+/** Sets or clears `O_NONBLOCK` on `fd`. */
+export function setNonBlocking(fd: number, nonBlocking: boolean): void {
+  const c = libc();
+  const flags = check(c.fcntl(fd, F_GETFL, 0));
+  const wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+  if (wanted !== flags) check(c.fcntl(fd, F_SETFL, wanted));
+}
+
+/** An `int` socket option, or the errno of the failing `getsockopt`. */
+export function intOption(fd: number, level: number, name: number): number {
+  const value = new Int32Array(1);
+  const length = new Uint32Array([4]);
+  check(libc().getsockopt(fd, level, name, new Uint8Array(value.buffer), length));
+  return value[0]!;
+}
+
+/**
+ * CPython's `sock_connect_impl` after a blocking `connect` was interrupted: the
+ * connection goes on in the kernel, so wait until the socket is writable and read
+ * its outcome from `SO_ERROR` (0 when connected).
+ */
+export function awaitConnect(fd: number): number {
+  const c = libc();
+  const pollfd = new Int32Array(2);
+  pollfd[0] = fd;
+  pollfd[1] = abi.poll.POLLOUT;
+  const pollBytes = new Uint8Array(pollfd.buffer);
+  const nfds = abi.nfdsBytes === 8 ? 1n : 1;
+  retrying(() => c.poll(pollBytes, nfds, -1));
+  return intOption(fd, SOL_SOCKET, SO_ERROR);
+}

@@ -1,0 +1,56 @@
+/**
+ * `socket.socketpair()`: two connected sockets.
+ *
+ * @module
+ */
+import { abi } from "../ffi/abi.ts";
+import { libc } from "../ffi/libc.ts";
+import { adoptNewFd, check } from "./_syscall.ts";
+import { Socket } from "./socket.ts";
+
+const { AF_UNIX, SOCK_STREAM, SOCK_CLOEXEC } = abi.socket.constants;
+
+/**
+ * Creates a pair of connected sockets, as Python's `socket.socketpair()`. Both are
+ * close-on-exec and blocking (unless `type` includes `SOCK_NONBLOCK`).
+ *
+ * @param family `AF_UNIX` (default).
+ * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
+ * @param proto The protocol, usually 0.
+ * @returns Two sockets, each the other's peer.
+ * @throws {OSError} EMFILE and so on.
+ *
+ * @example
+ * ```ts
+ * import { socketpair } from "@iomux/iomux/socket";
+ * const [a, b] = socketpair();
+ * using _a = a, _b = b;
+ * a.send(new Uint8Array([1, 2, 3]));
+ * console.log(b.recv(10)); // Uint8Array(3) [ 1, 2, 3 ]
+ * ```
+ */
+export function socketpair(
+  family: number = AF_UNIX,
+  type: number = SOCK_STREAM,
+  proto: number = 0,
+): [Socket, Socket] {
+  const c = libc();
+  const fds = new Int32Array(2);
+  check(c.socketpair(family, type | SOCK_CLOEXEC, proto, fds));
+  const cloexecDone = abi.socket.hasSockFlags;
+  try {
+    adoptNewFd(fds[0]!, cloexecDone);
+  } catch (e) {
+    c.close(fds[1]!);
+    throw e;
+  }
+  try {
+    adoptNewFd(fds[1]!, cloexecDone);
+  } catch (e) {
+    c.close(fds[0]!);
+    throw e;
+  }
+  const a = new Socket(family, type, proto, fds[0]!);
+  const b = new Socket(family, type, proto, fds[1]!);
+  return [a, b];
+}
