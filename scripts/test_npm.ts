@@ -1,0 +1,118 @@
+/**
+ * Runs the test suite on Node and Bun against the built npm package, the way
+ * denoland/std does: build `npm/` (tests included, in `npm/tests/`), install the
+ * tests' npm dependencies there, then run the same files with each runtime's own
+ * runner. Node 26 and Bun come from npm into `node_modules/.cache/iomux-runtimes/`.
+ *
+ * Usage: deno task test:node   (the system Node, 20 here, with koffi; Node 26 with node:ffi)
+ *        deno task test:bun    (Bun with bun:ffi)
+ *
+ * @module
+ */
+import { buildNpm } from "./build_npm.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const NPM = `${ROOT}npm/`;
+const RUNTIMES = `${ROOT}node_modules/.cache/iomux-runtimes/`;
+const NODE_26 = "26.10.0";
+const BUN = "1.4.5";
+const ARCH = Deno.build.arch === "x86_64" ? "x64" : "arm64";
+
+/** Runs a command with the terminal as its output; true when it exits 0. */
+async function run(cmd: string, args: string[], cwd = ROOT): Promise<boolean> {
+  console.log(`\n$ ${cmd} ${args.join(" ")}`);
+  const command = new Deno.Command(cmd, {
+    args,
+    cwd,
+    stdin: "null",
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  const { success } = await command.output();
+  return success;
+}
+
+function capture(cmd: string, args: string[]): string {
+  const { stdout } = new Deno.Command(cmd, { args, cwd: ROOT, stderr: "inherit" }).outputSync();
+  return new TextDecoder().decode(stdout).trim();
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs the npm packages that carry Node 26's and Bun's binaries, once. */
+async function runtime(name: "node26" | "bun"): Promise<string> {
+  const binary = `${RUNTIMES}node_modules/.bin/${name === "bun" ? "bun" : "node"}`;
+  if (!exists(binary)) {
+    Deno.mkdirSync(RUNTIMES, { recursive: true });
+    if (!exists(`${RUNTIMES}package.json`)) {
+      Deno.writeTextFileSync(`${RUNTIMES}package.json`, "{}\n");
+    }
+    const pkg = name === "bun" ? `bun@${BUN}` : `node-${Deno.build.os}-${ARCH}@${NODE_26}`;
+    if (!await run("npm", ["install", "--no-audit", "--no-fund", pkg], RUNTIMES)) {
+      throw new Error(`cannot install ${pkg}`);
+    }
+  }
+  return binary;
+}
+
+/** Fails unless `binary` picks the backend this run means to test. */
+function checkBackend(binary: string, args: string[], expected: string): void {
+  const probe = `import("${NPM}ffi/libc.js").then((m) => console.log(m.libc().backend))`;
+  const backend = capture(binary, [...args, "-e", probe]);
+  console.log(`${binary}: backend ${backend}`);
+  if (backend !== expected) throw new Error(`expected backend ${expected}, got ${backend}`);
+}
+
+function testFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) files.push(...testFiles(path));
+    else if (entry.name.endsWith("_test.js")) files.push(path);
+  }
+  return files.sort();
+}
+
+async function main(which: string): Promise<boolean> {
+  buildNpm();
+  if (!await run("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], NPM)) {
+    return false;
+  }
+  const files = testFiles(`${NPM}tests`);
+  if (files.length === 0) throw new Error("npm/tests has no *_test.js files");
+  const results: [string, boolean][] = [];
+  if (which === "node") {
+    const major = Number(capture("node", ["-p", "process.versions.node.split('.')[0]"]));
+    checkBackend("node", [], major >= 26 ? "node:ffi" : "koffi");
+    results.push([
+      `node ${major}`,
+      await run("node", ["--test", "--test-reporter=spec", ...files]),
+    ]);
+    const node26 = await runtime("node26");
+    const quiet = ["--disable-warning=ExperimentalWarning"];
+    checkBackend(node26, quiet, "node:ffi");
+    results.push([
+      `node ${NODE_26}`,
+      await run(node26, [...quiet, "--test", "--test-reporter=spec", ...files]),
+    ]);
+  } else {
+    const bun = await runtime("bun");
+    checkBackend(bun, [], "bun:ffi");
+    results.push([`bun ${BUN}`, await run(bun, ["test", "--timeout", "60000", ...files])]);
+  }
+  for (const [name, ok] of results) console.log(`${name}: ${ok ? "passed" : "FAILED"}`);
+  return results.every(([, ok]) => ok);
+}
+
+if (import.meta.main) {
+  const which = Deno.args[0];
+  if (which !== "node" && which !== "bun") throw new Error("usage: test_npm.ts node|bun");
+  Deno.exit(await main(which) ? 0 : 1);
+}
