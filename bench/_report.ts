@@ -1,0 +1,308 @@
+/**
+ * The comparison's report: medians, ratios and the issue-7 targets as Markdown.
+ *
+ * @module
+ */
+import type { Toolchain, Variant } from "./_runtimes.ts";
+
+/** Every round's ns per call of one variant at one N (key `id@n`). */
+export interface Sample {
+  variant: Variant;
+  ns: number[];
+  error?: string;
+}
+
+/** Samples by `id@n`. */
+export type Samples = Map<string, Sample>;
+
+/** Round trips per second of one echo server, one entry per round. */
+export interface EchoResult {
+  name: string;
+  label: string;
+  rtt: number[];
+  error?: string | undefined;
+}
+
+/** What bench/js/heap.ts prints. */
+export interface HeapResult {
+  rows: { call: string; bytes: number; resultBytes: number }[];
+  calls: number;
+  heapBefore: number;
+  heapAfter: number;
+}
+
+/** Everything the report shows. */
+export interface ReportInput {
+  env: Record<string, string>;
+  toolchain: Toolchain;
+  samples: Samples;
+  echo: EchoResult[];
+  echoLoad: number[];
+  heap: HeapResult | null;
+  rounds: number;
+  budgetMs: number;
+  seconds: number;
+  baseline: Readonly<Record<string, string>>;
+}
+
+/** The median of some numbers (NaN for none). */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const RUNTIME_LABEL: Record<string, string> = {
+  c: "C",
+  python: "CPython",
+  deno: "Deno iomux",
+  node: "Node iomux (node:ffi)",
+  "node-koffi": "Node iomux (koffi)",
+  bun: "Bun iomux",
+};
+
+const CALL_LABEL: Record<string, Record<string, string>> = {
+  c: {
+    epoll_wait: "`epoll_wait(ep, ev, 1024, 0)`",
+    poll: "`poll(fds, N, 0)`",
+    select: "`select(…, &zero)`",
+  },
+  python: {
+    selectors: "`DefaultSelector().select(0)`",
+    epoll: "`select.epoll().poll(0)`",
+    poll: "`select.poll().poll(0)`",
+    select: "`select.select(fds, [], [], 0)`",
+  },
+  js: {
+    selectors: "`DefaultSelector.select(0)`",
+    epoll: "`Epoll.poll(0)`",
+    poll: "`Poll.poll(0)`",
+    select: "`select(fds, [], [], 0)`",
+  },
+};
+
+/** `Deno iomux Epoll.poll(0)` and so on. */
+export function variantLabel(runtime: string, mechanism: string): string {
+  const calls = CALL_LABEL[runtime] ?? CALL_LABEL.js!;
+  return `${RUNTIME_LABEL[runtime] ?? runtime} ${calls[mechanism] ?? mechanism}`;
+}
+
+const MECHANISMS = ["selectors", "epoll", "poll", "select"];
+const RUNTIMES = ["c", "python", "deno", "node", "node-koffi", "bun"];
+const NS = [10, 1000, 10000];
+
+const num = (x: number, digits = 0) =>
+  Number.isFinite(x)
+    ? x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : "–";
+const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : "–");
+
+/** Median ns of `runtime.mechanism` at N, or NaN. */
+export function cost(samples: Samples, id: string, n: number): number {
+  return median(samples.get(`${id}@${n}`)?.ns ?? []);
+}
+
+function pythonTwin(mechanism: string): string {
+  return `python.${mechanism === "epoll_wait" ? "epoll" : mechanism}`;
+}
+
+function costTable(input: ReportInput): string[] {
+  const { samples, baseline } = input;
+  const head = ["variant", ...NS.flatMap((n) => [`N=${num(n)} ns`, "÷ C", "CPython ÷"])];
+  const lines = [
+    `| ${head.join(" | ")} |`,
+    `|${head.map((_, i) => (i ? "--:" : "---")).join("|")}|`,
+  ];
+  const errors: string[] = [];
+  for (const mechanism of MECHANISMS) {
+    for (const runtime of RUNTIMES) {
+      const m = runtime === "c" && mechanism === "epoll" ? "epoll_wait" : mechanism;
+      const id = `${runtime}.${m}`;
+      const present = NS.map((n) => samples.get(`${id}@${n}`));
+      if (!present.some((s) => s)) continue;
+      const error = present.find((s) => s?.error)?.error;
+      if (error) {
+        errors.push(`- ${variantLabel(runtime, m)}: failed: \`${error}\``);
+        continue;
+      }
+      const cells = NS.flatMap((n) => {
+        const ns = cost(samples, id, n);
+        const c = cost(samples, baseline[m]!, n);
+        const py = cost(samples, pythonTwin(m), n);
+        return [num(ns), ratio(ns / c), ratio(py / ns)];
+      });
+      lines.push(`| ${variantLabel(runtime, m)} | ${cells.join(" | ")} |`);
+    }
+  }
+  return [...lines, ...(errors.length ? ["", ...errors] : [])];
+}
+
+type Check = { value: number; ok: boolean } | null;
+
+function check(value: number, ok: (v: number) => boolean): Check {
+  return Number.isFinite(value) ? { value, ok: ok(value) } : null;
+}
+
+function targetTable(input: ReportInput): string[] {
+  const { samples } = input;
+  const js = input.toolchain.js.map((j) => j.name);
+  const rows: [string, (rt: string) => Check][] = [];
+  for (const n of NS) {
+    rows.push([
+      `\`DefaultSelector.select(0)\` ≤ 1.25× C \`epoll_wait\`, N=${num(n)}`,
+      (rt) =>
+        check(
+          cost(samples, `${rt}.selectors`, n) / cost(samples, "c.epoll_wait", n),
+          (v) => v <= 1.25,
+        ),
+    ]);
+  }
+  for (const n of NS) {
+    rows.push([
+      `\`DefaultSelector.select(0)\` ≥ 3× faster than CPython's, N=${num(n)}`,
+      (rt) =>
+        check(
+          cost(samples, "python.selectors", n) / cost(samples, `${rt}.selectors`, n),
+          (v) => v >= 3,
+        ),
+    ]);
+  }
+  for (const m of ["poll", "select"]) {
+    rows.push([
+      `\`${m === "poll" ? "Poll.poll(0)" : "select()"}\` ≤ 1.1× C \`${m}\`, N=1,000`,
+      (rt) =>
+        check(cost(samples, `${rt}.${m}`, 1000) / cost(samples, `c.${m}`, 1000), (v) => v <= 1.1),
+    ]);
+  }
+  const head = ["target", ...input.toolchain.js.map((j) => j.label)];
+  const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];
+  for (const [label, f] of rows) {
+    const cells = js.map((rt) => {
+      const c = f(rt);
+      if (!c) return "not measured";
+      const shown = label.includes("faster") ? `${c.value.toFixed(2)}× faster` : ratio(c.value);
+      return `${shown} ${c.ok ? "✅" : "❌"}`;
+    });
+    lines.push(`| ${label} | ${cells.join(" | ")} |`);
+  }
+  return lines;
+}
+
+function echoSection(input: ReportInput): string[] {
+  const { echo, echoLoad } = input;
+  if (echo.length === 0) return ["Not run: it needs a C compiler for the load client."];
+  const rate = (name: string) => median(echo.find((e) => e.name === name)?.rtt ?? []);
+  const py = rate("python");
+  const listen = rate("deno.listen");
+  const lines = [
+    `${echoLoad[0]} clients × ${num(echoLoad[1]!)} round trips of ${echoLoad[2]} B on ` +
+    "127.0.0.1, one C load client (one epoll thread) against each server in turn, " +
+    `${input.echo[0]?.rtt.length ?? 0} rounds interleaved; round trips per second, median.`,
+    "",
+    "| server | round trips/s | ÷ CPython | ÷ Deno.listen | rounds |",
+    "|---|--:|--:|--:|---|",
+  ];
+  for (const e of echo) {
+    if (e.error) {
+      lines.push(`| ${e.label} | failed: \`${e.error}\` | | | |`);
+      continue;
+    }
+    const r = median(e.rtt);
+    lines.push(
+      `| ${e.label} | ${num(r)} | ${ratio(r / py)} | ${ratio(r / listen)} | ${
+        e.rtt.map((x) => num(x)).join(", ")
+      } |`,
+    );
+  }
+  const iomux = rate("iomux");
+  lines.push("");
+  if (Number.isFinite(iomux)) {
+    const a = iomux / py, b = iomux / listen;
+    lines.push(
+      `Targets: iomux ≥ 1.1× CPython: **${ratio(a)}** ${a >= 1.1 ? "✅" : "❌"}; ` +
+        `≥ 1.15× Deno.listen: **${ratio(b)}** ${b >= 1.15 ? "✅" : "❌"}.`,
+    );
+  } else {
+    lines.push("Targets: not measured (examples/selectors_echo_server.ts is not there yet).");
+  }
+  return lines;
+}
+
+function heapSection(input: ReportInput): string[] {
+  const h = input.heap;
+  if (!h) return ["Not measured (bench/js/heap.ts failed)."];
+  const lines = [
+    "Bytes allocated per call in Deno (N = 10, 5 ready), next to a baseline that only builds " +
+    "an array of the same shape as the call's result (heapUsed deltas over 20,000-call " +
+    "stretches with no collection in them):",
+    "",
+    "| call | bytes per call | its result alone | other allocation |",
+    "|---|--:|--:|--:|",
+  ];
+  for (const r of h.rows) {
+    lines.push(
+      `| \`${r.call}\` | ${num(r.bytes, 1)} | ${num(r.resultBytes, 1)} | ${
+        num(r.bytes - r.resultBytes, 1)
+      } |`,
+    );
+  }
+  const sel = h.rows.find((r) => r.call.startsWith("select("));
+  const growth = h.heapAfter - h.heapBefore;
+  lines.push(
+    "",
+    `Heap in use after a full collection, before and after ${num(h.calls)} \`select()\` calls: ` +
+      `${num(h.heapBefore)} → ${num(h.heapAfter)} bytes (${growth >= 0 ? "+" : ""}${num(growth)}, ${
+        (growth / h.calls).toFixed(3)
+      } bytes per call).`,
+    "",
+    // A leak of even one byte per call would show as a megabyte over 1M calls; what
+    // stays is a fixed amount (compiled code, feedback), whatever the call count.
+    `Target: \`select()\` allocates nothing but its result (other allocation under 8 bytes ` +
+      `per call, heap growth under 64 KiB): ${
+        sel && Math.abs(sel.bytes - sel.resultBytes) < 8 && growth < 65536 ? "✅" : "❌"
+      }.`,
+  );
+  return lines;
+}
+
+/** The whole report. */
+export function markdown(input: ReportInput): string {
+  const env = Object.entries(input.env).map(([k, v]) => `${k}: ${v}`).join("; ");
+  const missing = input.toolchain.missing.map((m) => `- skipped: ${m}`);
+  return [
+    "# iomux benchmark results",
+    "",
+    "Written by `deno task bench:compare`. Every variant is a separate process; each round runs",
+    `all of them once, in a rotated order (${input.rounds} rounds, ${input.budgetMs} ms per ` +
+    `process, median of 5 batches inside it); tables show the median over rounds. Whole run: ` +
+    `${input.seconds} s.`,
+    "",
+    `Machine: ${env}.`,
+    ...(missing.length ? ["", ...missing] : []),
+    "",
+    "## Targets (issue 7)",
+    "",
+    ...targetTable(input),
+    "",
+    "## Cost of one readiness call",
+    "",
+    "N watched pipe fds (both ends of N/2 pipes, watched for reading), 5 ready, timeout 0.",
+    "÷ C: this time over the C program's with the same mechanism (`DefaultSelector` is",
+    "compared with `epoll_wait`); the C programs run one idle extra thread, as every JS",
+    "runtime does (ffi_notes.md). CPython ÷: CPython's time for the same call over this one.",
+    "",
+    ...costTable(input),
+    "",
+    "![cost per call against N](results.svg)",
+    "",
+    "## Allocation of steady-state calls",
+    "",
+    ...heapSection(input),
+    "",
+    "## Echo server",
+    "",
+    ...echoSection(input),
+    "",
+  ].join("\n");
+}

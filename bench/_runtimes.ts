@@ -1,0 +1,226 @@
+/**
+ * Which runtimes this machine has, and the command line of each benchmark variant.
+ * A runtime that is missing is reported with the reason and skipped, never fatal.
+ *
+ * @module
+ */
+
+/** The repository root, where every command runs. */
+export const ROOT: string = new URL("..", import.meta.url).pathname;
+
+/** One program that prints a JSON result line. */
+export interface Variant {
+  /** `runtime.mechanism`, e.g. `deno.selectors`. */
+  readonly id: string;
+  readonly runtime: string;
+  readonly mechanism: string;
+  readonly n: number;
+  readonly cmd: readonly string[];
+}
+
+/** A runtime that runs `bench/js/mux.mjs`. */
+export interface JsRuntime {
+  /** Short name used in variant ids (`deno`, `node`, `node-koffi`, `bun`). */
+  readonly name: string;
+  /** What it is, for the report (`Deno 2.9.6`, `Node 26.0.0 (node:ffi)`). */
+  readonly label: string;
+  /** The command up to the script path (binary and flags). */
+  readonly prefix: readonly string[];
+  /** The iomux entry point it imports (a file URL). */
+  readonly entry: string;
+}
+
+/** What was found: tools, versions, and why anything is missing. */
+export interface Toolchain {
+  cc: string | null;
+  python: string | null;
+  js: JsRuntime[];
+  versions: Record<string, string>;
+  missing: string[];
+}
+
+/** Runs a command, returning its trimmed stdout, or null when it cannot run or fails. */
+export async function tryOutput(cmd: readonly string[], cwd = ROOT): Promise<string | null> {
+  try {
+    const out = await new Deno.Command(cmd[0]!, { args: cmd.slice(1), cwd, stderr: "null" })
+      .output();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : null;
+  } catch {
+    return null;
+  }
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The npm build's ESM entry (`npm/` from scripts/build_npm.ts), if it has been built. */
+function npmEntry(): string | null {
+  const dir = `${ROOT}npm/`;
+  try {
+    const pkg = JSON.parse(Deno.readTextFileSync(`${dir}package.json`));
+    const dot = pkg.exports?.["."];
+    const target = typeof dot === "string" ? dot : dot?.import?.default ?? dot?.import ??
+      dot?.default ?? pkg.module ?? pkg.main;
+    if (typeof target === "string" && exists(dir + target)) return `file://${dir}${target}`;
+  } catch {
+    // not built
+  }
+  for (const candidate of ["esm/mod.js", "mod.js", "dist/mod.js"]) {
+    if (exists(dir + candidate)) return `file://${dir}${candidate}`;
+  }
+  return null;
+}
+
+/** A `bun` binary: on PATH, or installed by npm in the repository or the npm build. */
+async function findBun(): Promise<string | null> {
+  for (const path of [`${ROOT}node_modules/.bin/bun`, `${ROOT}npm/node_modules/.bin/bun`, "bun"]) {
+    if (await tryOutput([path, "--version"]) !== null) return path;
+  }
+  return null;
+}
+
+/**
+ * A Node with the built-in `node:ffi` (Node 26+): the system `node` if it is one,
+ * else the one `npx node@26` has cached. `npx` itself is not used per run: it adds
+ * a second or so of start-up to every process.
+ */
+async function findNodes(): Promise<{ ffi: string | null; plain: string | null }> {
+  const hasFfi = (node: string) =>
+    tryOutput([node, "-p", "typeof process.getBuiltinModule?.('node:ffi')?.dlopen"]);
+  const system = (await tryOutput(["node", "--version"])) !== null ? "node" : null;
+  let ffi: string | null = null;
+  if (system && (await hasFfi(system)) === "function") ffi = system;
+  if (!ffi) {
+    const cached = await tryOutput([
+      "npx",
+      "--offline",
+      "--yes",
+      "node@26",
+      "-p",
+      "process.execPath",
+    ]);
+    const path = cached?.split("\n").pop() ?? null;
+    if (path && (await hasFfi(path)) === "function") ffi = path;
+  }
+  return { ffi, plain: system };
+}
+
+/** Finds every runtime, compiler and build the comparison can use. */
+export async function detect(): Promise<Toolchain> {
+  const t: Toolchain = { cc: null, python: null, js: [], versions: {}, missing: [] };
+  t.versions.deno = Deno.version.deno;
+  t.js.push({
+    name: "deno",
+    label: `Deno ${Deno.version.deno}`,
+    prefix: [Deno.execPath(), "run", "--allow-ffi", "--allow-read", "--allow-env"],
+    entry: new URL("../mod.ts", import.meta.url).href,
+  });
+  const cc = await tryOutput(["cc", "--version"]);
+  if (cc) {
+    t.cc = "cc";
+    t.versions.cc = cc.split("\n")[0]!;
+  } else t.missing.push("C compiler (`cc`): not found; no C baselines, so no ratios to C");
+  const py = await tryOutput(["python3", "--version"]);
+  if (py) {
+    t.python = "python3";
+    t.versions.python = py;
+  } else t.missing.push("CPython (`python3`): not found");
+
+  const entry = npmEntry();
+  if (!entry) {
+    t.missing.push("Node and Bun: no npm build in npm/ (run `deno run -A scripts/build_npm.ts`)");
+    return t;
+  }
+  const nodes = await findNodes();
+  if (nodes.ffi) {
+    const v = await tryOutput([nodes.ffi, "--version"]);
+    t.versions["node (node:ffi)"] = v ?? "?";
+    t.js.push({
+      name: "node",
+      label: `Node ${v} (node:ffi)`,
+      prefix: [nodes.ffi, "--no-warnings"],
+      entry,
+    });
+  } else t.missing.push("Node with node:ffi (Node 26+): not found (try `npx --yes node@26 -v`)");
+  if (nodes.plain) {
+    const v = await tryOutput([nodes.plain, "--version"]);
+    const koffiOk = await tryOutput([
+      nodes.plain,
+      "--no-warnings",
+      ...(nodes.plain === nodes.ffi ? ["--no-experimental-ffi"] : []),
+      "--input-type=module",
+      "-e",
+      `const m = await import(${JSON.stringify(entry)}); m.pipe(); console.log("ok")`,
+    ]);
+    if (koffiOk === "ok") {
+      t.versions["node (koffi)"] = v ?? "?";
+      t.js.push({
+        name: "node-koffi",
+        label: `Node ${v} (koffi)`,
+        prefix: [
+          nodes.plain,
+          "--no-warnings",
+          ...(nodes.plain === nodes.ffi ? ["--no-experimental-ffi"] : []),
+        ],
+        entry,
+      });
+    } else t.missing.push(`Node ${v} with koffi: iomux does not load (is koffi installed?)`);
+  }
+  const bun = await findBun();
+  if (bun) {
+    const v = await tryOutput([bun, "--version"]);
+    t.versions.bun = v ?? "?";
+    t.js.push({ name: "bun", label: `Bun ${v}`, prefix: [bun, "run"], entry });
+  } else t.missing.push("Bun: not found (`npm install bun`)");
+  return t;
+}
+
+/** The C baseline of each mechanism. */
+export const C_BASELINE: Readonly<Record<string, string>> = {
+  selectors: "c.epoll_wait",
+  epoll: "c.epoll_wait",
+  epoll_wait: "c.epoll_wait",
+  poll: "c.poll",
+  select: "c.select",
+};
+
+/** Every readiness-call variant at every N (select only below FD_SETSIZE). */
+export function variants(t: Toolchain, ns: readonly number[], budgetMs: number, cBin: string) {
+  const out: Variant[] = [];
+  for (const n of ns) {
+    const mechanisms = n < 1024 ? ["epoll", "poll", "select"] : ["epoll", "poll"];
+    const add = (runtime: string, mechanism: string, cmd: string[]) =>
+      out.push({ id: `${runtime}.${mechanism}`, runtime, mechanism, n, cmd });
+    if (t.cc) {
+      for (const m of mechanisms) {
+        const bin = m === "epoll" ? "epoll_wait" : m;
+        add("c", bin, [`${cBin}/${bin}`, String(n), String(budgetMs)]);
+      }
+    }
+    if (t.python) {
+      for (const m of ["selectors", ...mechanisms]) {
+        add("python", m, [t.python, "bench/python/mux.py", m, String(n), String(budgetMs)]);
+      }
+    }
+    for (const js of t.js) {
+      for (const m of ["selectors", ...mechanisms]) {
+        add(js.name, m, [
+          ...js.prefix,
+          "bench/js/mux.mjs",
+          js.name,
+          m,
+          String(n),
+          String(budgetMs),
+          js.entry,
+        ]);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,267 @@
+/**
+ * `deno task bench:compare`: iomux against C, CPython, Node and Bun, side by side, in
+ * one run. Builds the C programs with the system compiler into a temporary directory,
+ * runs every variant once per round (rounds interleaved, so machine noise lands on all
+ * of them alike), takes medians, and writes `bench/results.md` and `bench/results.svg`.
+ *
+ * Options: `--rounds=5` `--budget=500` (ms per process) `--echo-rounds=5`
+ * `--quick` (1 round, short budgets, small echo load: a smoke test)
+ * `--no-write` (print only).
+ *
+ * @module
+ */
+import { C_BASELINE, detect, ROOT, type Toolchain, tryOutput, variants } from "./_runtimes.ts";
+import { type EchoResult, type HeapResult, markdown, type Samples } from "./_report.ts";
+import { plot } from "./_plot.ts";
+
+const NS = [10, 1000, 10000] as const;
+
+function option(name: string, fallback: number): number {
+  const arg = Deno.args.find((a) => a.startsWith(`--${name}=`));
+  return arg ? Number(arg.slice(name.length + 3)) : fallback;
+}
+const quick = Deno.args.includes("--quick");
+const rounds = option("rounds", quick ? 1 : 5);
+const budgetMs = option("budget", quick ? 150 : 500);
+const echoRounds = option("echo-rounds", quick ? 1 : 5);
+const echoLoad = quick ? [10, 200, 64] : [50, 2000, 64];
+
+const log = (line: string) => console.error(line);
+
+interface Run {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(cmd: readonly string[]): Promise<Run> {
+  try {
+    const out = await new Deno.Command(cmd[0]!, { args: cmd.slice(1), cwd: ROOT }).output();
+    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trim();
+    return { ok: out.success, stdout: text(out.stdout), stderr: text(out.stderr) };
+  } catch (e) {
+    return { ok: false, stdout: "", stderr: (e as Error).message };
+  }
+}
+
+function lastJson(stdout: string): Record<string, unknown> {
+  return JSON.parse(stdout.split("\n").filter((l) => l.startsWith("{")).pop()!);
+}
+
+async function buildC(t: Toolchain, dir: string): Promise<void> {
+  for (const name of ["epoll_wait", "poll", "select", "echo_client", "echo_server"]) {
+    const r = await run([
+      t.cc!,
+      "-O2",
+      "-Wall",
+      "-pthread",
+      "-o",
+      `${dir}/${name}`,
+      `bench/c/${name}.c`,
+    ]);
+    if (!r.ok) throw new Error(`building bench/c/${name}.c failed:\n${r.stderr}`);
+  }
+}
+
+/** Rotates `items` by `k`, so that no variant always runs first or last in a round. */
+function rotated<T>(items: readonly T[], k: number): T[] {
+  const at = items.length === 0 ? 0 : k % items.length;
+  return [...items.slice(at), ...items.slice(0, at)];
+}
+
+async function microRounds(t: Toolchain, cBin: string): Promise<Samples> {
+  const all = variants(t, NS, budgetMs, cBin);
+  const samples: Samples = new Map();
+  const failed = new Set<string>();
+  for (let round = 0; round < rounds; round++) {
+    for (const v of rotated(all, round * 7)) {
+      const key = `${v.id}@${v.n}`;
+      if (failed.has(v.id)) continue;
+      const r = await run(v.cmd);
+      if (!r.ok) {
+        failed.add(v.id);
+        const reason = (r.stderr.split("\n").find((l) => l.trim()) ?? "failed").slice(0, 160);
+        samples.set(key, { variant: v, ns: [], error: reason });
+        log(`  ${v.id} N=${v.n}: FAILED (${reason}); skipped from now on`);
+        continue;
+      }
+      const ns = Number(lastJson(r.stdout).ns);
+      const entry = samples.get(key) ?? { variant: v, ns: [] };
+      entry.ns.push(ns);
+      samples.set(key, entry);
+      log(`  [${round + 1}/${rounds}] ${v.id.padEnd(22)} N=${String(v.n).padEnd(5)} ${ns} ns`);
+    }
+  }
+  for (const [key, s] of samples) if (failed.has(s.variant.id) && !s.error) samples.delete(key);
+  return samples;
+}
+
+interface Server {
+  name: string;
+  label: string;
+  cmd: string[];
+}
+
+function echoServers(t: Toolchain, cBin: string): Server[] {
+  const deno = Deno.execPath();
+  const servers: Server[] = [];
+  if (t.cc) servers.push({ name: "c", label: "C epoll (reference)", cmd: [`${cBin}/echo_server`] });
+  if (t.python) {
+    servers.push({
+      name: "python",
+      label: "CPython selectors",
+      cmd: [t.python, "bench/python/echo_server.py"],
+    });
+  }
+  servers.push({
+    name: "deno.listen",
+    label: "Deno.listen (Tokio)",
+    cmd: [deno, "run", "--allow-net", "bench/js/deno_listen_echo.ts"],
+  });
+  try {
+    Deno.statSync(`${ROOT}examples/selectors_echo_server.ts`);
+    servers.push({
+      name: "iomux",
+      label: "iomux DefaultSelector (Deno)",
+      cmd: [
+        deno,
+        "run",
+        "--allow-ffi",
+        "--allow-read",
+        "--allow-env",
+        "--allow-net",
+        "examples/selectors_echo_server.ts",
+        "0",
+      ],
+    });
+  } catch {
+    // not written yet: the report says so
+  }
+  return servers;
+}
+
+/** Starts a server, reads the port it prints first, runs the load client, stops it. */
+async function echoOnce(server: Server, cBin: string): Promise<number> {
+  const child = new Deno.Command(server.cmd[0]!, {
+    args: server.cmd.slice(1),
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    while (!/\d+\s*\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`${server.name} exited before printing its port`);
+      text += value;
+    }
+    clearTimeout(timer);
+    reader.releaseLock();
+    const port = text.match(/(\d+)\s*\n/)![1]!;
+    const r = await run([`${cBin}/echo_client`, port, ...echoLoad.map(String)]);
+    if (!r.ok) throw new Error(`echo client against ${server.name}: ${r.stderr}`);
+    return Number(lastJson(r.stdout).rtt_per_s);
+  } finally {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already gone
+    }
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+    await child.stderr.cancel().catch(() => {});
+  }
+}
+
+async function echoRuns(t: Toolchain, cBin: string): Promise<EchoResult[]> {
+  if (!t.cc) return [];
+  const servers = echoServers(t, cBin);
+  const results = servers.map((s) => ({ name: s.name, label: s.label, rtt: [] as number[] }));
+  const errors = new Map<string, string>();
+  for (let round = 0; round < echoRounds; round++) {
+    for (const i of rotated(servers.map((_, i) => i), round)) {
+      const server = servers[i]!;
+      if (errors.has(server.name)) continue;
+      try {
+        const rtt = await echoOnce(server, cBin);
+        results[i]!.rtt.push(rtt);
+        log(`  [${round + 1}/${echoRounds}] echo ${server.name.padEnd(12)} ${rtt} round trips/s`);
+      } catch (e) {
+        errors.set(server.name, (e as Error).message.slice(0, 160));
+        log(`  echo ${server.name}: FAILED (${(e as Error).message})`);
+      }
+    }
+  }
+  return results.map((r) => ({ ...r, error: errors.get(r.name) }));
+}
+
+async function heap(): Promise<HeapResult | null> {
+  const r = await run([
+    Deno.execPath(),
+    "run",
+    "--allow-ffi",
+    "--allow-read",
+    "--allow-env",
+    "--v8-flags=--expose-gc,--min-semi-space-size=64",
+    "bench/js/heap.ts",
+    String(quick ? 100_000 : 1_000_000),
+  ]);
+  if (!r.ok) {
+    log(`heap: FAILED ${r.stderr}`);
+    return null;
+  }
+  return lastJson(r.stdout) as unknown as HeapResult;
+}
+
+async function machine(t: Toolchain): Promise<Record<string, string>> {
+  const cpu = (await tryOutput(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"]))
+    ?.trim();
+  return {
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    os: `${Deno.build.os} ${Deno.build.arch}, kernel ${Deno.osRelease()}`,
+    cpu: `${cpu ?? "?"} × ${navigator.hardwareConcurrency}`,
+    load: Deno.loadavg().map((x) => x.toFixed(2)).join(" "),
+    ...t.versions,
+  };
+}
+
+const started = performance.now();
+const toolchain = await detect();
+for (const m of toolchain.missing) log(`skipping ${m}`);
+log(`runtimes: ${toolchain.js.map((j) => j.label).join(", ")}`);
+const cBin = await Deno.makeTempDir({ prefix: "iomux-bench-" });
+try {
+  const env = await machine(toolchain);
+  if (toolchain.cc) await buildC(toolchain, cBin);
+  log(`readiness calls: ${rounds} rounds, ${budgetMs} ms per process`);
+  const samples = await microRounds(toolchain, cBin);
+  log(`echo: ${echoRounds} rounds, ${echoLoad[0]} clients × ${echoLoad[1]} round trips`);
+  const echo = await echoRuns(toolchain, cBin);
+  log("heap: select() allocation");
+  const heapResult = await heap();
+  env.loadAfter = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+  const seconds = Math.round((performance.now() - started) / 1000);
+  const report = markdown({
+    env,
+    toolchain,
+    samples,
+    echo,
+    echoLoad,
+    heap: heapResult,
+    rounds,
+    budgetMs,
+    seconds,
+    baseline: C_BASELINE,
+  });
+  console.log(report);
+  if (!Deno.args.includes("--no-write")) {
+    await Deno.writeTextFile(`${ROOT}bench/results.md`, report);
+    await Deno.writeTextFile(`${ROOT}bench/results.svg`, plot(samples, env));
+    log("wrote bench/results.md and bench/results.svg");
+  }
+  log(`done in ${seconds} s`);
+} finally {
+  await Deno.remove(cBin, { recursive: true });
+}
