@@ -16,7 +16,8 @@ import {
 } from "../ffi/structs.ts";
 import { cInt, fildes, type FileLike, uintBitwise } from "./_convert.ts";
 import { CEILING, deadlineAfter, divide, nsLeft, timeoutToCInt, timeoutToNs } from "./_timeout.ts";
-import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI } from "./constants.ts";
+import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
+import { type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
 
 const { EINTR, ENOSYS } = abi.errno;
 const EPOLL_CTL_ADD = 1;
@@ -174,6 +175,7 @@ export class Epoll {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
+    endWaits(this);
     libc().close(fd);
   }
 
@@ -320,6 +322,57 @@ export class Epoll {
       result[i] = [words[at + EPOLL_DATA_WORD]! | 0, words[at]!];
     }
     return result;
+  }
+
+  /**
+   * {@linkcode Epoll.poll} without blocking the event loop: what is ready now comes
+   * back at once; otherwise the wait runs off the JS thread (one shared thread for
+   * all waits, watching this epoll fd) while timers and I/O go on. `close()` ends a
+   * pending wait, which then resolves with `[]`.
+   *
+   * @param timeout **Seconds**, as for `poll`; `undefined`, `null` or -0.001 or
+   *   less waits with no limit.
+   * @param maxevents The most events to return; -1 (the default) means 1023.
+   * @param options `signal`: aborting it rejects the Promise with `signal.reason`.
+   * @returns The same `[fd, events]` pairs `poll` would return.
+   * @throws {ValueError} The object is closed, or `maxevents` is 0 or below -1.
+   * @throws {TypeError} The timeout is not a number.
+   * @throws {RangeError} The timeout does not fit a C `int` of milliseconds.
+   *
+   * @example
+   * ```ts
+   * import { Epoll, EPOLLIN } from "@iomux/iomux/select";
+   * import { close, pipe, write } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
+   * using ep = new Epoll();
+   * ep.register(r, EPOLLIN);
+   * setTimeout(() => write(w, new Uint8Array([1])), 5);
+   * console.log(await ep.pollAsync(1)); // [ [ r, 1 ] ], timers ran meanwhile
+   * close(r);
+   * close(w);
+   * ```
+   */
+  async pollAsync(
+    timeout?: number | null,
+    maxevents?: number,
+    options?: AsyncWaitOptions,
+  ): Promise<[fd: number, events: number][]> {
+    let ms = -1;
+    let deadline: number | undefined;
+    if (timeout !== undefined && timeout !== null) {
+      const ns = timeoutToNs(timeout, 1e9, "timeout must be an integer or None");
+      ms = timeoutToCInt(divide(ns, 1_000_000, CEILING));
+      if (ms > 0) deadline = deadlineAfter(ns);
+    }
+    return await waitAsync({
+      owner: this,
+      check: () => this.poll(0, maxevents),
+      interests: () => [[this.#fd, POLLIN]],
+      deadline,
+      immediate: ms === 0,
+      signal: options?.signal,
+    });
   }
 
   #open(): number {

@@ -20,6 +20,7 @@ import {
   timeoutToNs,
   UP,
 } from "./_timeout.ts";
+import { type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
 
 const { EINTR, ENOENT } = abi.errno;
 const { POLLIN, POLLPRI, POLLOUT } = abi.poll;
@@ -91,6 +92,7 @@ export class Poll {
     const mask = eventmask === undefined ? POLLIN | POLLPRI | POLLOUT : ushort(eventmask);
     this.#masks.set(key, mask);
     this.#stale = true;
+    refreshWaits(this);
   }
 
   /**
@@ -118,6 +120,7 @@ export class Poll {
     if (!this.#masks.has(key)) throw osError(ENOENT);
     this.#masks.set(key, mask);
     this.#stale = true;
+    refreshWaits(this);
   }
 
   /**
@@ -138,6 +141,7 @@ export class Poll {
     const key = fildes(fd);
     if (!this.#masks.delete(key)) throw new KeyError(key);
     this.#stale = true;
+    refreshWaits(this);
   }
 
   /**
@@ -193,6 +197,60 @@ export class Poll {
     } finally {
       this.#running = false;
     }
+  }
+
+  /**
+   * {@linkcode Poll.poll} without blocking the event loop: what is ready now comes
+   * back at once; otherwise the wait runs off the JS thread (one shared thread for
+   * all waits) while timers and I/O go on. `register`, `modify` and `unregister`
+   * during the wait take effect in it. While it is pending, `poll` and `pollAsync`
+   * throw `RuntimeError("concurrent poll() invocation")`.
+   *
+   * @param timeout **Milliseconds**, as for `poll`; `undefined`, `null` or negative
+   *   waits with no limit.
+   * @param options `signal`: aborting it rejects the Promise with `signal.reason`.
+   * @returns The same `[fd, revents]` pairs `poll` would return.
+   * @throws {RuntimeError} Another `poll`/`pollAsync` on this object is pending.
+   * @throws {TypeError} The timeout is not a number.
+   * @throws {RangeError} The timeout does not fit a C `int` of milliseconds.
+   *
+   * @example
+   * ```ts
+   * import { poll, POLLIN } from "@iomux/iomux/select";
+   * import { close, pipe, write } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
+   * const p = poll();
+   * p.register(r, POLLIN);
+   * setTimeout(() => write(w, new Uint8Array([1])), 5);
+   * console.log(await p.pollAsync()); // [ [ r, 1 ] ], timers ran meanwhile
+   * close(r);
+   * close(w);
+   * ```
+   */
+  async pollAsync(
+    timeout?: number | null,
+    options?: AsyncWaitOptions,
+  ): Promise<[fd: number, events: number][]> {
+    let ms = -1;
+    let deadline: number | undefined;
+    if (timeout !== undefined && timeout !== null) {
+      const ns = timeoutToNs(timeout, 1e6, "timeout must be an integer or None");
+      ms = timeoutToCInt(divide(ns, 1_000_000, UP));
+      if (ms > 0) deadline = deadlineAfter(ns);
+    }
+    if (this.#running) throw new RuntimeError("concurrent poll() invocation");
+    return await waitAsync({
+      owner: this,
+      check: () => this.poll(0),
+      interests: () => this.#masks,
+      deadline,
+      immediate: ms === 0,
+      signal: options?.signal,
+      hold: (waiting) => {
+        this.#running = waiting;
+      },
+    });
   }
 
   #rebuild(): void {

@@ -1,0 +1,73 @@
+/**
+ * What `Poll.pollAsync`, `Epoll.pollAsync` and `BaseSelector.selectAsync` share:
+ * the fast path (a zero-timeout call on the JS thread, no thread hop), then waits
+ * on the shared waiting thread until the object's own zero-timeout call has
+ * something to say or the deadline passes.
+ *
+ * @module
+ */
+import { monotonicMs } from "./_timeout.ts";
+import { type Interests, waitFor } from "./_waiter.ts";
+
+export { endWaits, refreshWaits } from "./_waiter.ts";
+export type { Interests } from "./_waiter.ts";
+
+/**
+ * Options of the waits that run beside the event loop (`pollAsync`,
+ * `selectAsync`).
+ *
+ * @example
+ * ```ts
+ * import { type AsyncWaitOptions, poll } from "@iomux/iomux/select";
+ * const options: AsyncWaitOptions = { signal: AbortSignal.timeout(10) };
+ * const p = poll();
+ * console.log(await p.pollAsync(null, options).catch((e) => e.name)); // "TimeoutError"
+ * ```
+ */
+export interface AsyncWaitOptions {
+  /** Aborting it ends the wait at once; the Promise rejects with `signal.reason`. */
+  signal?: AbortSignal | undefined;
+}
+
+/** One object's side of an async wait. */
+export interface AsyncWaitPlan<R> {
+  /** The object, for `refreshWaits`/`endWaits`. */
+  readonly owner: object;
+  /** The blocking twin with a zero timeout. */
+  check(): R[];
+  /** The fds and `POLL*` masks that make `check` worth calling. */
+  interests(): Interests;
+  /** Monotonic ms; `undefined` waits with no limit. */
+  readonly deadline: number | undefined;
+  /** A zero (or already passed) timeout: the fast path only. */
+  readonly immediate: boolean;
+  readonly signal?: AbortSignal | undefined;
+  /** Called with `true` while waiting off the thread, `false` around each `check`. */
+  hold?(waiting: boolean): void;
+}
+
+/**
+ * Runs an async wait: `check()` at once, then waits for readiness and checks
+ * again until there are results, the deadline passes or the owner closes
+ * (which gives `[]`).
+ */
+export async function waitAsync<R>(plan: AsyncWaitPlan<R>): Promise<R[]> {
+  const { signal, deadline } = plan;
+  if (signal?.aborted) throw signal.reason;
+  const first = plan.check();
+  if (first.length > 0 || plan.immediate) return first;
+  for (;;) {
+    plan.hold?.(true);
+    let outcome;
+    try {
+      outcome = await waitFor(plan.owner, () => plan.interests(), deadline, signal);
+    } finally {
+      plan.hold?.(false);
+    }
+    if (outcome === "ended") return [];
+    const results = plan.check();
+    if (results.length > 0 || outcome === "timeout") return results;
+    // Ready but nothing to report (someone else consumed it): wait for the rest.
+    if (deadline !== undefined && deadline <= monotonicMs()) return results;
+  }
+}
