@@ -40,6 +40,9 @@ function requireKoffi(): Koffi {
   try {
     return module!.createRequire(import.meta.url)("koffi") as Koffi;
   } catch (e) {
+    if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") {
+      throw new Error(`iomux: cannot load koffi (${(e as Error).message})`, { cause: e });
+    }
     throw new Error(
       "iomux needs an FFI: this runtime has no node:ffi (Node 26+ has it), so install " +
         "the koffi package beside iomux (npm install koffi)",

@@ -172,7 +172,7 @@ export function buildNpm(): void {
     `${OUT}package.json`,
     JSON.stringify(packageJson(deno, files, gitOrigin(), bareImports(tests)), null, 2) + "\n",
   );
-  Deno.copyFileSync(`${ROOT}README.md`, `${OUT}README.md`);
+  Deno.writeTextFileSync(`${OUT}README.md`, forNpm(Deno.readTextFileSync(`${ROOT}README.md`)));
   Deno.copyFileSync(`${ROOT}LICENSE`, `${OUT}LICENSE`);
   console.log(`npm/: iomux@${deno.version}, ${written.length} files`);
 }
