@@ -77,38 +77,86 @@ function npmEntry(): string | null {
   return null;
 }
 
-/** A `bun` binary: on PATH, or installed by npm in the repository or the npm build. */
-async function findBun(): Promise<string | null> {
-  for (const path of [`${ROOT}node_modules/.bin/bun`, `${ROOT}npm/node_modules/.bin/bun`, "bun"]) {
-    if (await tryOutput([path, "--version"]) !== null) return path;
+/** Where scripts/test_npm.ts installs Node 26 and Bun from npm; the same pins. */
+const RUNTIMES = `${ROOT}node_modules/.cache/iomux-runtimes/`;
+const PINNED = {
+  node: `node-${Deno.build.os}-${Deno.build.arch === "x86_64" ? "x64" : "arm64"}@26.10.0`,
+  bun: "bun@1.4.5",
+};
+
+/** A runtime binary from the shared cache, installed with npm on first use. */
+async function cachedRuntime(name: "node" | "bun"): Promise<string | null> {
+  const binary = `${RUNTIMES}node_modules/.bin/${name}`;
+  if (!exists(binary)) {
+    if (await tryOutput(["npm", "--version"]) === null) return null;
+    Deno.mkdirSync(RUNTIMES, { recursive: true });
+    if (!exists(`${RUNTIMES}package.json`)) {
+      Deno.writeTextFileSync(`${RUNTIMES}package.json`, "{}\n");
+    }
+    console.error(`installing ${PINNED[name]} from npm into ${RUNTIMES}`);
+    await tryOutput(["npm", "install", "--no-audit", "--no-fund", PINNED[name]], RUNTIMES);
   }
-  return null;
+  return (await tryOutput([binary, "--version"])) !== null ? binary : null;
+}
+
+/** A `bun` binary: on PATH, else the cached one. */
+async function findBun(): Promise<string | null> {
+  if (await tryOutput(["bun", "--version"]) !== null) return "bun";
+  return await cachedRuntime("bun");
+}
+
+/** A Node with the built-in `node:ffi` (Node 26+): the system `node` if it is one. */
+async function findNodes(): Promise<{ ffi: string | null; plain: string | null }> {
+  const hasFfi = async (node: string) =>
+    await tryOutput([node, "-p", "typeof process.getBuiltinModule?.('node:ffi')?.dlopen"]) ===
+      "function";
+  const system = (await tryOutput(["node", "--version"])) !== null ? "node" : null;
+  let ffi: string | null = null;
+  if (system && await hasFfi(system)) ffi = system;
+  if (!ffi) {
+    const cached = await cachedRuntime("node");
+    if (cached && await hasFfi(cached)) ffi = cached;
+  }
+  return { ffi, plain: system };
 }
 
 /**
- * A Node with the built-in `node:ffi` (Node 26+): the system `node` if it is one,
- * else the one `npx node@26` has cached. `npx` itself is not used per run: it adds
- * a second or so of start-up to every process.
+ * Builds `npm/` (scripts/build_npm.ts) when it is missing or older than a source
+ * file, so that Node and Bun never measure stale code; installs koffi beside it.
  */
-async function findNodes(): Promise<{ ffi: string | null; plain: string | null }> {
-  const hasFfi = (node: string) =>
-    tryOutput([node, "-p", "typeof process.getBuiltinModule?.('node:ffi')?.dlopen"]);
-  const system = (await tryOutput(["node", "--version"])) !== null ? "node" : null;
-  let ffi: string | null = null;
-  if (system && (await hasFfi(system)) === "function") ffi = system;
-  if (!ffi) {
-    const cached = await tryOutput([
-      "npx",
-      "--offline",
-      "--yes",
-      "node@26",
-      "-p",
-      "process.execPath",
-    ]);
-    const path = cached?.split("\n").pop() ?? null;
-    if (path && (await hasFfi(path)) === "function") ffi = path;
+async function freshNpmBuild(): Promise<void> {
+  let built = 0;
+  try {
+    built = Deno.statSync(`${ROOT}npm/package.json`).mtime?.getTime() ?? 0;
+  } catch {
+    // not built
   }
-  return { ffi, plain: system };
+  const newest = (dir: string): number => {
+    let t = 0;
+    for (const e of Deno.readDirSync(`${ROOT}${dir}`)) {
+      const path = `${dir}/${e.name}`;
+      if (e.isDirectory) t = Math.max(t, newest(path));
+      else if (e.name.endsWith(".ts")) {
+        t = Math.max(t, Deno.statSync(`${ROOT}${path}`).mtime!.getTime());
+      }
+    }
+    return t;
+  };
+  const sources = Math.max(
+    ...["ffi", "select", "selectors", "os", "socket"].map(newest),
+    Deno.statSync(`${ROOT}mod.ts`).mtime!.getTime(),
+  );
+  if (built < sources) {
+    console.error("building npm/ (deno task build:npm)");
+    if (await tryOutput([Deno.execPath(), "task", "build:npm"]) === null) return;
+  }
+  if (!exists(`${ROOT}npm/node_modules/koffi`) && await tryOutput(["npm", "--version"])) {
+    console.error("installing koffi into npm/ for Node without node:ffi");
+    await tryOutput(
+      ["npm", "install", "--no-audit", "--no-fund", "--no-save", "koffi@^3.3.4"],
+      `${ROOT}npm`,
+    );
+  }
 }
 
 /** Finds every runtime, compiler and build the comparison can use. */
@@ -132,6 +180,7 @@ export async function detect(): Promise<Toolchain> {
     t.versions.python = py;
   } else t.missing.push("CPython (`python3`): not found");
 
+  await freshNpmBuild();
   const entry = npmEntry();
   if (!entry) {
     t.missing.push("Node and Bun: no npm build in npm/ (run `deno run -A scripts/build_npm.ts`)");
