@@ -43,6 +43,8 @@ const base = {
   epollEvent: null,
   // FreeBSD 12+: {uintptr_t ident; short filter; u_short flags; u_int fflags;
   //               int64_t data; void *udata; uint64_t ext[4];} = 64 bytes.
+  // dlsym("kevent") binds the default version, kevent@@FBSD_1.5, which takes this
+  // layout; the 32-byte FreeBSD 11 layout lives on only as kevent@FBSD_1.0.
   kevent: { size: 64, ident: 0, filter: 8, flags: 10, fflags: 12, data: 16, udata: 24, ext: 32 },
   // sys/event.h: #define NOTE_PCTRLMASK 0xf0000000 (an unsigned int, positive in Python).
   KQ_NOTE_PCTRLMASK: 0xf0000000,
