@@ -1,8 +1,8 @@
 /**
- * What `Poll.pollAsync`, `Epoll.pollAsync` and `BaseSelector.selectAsync` share:
- * the fast path (a zero-timeout call on the JS thread, no thread hop), then waits
- * on the shared waiting thread until the object's own zero-timeout call has
- * something to say or the deadline passes.
+ * What `Poll.pollAsync`, `Epoll.pollAsync` and `BaseSelector.selectAsync` share.
+ * Each first makes its own zero-timeout call on the JS thread (the fast path, no
+ * thread hop, no allocation here); only when that finds nothing does it call
+ * {@linkcode waitAsync}, which waits on the shared waiting thread.
  *
  * @module
  */
@@ -39,23 +39,19 @@ export interface AsyncWaitPlan<R> {
   interests(): Interests;
   /** Monotonic ms; `undefined` waits with no limit. */
   readonly deadline: number | undefined;
-  /** A zero (or already passed) timeout: the fast path only. */
-  readonly immediate: boolean;
   readonly signal?: AbortSignal | undefined;
   /** Called with `true` while waiting off the thread, `false` around each `check`. */
   hold?(waiting: boolean): void;
 }
 
 /**
- * Runs an async wait: `check()` at once, then waits for readiness and checks
- * again until there are results, the deadline passes or the owner closes
- * (which gives `[]`).
+ * The slow path of an async wait, once the owner's own zero-timeout call (the
+ * fast path, no thread hop) found nothing: waits for readiness on the shared
+ * thread and checks again until there are results, the deadline passes, or the
+ * owner closes (which gives `[]`).
  */
 export async function waitAsync<R>(plan: AsyncWaitPlan<R>): Promise<R[]> {
   const { signal, deadline } = plan;
-  if (signal?.aborted) throw signal.reason;
-  const first = plan.check();
-  if (first.length > 0 || plan.immediate) return first;
   for (;;) {
     plan.hold?.(true);
     let outcome;

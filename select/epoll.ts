@@ -15,7 +15,15 @@ import {
   FD_SETSIZE,
 } from "../ffi/structs.ts";
 import { cInt, fildes, type FileLike, uintBitwise } from "./_convert.ts";
-import { CEILING, deadlineAfter, divide, nsLeft, timeoutToCInt, timeoutToNs } from "./_timeout.ts";
+import {
+  CEILING,
+  deadlineAfter,
+  divide,
+  type Ns,
+  nsLeft,
+  timeoutToCInt,
+  timeoutToNs,
+} from "./_timeout.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
 import { type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
 
@@ -353,26 +361,31 @@ export class Epoll {
    * close(w);
    * ```
    */
-  async pollAsync(
+  pollAsync(
     timeout?: number | null,
     maxevents?: number,
     options?: AsyncWaitOptions,
   ): Promise<[fd: number, events: number][]> {
-    let ms = -1;
-    let deadline: number | undefined;
-    if (timeout !== undefined && timeout !== null) {
-      const ns = timeoutToNs(timeout, 1e9, "timeout must be an integer or None");
-      ms = timeoutToCInt(divide(ns, 1_000_000, CEILING));
-      if (ms > 0) deadline = deadlineAfter(ns);
+    try {
+      let ms = -1;
+      let ns: Ns = -1;
+      if (timeout !== undefined && timeout !== null) {
+        ns = timeoutToNs(timeout, 1e9, "timeout must be an integer or None");
+        ms = timeoutToCInt(divide(ns, 1_000_000, CEILING));
+      }
+      options?.signal?.throwIfAborted();
+      const ready = this.poll(0, maxevents);
+      if (ready.length > 0 || ms === 0) return Promise.resolve(ready);
+      return waitAsync({
+        owner: this,
+        check: () => this.poll(0, maxevents),
+        interests: () => [[this.#fd, POLLIN]],
+        deadline: ms > 0 ? deadlineAfter(ns) : undefined,
+        signal: options?.signal,
+      });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return await waitAsync({
-      owner: this,
-      check: () => this.poll(0, maxevents),
-      interests: () => [[this.#fd, POLLIN]],
-      deadline,
-      immediate: ms === 0,
-      signal: options?.signal,
-    });
   }
 
   #open(): number {

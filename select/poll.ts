@@ -228,29 +228,34 @@ export class Poll {
    * close(w);
    * ```
    */
-  async pollAsync(
+  pollAsync(
     timeout?: number | null,
     options?: AsyncWaitOptions,
   ): Promise<[fd: number, events: number][]> {
-    let ms = -1;
-    let deadline: number | undefined;
-    if (timeout !== undefined && timeout !== null) {
-      const ns = timeoutToNs(timeout, 1e6, "timeout must be an integer or None");
-      ms = timeoutToCInt(divide(ns, 1_000_000, UP));
-      if (ms > 0) deadline = deadlineAfter(ns);
+    try {
+      let ms = -1;
+      let ns: Ns = -1;
+      if (timeout !== undefined && timeout !== null) {
+        ns = timeoutToNs(timeout, 1e6, "timeout must be an integer or None");
+        ms = timeoutToCInt(divide(ns, 1_000_000, UP));
+      }
+      if (this.#running) throw new RuntimeError("concurrent poll() invocation");
+      options?.signal?.throwIfAborted();
+      const ready = this.poll(0);
+      if (ready.length > 0 || ms === 0) return Promise.resolve(ready);
+      return waitAsync({
+        owner: this,
+        check: () => this.poll(0),
+        interests: () => this.#masks,
+        deadline: ms > 0 ? deadlineAfter(ns) : undefined,
+        signal: options?.signal,
+        hold: (waiting) => {
+          this.#running = waiting;
+        },
+      });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (this.#running) throw new RuntimeError("concurrent poll() invocation");
-    return await waitAsync({
-      owner: this,
-      check: () => this.poll(0),
-      interests: () => this.#masks,
-      deadline,
-      immediate: ms === 0,
-      signal: options?.signal,
-      hold: (waiting) => {
-        this.#running = waiting;
-      },
-    });
   }
 
   #rebuild(): void {
