@@ -117,7 +117,7 @@ let trusted: KeventFields | undefined;
  * // <select.kevent ident=5 filter=-2 flags=0x1 fflags=0x0 data=0x0 udata=0x0>
  * ```
  */
-export class KEvent implements KeventFields {
+export class KEvent {
   #ident: number | bigint;
   #filter: number;
   #flags: number;

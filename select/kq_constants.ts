@@ -13,19 +13,19 @@
 import { abi } from "../ffi/abi.ts";
 
 /** Filter: the fd has data to read (`EVFILT_READ`). */
-export const KQ_FILTER_READ = -1;
+export const KQ_FILTER_READ: number = -1;
 /** Filter: the fd can be written (`EVFILT_WRITE`). */
-export const KQ_FILTER_WRITE = -2;
+export const KQ_FILTER_WRITE: number = -2;
 /** Filter: asynchronous I/O requests (`EVFILT_AIO`). */
-export const KQ_FILTER_AIO = -3;
+export const KQ_FILTER_AIO: number = -3;
 /** Filter: changes to a file (`EVFILT_VNODE`); `fflags` take `KQ_NOTE_*` vnode bits. */
-export const KQ_FILTER_VNODE = -4;
+export const KQ_FILTER_VNODE: number = -4;
 /** Filter: process events (`EVFILT_PROC`); `ident` is a pid. */
-export const KQ_FILTER_PROC = -5;
+export const KQ_FILTER_PROC: number = -5;
 /** Filter: signal delivery (`EVFILT_SIGNAL`); `ident` is a signal number. */
-export const KQ_FILTER_SIGNAL = -6;
+export const KQ_FILTER_SIGNAL: number = -6;
 /** Filter: a timer (`EVFILT_TIMER`); `data` is the period in milliseconds. */
-export const KQ_FILTER_TIMER = -7;
+export const KQ_FILTER_TIMER: number = -7;
 
 /** Flag: add the event (the default flags of a `KEvent`). */
 export const KQ_EV_ADD = 0x1;
