@@ -1,0 +1,76 @@
+/**
+ * Many waits at once: the design behind `pollAsync`/`selectAsync` (one shared
+ * waiting thread) against one nonblocking `poll(2)` per wait, with 50 and 500
+ * concurrent waits on pipes. For each: the time to start the waits, timer lag
+ * while they wait (a 5 ms `setInterval`), whether an async file read still
+ * completes (it needs a thread of the same pool), and the time from writing to
+ * every pipe until every wait has resolved.
+ *
+ * Run: `deno run --allow-ffi --allow-read bench/async_waits.ts`
+ *
+ * @module
+ */
+import { libc, toNfds } from "../ffi/libc.ts";
+import { poll, POLLIN } from "../select/mod.ts";
+import { close, pipe, write } from "../os/mod.ts";
+
+const byte = new Uint8Array([1]);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One nonblocking poll(2) per wait: the design iomux does not use. */
+function perWaitCall(fd: number): Promise<unknown> {
+  const set = new Uint8Array(8);
+  const words = new Int32Array(set.buffer);
+  words[0] = fd;
+  words[1] = POLLIN;
+  return libc().poll_async!(set, toNfds(1), -1);
+}
+
+/** Shared thread: the real pollAsync, one Poll object per wait. */
+function sharedWait(fd: number): Promise<unknown> {
+  const p = poll();
+  p.register(fd, POLLIN);
+  return p.pollAsync();
+}
+
+async function measure(design: string, count: number, start: (fd: number) => Promise<unknown>) {
+  const pipes = Array.from({ length: count }, () => pipe());
+  const t0 = performance.now();
+  const waits = pipes.map(([r]) => start(r));
+  const startMs = performance.now() - t0;
+  const lags: number[] = [];
+  let last = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    lags.push(now - last - 5);
+    last = now;
+  }, 5);
+  await sleep(100);
+  const read0 = performance.now();
+  const read = Deno.readFile(new URL(import.meta.url)).then(() => performance.now() - read0);
+  const fileRead = await Promise.race([read, sleep(3000).then(() => "starved (>3 s)")]);
+  await sleep(Math.max(0, 1000 - (performance.now() - read0)));
+  clearInterval(ticker);
+  const w0 = performance.now();
+  for (const [, w] of pipes) write(w, byte);
+  await Promise.all(waits);
+  const allMs = performance.now() - w0;
+  await read;
+  for (const [r, w] of pipes) {
+    close(r);
+    close(w);
+  }
+  lags.sort((a, b) => a - b);
+  const ms = (x: number | string) => typeof x === "number" ? `${x.toFixed(2)} ms` : x;
+  console.log(
+    `| ${design} | ${count} | ${ms(startMs)} | ${ms(lags[lags.length >> 1]!)} | ` +
+      `${ms(lags[lags.length - 1]!)} | ${ms(fileRead)} | ${ms(allMs)} |`,
+  );
+}
+
+console.log("| design | waits | start all | timer lag p50 | timer lag max | fs read | all woken |");
+console.log("|---|---|---|---|---|---|---|");
+for (const count of [50, 500]) {
+  await measure("shared thread (iomux)", count, sharedWait);
+  await measure("one call per wait", count, perWaitCall);
+}
