@@ -19,6 +19,7 @@ import {
   ValueError,
 } from "../select/mod.ts";
 import { close, getBlocking, pipe, read, write } from "../os/mod.ts";
+import { waiterState } from "../select/_waiter.ts";
 
 const isLinux = process.platform === "linux";
 const byte = new Uint8Array([1]);
@@ -58,11 +59,19 @@ function openFdCount(): number {
   return open;
 }
 
-/** Waits until the open-fd count is back to `baseline` (the waiter closes its fd lazily). */
-async function assertFdsBackTo(baseline: number): Promise<void> {
+/**
+ * Waits until the open-fd count is back to `baseline` and the waiting thread is idle:
+ * an ended wait's call returns, and the waiter closes its wake-up fd, a moment later.
+ */
+async function assertAllReleased(baseline: number): Promise<void> {
+  const idle = () => {
+    const state = waiterState();
+    return state.pending === 0 && !state.calling && state.wakeFd === -1;
+  };
   const until = performance.now() + PROMPT_MS;
-  while (openFdCount() !== baseline && performance.now() < until) await sleep(5);
+  while ((openFdCount() !== baseline || !idle()) && performance.now() < until) await sleep(5);
   assert.equal(openFdCount(), baseline);
+  assert.deepEqual(waiterState(), { pending: 0, calling: false, wakeFd: -1 });
 }
 
 /** Counts the timer callbacks that run while `work` is pending. */
@@ -326,7 +335,7 @@ describe("the shared waiting thread", () => {
     });
   }
 
-  it("leaves no fd open once the waits are over", async () => {
+  it("leaves no fd open and no call pending once the waits are over", async () => {
     const baseline = openFdCount();
     await withPipes(2, async ([[r, w], [r2]]) => {
       const p = poll();
@@ -340,7 +349,7 @@ describe("the shared waiting thread", () => {
       controller.abort();
       await assert.rejects(aborted);
     });
-    await assertFdsBackTo(baseline);
+    await assertAllReleased(baseline);
   });
 
   it("does not keep the process alive after close() and abort", async () => {
