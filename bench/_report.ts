@@ -79,6 +79,8 @@ const CALL_LABEL: Record<string, Record<string, string>> = {
     epoll: "`Epoll.poll(0)`",
     poll: "`Poll.poll(0)`",
     select: "`select(fds, [], [], 0)`",
+    "selectors-async": "`await selectAsync(0)`",
+    "epoll-async": "`await Epoll.pollAsync(0)`",
   },
 };
 
@@ -88,7 +90,7 @@ export function variantLabel(runtime: string, mechanism: string): string {
   return `${RUNTIME_LABEL[runtime] ?? runtime} ${calls[mechanism] ?? mechanism}`;
 }
 
-const MECHANISMS = ["selectors", "epoll", "poll", "select"];
+const MECHANISMS = ["selectors", "selectors-async", "epoll", "epoll-async", "poll", "select"];
 const RUNTIMES = ["c", "python", "deno", "node", "node-koffi", "bun"];
 const NS = [10, 1000, 10000];
 
@@ -104,7 +106,8 @@ export function cost(samples: Samples, id: string, n: number): number {
 }
 
 function pythonTwin(mechanism: string): string {
-  return `python.${mechanism === "epoll_wait" ? "epoll" : mechanism}`;
+  const m = mechanism.replace(/-async$/, "");
+  return `python.${m === "epoll_wait" ? "epoll" : m}`;
 }
 
 function costTable(input: ReportInput): string[] {
@@ -174,6 +177,18 @@ function targetTable(input: ReportInput): string[] {
       (rt) =>
         check(cost(samples, `${rt}.${m}`, 1000) / cost(samples, `c.${m}`, 1000), (v) => v <= 1.1),
     ]);
+  }
+  for (const [a, label] of [["selectors", "selectAsync(0)"], ["epoll", "Epoll.pollAsync(0)"]]) {
+    for (const n of NS) {
+      rows.push([
+        `\`await ${label}\` ≤ 1.5× its sync twin, N=${num(n)}`,
+        (rt) =>
+          check(
+            cost(samples, `${rt}.${a}-async`, n) / cost(samples, `${rt}.${a}`, n),
+            (v) => v <= 1.5,
+          ),
+      ]);
+    }
   }
   const head = ["target", ...input.toolchain.js.map((j) => j.label)];
   const lines = [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`];

@@ -233,7 +233,9 @@ export async function detect(): Promise<Toolchain> {
 /** The C baseline of each mechanism. */
 export const C_BASELINE: Readonly<Record<string, string>> = {
   selectors: "c.epoll_wait",
+  "selectors-async": "c.epoll_wait",
   epoll: "c.epoll_wait",
+  "epoll-async": "c.epoll_wait",
   epoll_wait: "c.epoll_wait",
   poll: "c.poll",
   select: "c.select",
@@ -258,7 +260,9 @@ export function variants(t: Toolchain, ns: readonly number[], budgetMs: number, 
       }
     }
     for (const js of t.js) {
-      for (const m of ["selectors", ...mechanisms]) {
+      // The async twins, in Deno only: their targets are ratios to the sync calls.
+      const asyncs = js.name === "deno" ? ["selectors-async", "epoll-async"] : [];
+      for (const m of ["selectors", ...mechanisms, ...asyncs]) {
         add(js.name, m, [
           ...js.prefix,
           "bench/js/mux.mjs",

@@ -4,7 +4,8 @@
 //
 // Usage: <runtime> mux.mjs RUNTIME MECHANISM N [BUDGET_MS] [ENTRY_URL]
 // MECHANISM: selectors (DefaultSelector.select(0)), epoll (Epoll.poll(0)),
-// poll (Poll.poll(0)), select (select(fds, [], [], 0)).
+// poll (Poll.poll(0)), select (select(fds, [], [], 0)), and the awaited async
+// twins selectors-async (selectAsync(0)) and epoll-async (Epoll.pollAsync(0)).
 // Prints one JSON line: {"variant", "n", "ns"} with the median batch's ns per call.
 
 const READY = 5;
@@ -34,12 +35,19 @@ function fail(message) {
   globalThis.process.exit(1);
 }
 
+function report(name, got, batches) {
+  if (got !== READY) fail(`${name}: expected ${READY} ready, got ${got}`);
+  batches.sort((a, b) => a - b);
+  console.log(JSON.stringify({ variant: name, n, ns: Math.round(batches[2] * 10) / 10 }));
+}
+
+const clock = () => performance.now();
+
 function measure(name, call) {
   let got = call();
   if (got !== READY) fail(`${name}: expected ${READY} ready, got ${got}`);
   const chunk = chunkFor(n);
   const slice = budgetMs / 6;
-  const clock = () => performance.now();
   const start = clock();
   while (clock() - start < slice) for (let i = 0; i < chunk; i++) call();
   const batches = [];
@@ -54,9 +62,30 @@ function measure(name, call) {
     } while (t - t0 < slice);
     batches.push(((t - t0) * 1e6) / calls);
   }
+  report(name, got, batches);
+}
+
+/** The same protocol for a call that returns a promise, each one awaited in turn. */
+async function measureAsync(name, call) {
+  let got = await call();
   if (got !== READY) fail(`${name}: expected ${READY} ready, got ${got}`);
-  batches.sort((a, b) => a - b);
-  console.log(JSON.stringify({ variant: name, n, ns: Math.round(batches[2] * 10) / 10 }));
+  const chunk = chunkFor(n);
+  const slice = budgetMs / 6;
+  const start = clock();
+  while (clock() - start < slice) for (let i = 0; i < chunk; i++) await call();
+  const batches = [];
+  for (let b = 0; b < 5; b++) {
+    let calls = 0;
+    const t0 = clock();
+    let t;
+    do {
+      for (let i = 0; i < chunk; i++) got = await call();
+      calls += chunk;
+      t = clock();
+    } while (t - t0 < slice);
+    batches.push(((t - t0) * 1e6) / calls);
+  }
+  report(name, got, batches);
 }
 
 const fds = makeFds(n);
@@ -67,6 +96,19 @@ switch (mechanism) {
     const sel = new iomux.DefaultSelector();
     for (const fd of fds) sel.register(fd, iomux.EVENT_READ);
     call = () => sel.select(0).length;
+    break;
+  }
+  case "selectors-async": {
+    if (!iomux.DefaultSelector?.prototype.selectAsync) fail("selectAsync is not available yet");
+    const sel = new iomux.DefaultSelector();
+    for (const fd of fds) sel.register(fd, iomux.EVENT_READ);
+    call = async () => (await sel.selectAsync(0)).length;
+    break;
+  }
+  case "epoll-async": {
+    const ep = new iomux.Epoll();
+    for (const fd of fds) ep.register(fd, iomux.EPOLLIN);
+    call = async () => (await ep.pollAsync(0)).length;
     break;
   }
   case "epoll": {
@@ -87,4 +129,5 @@ switch (mechanism) {
   default:
     fail(`unknown mechanism ${mechanism}`);
 }
-measure(`${runtime}.${mechanism}`, call);
+if (mechanism.endsWith("-async")) await measureAsync(`${runtime}.${mechanism}`, call);
+else measure(`${runtime}.${mechanism}`, call);
