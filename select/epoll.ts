@@ -26,6 +26,7 @@ import {
 } from "./_timeout.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
 import { type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
+import { type EventSink, pollInto } from "./_internal.ts";
 
 const { EINTR, ENOSYS } = abi.errno;
 const EPOLL_CTL_ADD = 1;
@@ -293,6 +294,33 @@ export class Epoll {
     if (arguments.length > 2) {
       throw new TypeError(`poll() takes at most 2 arguments (${arguments.length} given)`);
     }
+    const n = this.#wait(timeout, maxevents);
+    const words = this.#eventWords;
+    const result: [number, number][] = new Array(n);
+    for (let i = 0, at = 0; i < n; i++, at += EPOLL_EVENT_WORDS) {
+      result[i] = [words[at + EPOLL_DATA_WORD]! | 0, words[at]!];
+    }
+    return result;
+  }
+
+  /**
+   * @ignore `poll(timeout, maxevents)` handing each `(fd, events)` to `sink`
+   * instead of building pairs: the allocation-free path of the selectors.
+   */
+  [pollInto](
+    timeout: number | null | undefined,
+    maxevents: number | undefined,
+    sink: EventSink,
+  ): void {
+    const n = this.#wait(timeout, maxevents);
+    const words = this.#eventWords;
+    for (let i = 0, at = 0; i < n; i++, at += EPOLL_EVENT_WORDS) {
+      sink(words[at + EPOLL_DATA_WORD]! | 0, words[at]!);
+    }
+  }
+
+  /** The checks, rounding and EINTR loop of `poll`; the number of events. */
+  #wait(timeout: number | null | undefined, maxevents: number | undefined): number {
     let max = maxevents === undefined ? -1 : cInt(maxevents);
     const epfd = this.#open();
     let ms = -1;
@@ -320,16 +348,11 @@ export class Epoll {
       if (errno !== EINTR) throw osError(errno);
       if (deadline !== undefined) {
         const left = nsLeft(deadline);
-        if (left < 0) return [];
+        if (left < 0) return 0;
         ms = timeoutToCInt(divide(left, 1_000_000, CEILING));
       }
     }
-    const words = this.#eventWords;
-    const result: [number, number][] = new Array(n);
-    for (let i = 0, at = 0; i < n; i++, at += EPOLL_EVENT_WORDS) {
-      result[i] = [words[at + EPOLL_DATA_WORD]! | 0, words[at]!];
-    }
-    return result;
+    return n;
   }
 
   /**

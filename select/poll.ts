@@ -21,6 +21,7 @@ import {
   UP,
 } from "./_timeout.ts";
 import { type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
+import { type EventSink, pollInto } from "./_internal.ts";
 
 const { EINTR, ENOENT } = abi.errno;
 const { POLLIN, POLLPRI, POLLOUT } = abi.poll;
@@ -167,6 +168,28 @@ export class Poll {
     if (arguments.length > 1) {
       throw new TypeError(`poll expected at most 1 argument, got ${arguments.length}`);
     }
+    return this.#results(this.#wait(timeout));
+  }
+
+  /**
+   * @ignore `poll(timeout)` handing each `(fd, revents)` to `sink` instead of
+   * building pairs: the allocation-free path of the selectors.
+   */
+  [pollInto](timeout: number | bigint | null | undefined, sink: EventSink): void {
+    const n = this.#wait(timeout as number | null | undefined);
+    const words = this.#fdWords;
+    const halves = this.#eventHalves;
+    for (let i = 0, seen = 0; i < this.#count && seen < n; i++) {
+      const revents = halves[4 * i + 3]!;
+      if (revents !== 0) {
+        seen++;
+        sink(words[2 * i]!, revents);
+      }
+    }
+  }
+
+  /** The checks, rounding and EINTR loop of `poll`; the number of ready fds. */
+  #wait(timeout: number | null | undefined): number {
     let ms = -1;
     let deadline: number | undefined;
     if (timeout !== undefined && timeout !== null) {
@@ -189,11 +212,11 @@ export class Poll {
         if (errno !== EINTR) throw osError(errno);
         if (deadline !== undefined) {
           const left = nsLeft(deadline);
-          if (left < 0) return [];
+          if (left < 0) return 0;
           ms = timeoutToCInt(divide(left, 1_000_000, CEILING));
         }
       }
-      return this.#results(n);
+      return n;
     } finally {
       this.#running = false;
     }

@@ -1,0 +1,18 @@
+/**
+ * Hooks that `selectors/` uses to read `Poll`/`Epoll` results without building
+ * `[fd, events]` pairs: the selector maps each ready fd to its key as the kernel's
+ * buffer is read, so `select()` allocates nothing but its own result. Not exported
+ * from any entry point.
+ *
+ * @module
+ */
+
+/** Receives one ready fd and its event bits. */
+export type EventSink = (fd: number, events: number) => void;
+
+/**
+ * Key of the method `Poll` and `Epoll` expose to selectors: poll exactly as
+ * `poll()` does (same checks, rounding, EINTR retry) and hand each ready fd to a
+ * sink instead of returning pairs.
+ */
+export const pollInto: unique symbol = Symbol("iomux.pollInto");
