@@ -31,7 +31,7 @@
  *
  * @module
  */
-export { Socket } from "./socket.ts";
+export { Socket, SocketBase } from "./socket.ts";
 export type { Address, AddressLike, IPv4Address, IPv6Address } from "./socket.ts";
 export { socketpair } from "./socketpair.ts";
 export { createConnection, createServer } from "./create.ts";

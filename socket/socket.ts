@@ -4,57 +4,35 @@
  *
  * @module
  */
-import { OSError, ValueError } from "../errors.ts";
+import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { lastOsError, osError } from "../ffi/errno.ts";
+import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { sockaddrFamily } from "../ffi/sockaddr.ts";
 import { cInt, pyTypeName } from "../select/_convert.ts";
-import {
-  type Address,
-  type AddressLike,
-  decodeAddress,
-  encodeAddress,
-  formatAddress,
-} from "./_address.ts";
+import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
 import {
   adoptNewFd,
   awaitConnect,
   check,
-  intOption,
-  isNonBlocking,
   MAX_IO,
   retrying,
   scratchAddress,
   scratchLength,
   SEND_FLAGS,
-  setNonBlocking,
 } from "./_syscall.ts";
+import { SocketBase } from "./socket_base.ts";
 
 export type { Address, AddressLike, IPv4Address, IPv6Address } from "./_address.ts";
+export { SocketBase } from "./socket_base.ts";
 
-const {
-  AF_INET,
-  SOCK_STREAM,
-  SOCK_NONBLOCK,
-  SOCK_CLOEXEC,
-  SOL_SOCKET,
-  SO_TYPE,
-  SO_PROTOCOL,
-  SOMAXCONN,
-} = abi.socket.constants;
-const { hasSockFlags } = abi.socket;
+const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;
 const { EINTR } = abi.errno;
 
 function nbytesArgument(value: unknown): number {
   if (typeof value === "number" && Number.isInteger(value)) return value;
   if (typeof value === "bigint") return Number(value);
   throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
-}
-
-function viewOf(buffer: ArrayBufferView | ArrayBuffer): Uint8Array {
-  return bytesOf(buffer);
 }
 
 /**
@@ -83,117 +61,7 @@ function viewOf(buffer: ArrayBufferView | ArrayBuffer): Uint8Array {
  * console.log(new TextDecoder().decode(conn.recv(1024))); // "ping"
  * ```
  */
-export class Socket {
-  #fd: number;
-  #family: number;
-  #type: number;
-  #proto: number;
-  #blocking: boolean;
-
-  /**
-   * Creates a socket, or wraps an existing socket fd, as Python's
-   * `socket.socket(family, type, proto, fileno)`.
-   *
-   * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`; detected from `fileno`
-   *   when omitted there.
-   * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`, optionally or-ed with
-   *   `SOCK_NONBLOCK`; detected from `fileno` when omitted there.
-   * @param proto The protocol, usually 0.
-   * @param fileno An open socket fd to wrap (the socket then owns it).
-   * @throws {OSError} EAFNOSUPPORT, EINVAL, ENOTSOCK (a `fileno` that is not a socket)…
-   * @throws {ValueError} `"negative file descriptor"`.
-   *
-   * @example
-   * ```ts
-   * import { AF_UNIX, SOCK_DGRAM, Socket } from "@iomux/iomux/socket";
-   * using s = new Socket(AF_UNIX, SOCK_DGRAM);
-   * console.log(s.family === AF_UNIX, s.type === SOCK_DGRAM); // true true
-   * ```
-   */
-  constructor(family?: number, type?: number, proto?: number, fileno?: number | null) {
-    if (fileno === undefined || fileno === null) {
-      const f = family ?? AF_INET;
-      const t = type ?? SOCK_STREAM;
-      const p = proto ?? 0;
-      const fd = check(libc().socket(f, t | SOCK_CLOEXEC, p));
-      this.#fd = adoptNewFd(fd, hasSockFlags);
-      this.#family = f;
-      this.#type = t;
-      this.#proto = p;
-      this.#blocking = SOCK_NONBLOCK === 0 || (t & SOCK_NONBLOCK) === 0;
-    } else {
-      const fd = cInt(fileno);
-      if (fd < 0) throw new ValueError("negative file descriptor");
-      this.#family = family ?? detectFamily(fd);
-      this.#type = type ?? intOption(fd, SOL_SOCKET, SO_TYPE);
-      this.#proto = proto ?? (SO_PROTOCOL === 0 ? 0 : intOption(fd, SOL_SOCKET, SO_PROTOCOL));
-      this.#fd = fd;
-      // Python trusts its default timeout here; iomux reads the fd's real mode.
-      this.#blocking = !isNonBlocking(fd);
-    }
-    this.#type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  }
-
-  /** The address family (`AF_INET`, `AF_INET6`, `AF_UNIX`). */
-  get family(): number {
-    return this.#family;
-  }
-
-  /** The socket type without the `SOCK_NONBLOCK`/`SOCK_CLOEXEC` flags, as Python 3.7+. */
-  get type(): number {
-    return this.#type;
-  }
-
-  /** The protocol number. */
-  get proto(): number {
-    return this.#proto;
-  }
-
-  /** Whether {@linkcode Socket.close} has been called. */
-  get closed(): boolean {
-    return this.#fd === -1;
-  }
-
-  /**
-   * The fd, or -1 once closed: what `select`, `poll` and the selectors read.
-   *
-   * @returns The fd.
-   */
-  fileno(): number {
-    return this.#fd;
-  }
-
-  /**
-   * Closes the socket. Closing again does nothing.
-   *
-   * @throws {OSError} If `close(2)` fails (ECONNRESET is ignored, as in Python).
-   */
-  close(): void {
-    const fd = this.#fd;
-    if (fd === -1) return;
-    this.#fd = -1;
-    if (libc().close(fd) < 0) {
-      const error = lastOsError();
-      if (error.code !== "ECONNRESET") throw error;
-    }
-  }
-
-  /** Closes the socket (`using s = new Socket()`). */
-  [Symbol.dispose](): void {
-    this.close();
-  }
-
-  /**
-   * Gives up the fd without closing it, as Python's `detach()`.
-   *
-   * @returns The fd, now the caller's to close.
-   */
-  detach(): number {
-    const fd = this.#fd;
-    this.#fd = -1;
-    return fd;
-  }
-
+export class Socket extends SocketBase {
   /**
    * Binds to a local address.
    *
@@ -202,8 +70,8 @@ export class Socket {
    * @throws {gaierror} A host name iomux does not resolve.
    */
   bind(address: AddressLike): void {
-    const length = encodeAddress(this.#family, address, "bind", scratchAddress);
-    check(libc().bind(this.#fd, scratchAddress, length));
+    const length = encodeAddress(this.family, address, "bind", scratchAddress);
+    check(libc().bind(this.fileno(), scratchAddress, length));
   }
 
   /**
@@ -212,7 +80,7 @@ export class Socket {
    * @param backlog Queue length; Python's default is `min(SOMAXCONN, 128)`.
    */
   listen(backlog: number = Math.min(SOMAXCONN, 128)): void {
-    check(libc().listen(this.#fd, Math.max(cInt(backlog), 0)));
+    check(libc().listen(this.fileno(), Math.max(cInt(backlog), 0)));
   }
 
   /**
@@ -223,7 +91,7 @@ export class Socket {
    */
   accept(): [Socket, Address] {
     const c = libc();
-    const fd = this.#fd;
+    const fd = this.fileno();
     const accept4 = c.accept4;
     const newFd = retrying(() => {
       scratchLength[0] = scratchAddress.length;
@@ -233,9 +101,9 @@ export class Socket {
     });
     const address = decodeAddress(scratchAddress, scratchLength[0]!) ?? "";
     adoptNewFd(newFd, accept4 !== null);
-    const sock = new Socket(this.#family, this.#type, this.#proto, newFd);
+    const sock = new Socket(this.family, this.type, this.proto, newFd);
     // BSD accept() hands a non-blocking listener's O_NONBLOCK on; Linux does not.
-    if (!sock.#blocking) sock.setBlocking(true);
+    if (!sock.getBlocking()) sock.setBlocking(true);
     return [sock, address];
   }
 
@@ -266,11 +134,11 @@ export class Socket {
 
   #connect(address: AddressLike, caller: string): number {
     const c = libc();
-    const length = encodeAddress(this.#family, address, caller, scratchAddress);
-    if (c.connect(this.#fd, scratchAddress, length) === 0) return 0;
+    const length = encodeAddress(this.family, address, caller, scratchAddress);
+    if (c.connect(this.fileno(), scratchAddress, length) === 0) return 0;
     const errno = c.errno();
     // Retrying connect() after EINTR fails with EALREADY: CPython waits instead.
-    if (errno === EINTR && this.#blocking) return awaitConnect(this.#fd);
+    if (errno === EINTR && this.getBlocking()) return awaitConnect(this.fileno());
     return errno;
   }
 
@@ -287,7 +155,7 @@ export class Socket {
     const size = nbytesArgument(bufsize);
     if (size < 0) throw new ValueError("negative buffersize in recv");
     const buffer = new Uint8Array(Math.min(size, MAX_IO));
-    const fd = this.#fd, f = cInt(flags), c = libc();
+    const fd = this.fileno(), f = cInt(flags), c = libc();
     const got = retrying(() => c.recv(fd, buffer, buffer.length, f));
     return got === buffer.length ? buffer : buffer.slice(0, got);
   }
@@ -303,12 +171,12 @@ export class Socket {
    *   `"negative buffersize in recv_into"`.
    */
   recvInto(buffer: ArrayBufferView | ArrayBuffer, nbytes: number = 0, flags: number = 0): number {
-    const view = viewOf(buffer);
+    const view = bytesOf(buffer);
     let size = nbytesArgument(nbytes);
     if (size < 0) throw new ValueError("negative buffersize in recv_into");
     if (size === 0) size = view.length;
     if (size > view.length) throw new ValueError("buffer too small for requested bytes");
-    const fd = this.#fd, f = cInt(flags), c = libc(), n = Math.min(size, MAX_IO);
+    const fd = this.fileno(), f = cInt(flags), c = libc(), n = Math.min(size, MAX_IO);
     return retrying(() => c.recv(fd, view, n, f));
   }
 
@@ -344,7 +212,7 @@ export class Socket {
     nbytes: number = 0,
     flags: number = 0,
   ): [number, Address | null] {
-    const view = viewOf(buffer);
+    const view = bytesOf(buffer);
     let size = nbytesArgument(nbytes);
     if (size < 0) throw new ValueError("negative buffersize in recvfrom_into");
     if (size === 0) size = view.length;
@@ -356,7 +224,7 @@ export class Socket {
   }
 
   #recvFrom(buffer: Uint8Array, size: number, flags: number): number {
-    const fd = this.#fd, f = cInt(flags), c = libc();
+    const fd = this.fileno(), f = cInt(flags), c = libc();
     return retrying(() => {
       scratchLength[0] = scratchAddress.length;
       return c.recvfrom(fd, buffer, size, f, scratchAddress, scratchLength);
@@ -374,7 +242,7 @@ export class Socket {
    */
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
     const bytes = bytesOf(data);
-    const fd = this.#fd, f = cInt(flags) | SEND_FLAGS, c = libc();
+    const fd = this.fileno(), f = cInt(flags) | SEND_FLAGS, c = libc();
     const n = Math.min(bytes.length, MAX_IO);
     return retrying(() => c.send(fd, bytes, n, f));
   }
@@ -389,7 +257,7 @@ export class Socket {
    */
   sendAll(data: ArrayBufferView | ArrayBuffer, flags: number = 0): void {
     const bytes = bytesOf(data);
-    const fd = this.#fd, f = cInt(flags) | SEND_FLAGS, c = libc();
+    const fd = this.fileno(), f = cInt(flags) | SEND_FLAGS, c = libc();
     let offset = 0;
     do {
       const rest = bytes.subarray(offset);
@@ -429,170 +297,9 @@ export class Socket {
     const flags = rest.length === 1 ? cInt(flagsOrAddress) : 0;
     const address = rest.length === 1 ? rest[0]! : flagsOrAddress as AddressLike;
     const bytes = bytesOf(data);
-    const length = encodeAddress(this.#family, address, "sendto", scratchAddress);
-    const fd = this.#fd, f = flags | SEND_FLAGS, c = libc();
+    const length = encodeAddress(this.family, address, "sendto", scratchAddress);
+    const fd = this.fileno(), f = flags | SEND_FLAGS, c = libc();
     const n = Math.min(bytes.length, MAX_IO);
     return retrying(() => c.sendto(fd, bytes, n, f, scratchAddress, length));
   }
-
-  /**
-   * Sets blocking (`true`) or non-blocking (`false`) mode (`O_NONBLOCK`).
-   *
-   * @param flag `false` makes calls raise `BlockingIOError` instead of waiting.
-   */
-  setBlocking(flag: boolean): void {
-    setNonBlocking(this.#fd, !flag);
-    this.#blocking = Boolean(flag);
-  }
-
-  /**
-   * Whether the socket is in blocking mode.
-   *
-   * @returns `true` when calls wait.
-   */
-  getBlocking(): boolean {
-    return this.#blocking;
-  }
-
-  /**
-   * Sets a socket option: an int, raw bytes, or `null` with a length (a NULL pointer).
-   *
-   * @param level `SOL_SOCKET`, `IPPROTO_TCP`…
-   * @param optname `SO_REUSEADDR`, `TCP_NODELAY`…
-   * @param value An int, or the option's bytes, or `null`.
-   * @param optlen With `null`: the length passed to the kernel.
-   */
-  setsockopt(
-    level: number,
-    optname: number,
-    value: number | Uint8Array | null,
-    optlen?: number,
-  ): void {
-    let bytes: Uint8Array | null;
-    let length: number;
-    if (value === null) {
-      if (optlen === undefined) {
-        throw new TypeError("a bytes-like object is required, not 'NoneType'");
-      }
-      bytes = null;
-      length = cInt(optlen);
-    } else if (typeof value === "number" || typeof value === "bigint") {
-      bytes = new Uint8Array(new Int32Array([cInt(value)]).buffer);
-      length = 4;
-    } else {
-      bytes = bytesOf(value);
-      length = bytes.length;
-    }
-    check(libc().setsockopt(this.#fd, cInt(level), cInt(optname), bytes, length));
-  }
-
-  /**
-   * Reads a socket option: an int, or with `buflen` the raw bytes.
-   *
-   * @param level `SOL_SOCKET`, `IPPROTO_TCP`…
-   * @param optname `SO_ERROR`, `SO_RCVBUF`…
-   * @param buflen Read this many bytes (1–1024) instead of an int.
-   * @returns The int, or the bytes the kernel wrote.
-   * @throws {OSError} `"getsockopt buflen out of range"`.
-   */
-  getsockopt(level: number, optname: number): number;
-  /**
-   * Reads a socket option as raw bytes (`buflen` 1–1024), or as an int (`buflen` 0).
-   *
-   * @param level `SOL_SOCKET`, `IPPROTO_TCP`…
-   * @param optname `SO_LINGER`…
-   * @param buflen How many bytes to ask for.
-   * @returns The bytes the kernel wrote (an int when `buflen` is 0).
-   */
-  getsockopt(level: number, optname: number, buflen: number): Uint8Array | number;
-  getsockopt(level: number, optname: number, buflen: number = 0): number | Uint8Array {
-    const size = cInt(buflen);
-    if (size === 0) return intOption(this.#fd, cInt(level), cInt(optname));
-    if (size < 0 || size > 1024) throw new OSError("getsockopt buflen out of range");
-    const bytes = new Uint8Array(size);
-    const length = new Uint32Array([size]);
-    check(libc().getsockopt(this.#fd, cInt(level), cInt(optname), bytes, length));
-    return bytes.slice(0, length[0]!);
-  }
-
-  /**
-   * The local address.
-   *
-   * @returns `[host, port]`, `[host, port, flowinfo, scopeId]` or a path.
-   */
-  getsockname(): Address {
-    return this.#name(libc().getsockname);
-  }
-
-  /**
-   * The peer's address.
-   *
-   * @returns `[host, port]`, `[host, port, flowinfo, scopeId]` or a path.
-   * @throws {OSError} ENOTCONN when not connected.
-   */
-  getpeername(): Address {
-    return this.#name(libc().getpeername);
-  }
-
-  #name(call: (fd: number, addr: Uint8Array, len: Uint32Array) => number): Address {
-    scratchAddress.fill(0);
-    scratchLength[0] = scratchAddress.length;
-    check(call(this.#fd, scratchAddress, scratchLength));
-    return decodeAddress(scratchAddress, scratchLength[0]!) ?? "";
-  }
-
-  /**
-   * Shuts down one or both directions; `SHUT_WR` gives the peer end of stream.
-   *
-   * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
-   */
-  shutdown(how: number): void {
-    check(libc().shutdown(this.#fd, cInt(how)));
-  }
-
-  /**
-   * Python's `repr()`:
-   * `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000)>`.
-   *
-   * @returns The description.
-   */
-  toString(): string {
-    const closed = this.#fd === -1;
-    let text =
-      `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
-      `type=${this.#type}, proto=${this.#proto}`;
-    if (!closed) {
-      for (
-        const [label, read] of [["laddr", () => this.getsockname()], [
-          "raddr",
-          () => this.getpeername(),
-        ]] as const
-      ) {
-        try {
-          const address = read();
-          if (address !== "") text += `, ${label}=${formatAddress(address)}`;
-        } catch {
-          // Python leaves out what getsockname/getpeername cannot tell.
-        }
-      }
-    }
-    return text + ">";
-  }
-
-  /** Shows {@linkcode Socket.toString} in `console.log` (Deno). */
-  [Symbol.for("Deno.customInspect")](): string {
-    return this.toString();
-  }
-
-  /** Shows {@linkcode Socket.toString} in `console.log` (Node, Bun). */
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return this.toString();
-  }
-}
-
-function detectFamily(fd: number): number {
-  scratchAddress.fill(0);
-  scratchLength[0] = scratchAddress.length;
-  check(libc().getsockname(fd, scratchAddress, scratchLength));
-  return sockaddrFamily(scratchAddress, scratchLength[0]!);
 }

@@ -1,0 +1,321 @@
+/**
+ * The fd-owning half of {@linkcode Socket} (Python's `_socket.socket`): creation,
+ * closing, blocking mode, options, names and `repr`.
+ *
+ * @module
+ */
+import { OSError, ValueError } from "../errors.ts";
+import { abi } from "../ffi/abi.ts";
+import { lastOsError } from "../ffi/errno.ts";
+import { libc } from "../ffi/libc.ts";
+import { sockaddrFamily } from "../ffi/sockaddr.ts";
+import { bytesOf } from "../os/_fd.ts";
+import { cInt } from "../select/_convert.ts";
+import { type Address, decodeAddress, formatAddress } from "./_address.ts";
+import {
+  adoptNewFd,
+  check,
+  intOption,
+  isNonBlocking,
+  scratchAddress,
+  scratchLength,
+  setNonBlocking,
+} from "./_syscall.ts";
+
+const {
+  AF_INET,
+  SOCK_STREAM,
+  SOCK_NONBLOCK,
+  SOCK_CLOEXEC,
+  SOL_SOCKET,
+  SO_TYPE,
+  SO_PROTOCOL,
+} = abi.socket.constants;
+const { hasSockFlags } = abi.socket;
+
+/**
+ * What every {@linkcode Socket} has whatever it is used for, as Python's
+ * `_socket.socket` under `socket.socket`: the fd and its family, type and protocol,
+ * `close`, blocking mode, options, `getsockname`/`getpeername`, `shutdown` and a
+ * Python-like `toString()`. Use {@linkcode Socket}; this class exists to keep each
+ * file small.
+ *
+ * @example
+ * ```ts
+ * import { Socket, SocketBase } from "@iomux/iomux/socket";
+ * using s = new Socket();
+ * console.log(s instanceof SocketBase, s.fileno() >= 0); // true true
+ * ```
+ */
+export class SocketBase {
+  #fd: number;
+  #family: number;
+  #type: number;
+  #proto: number;
+  #blocking: boolean;
+
+  /**
+   * Creates a socket, or wraps an existing socket fd, as Python's
+   * `socket.socket(family, type, proto, fileno)`.
+   *
+   * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`; detected from `fileno`
+   *   when omitted there.
+   * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`, optionally or-ed with
+   *   `SOCK_NONBLOCK`; detected from `fileno` when omitted there.
+   * @param proto The protocol, usually 0.
+   * @param fileno An open socket fd to wrap (the socket then owns it).
+   * @throws {OSError} EAFNOSUPPORT, EINVAL, ENOTSOCK (a `fileno` that is not a socket)…
+   * @throws {ValueError} `"negative file descriptor"`.
+   *
+   * @example
+   * ```ts
+   * import { AF_UNIX, SOCK_DGRAM, Socket } from "@iomux/iomux/socket";
+   * using s = new Socket(AF_UNIX, SOCK_DGRAM);
+   * console.log(s.family === AF_UNIX, s.type === SOCK_DGRAM); // true true
+   * ```
+   */
+  constructor(family?: number, type?: number, proto?: number, fileno?: number | null) {
+    if (fileno === undefined || fileno === null) {
+      const f = family ?? AF_INET;
+      const t = type ?? SOCK_STREAM;
+      const p = proto ?? 0;
+      const fd = check(libc().socket(f, t | SOCK_CLOEXEC, p));
+      this.#fd = adoptNewFd(fd, hasSockFlags);
+      this.#family = f;
+      this.#type = t;
+      this.#proto = p;
+      this.#blocking = SOCK_NONBLOCK === 0 || (t & SOCK_NONBLOCK) === 0;
+    } else {
+      const fd = cInt(fileno);
+      if (fd < 0) throw new ValueError("negative file descriptor");
+      this.#family = family ?? detectFamily(fd);
+      this.#type = type ?? intOption(fd, SOL_SOCKET, SO_TYPE);
+      this.#proto = proto ?? (SO_PROTOCOL === 0 ? 0 : intOption(fd, SOL_SOCKET, SO_PROTOCOL));
+      this.#fd = fd;
+      // Python trusts its default timeout here; iomux reads the fd's real mode.
+      this.#blocking = !isNonBlocking(fd);
+    }
+    this.#type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  }
+
+  /** The address family (`AF_INET`, `AF_INET6`, `AF_UNIX`). */
+  get family(): number {
+    return this.#family;
+  }
+
+  /** The socket type without the `SOCK_NONBLOCK`/`SOCK_CLOEXEC` flags, as Python 3.7+. */
+  get type(): number {
+    return this.#type;
+  }
+
+  /** The protocol number. */
+  get proto(): number {
+    return this.#proto;
+  }
+
+  /** Whether {@linkcode Socket.close} has been called. */
+  get closed(): boolean {
+    return this.#fd === -1;
+  }
+
+  /**
+   * The fd, or -1 once closed: what `select`, `poll` and the selectors read.
+   *
+   * @returns The fd.
+   */
+  fileno(): number {
+    return this.#fd;
+  }
+
+  /**
+   * Closes the socket. Closing again does nothing.
+   *
+   * @throws {OSError} If `close(2)` fails (ECONNRESET is ignored, as in Python).
+   */
+  close(): void {
+    const fd = this.#fd;
+    if (fd === -1) return;
+    this.#fd = -1;
+    if (libc().close(fd) < 0) {
+      const error = lastOsError();
+      if (error.code !== "ECONNRESET") throw error;
+    }
+  }
+
+  /** Closes the socket (`using s = new Socket()`). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Gives up the fd without closing it, as Python's `detach()`.
+   *
+   * @returns The fd, now the caller's to close.
+   */
+  detach(): number {
+    const fd = this.#fd;
+    this.#fd = -1;
+    return fd;
+  }
+
+  /**
+   * Sets blocking (`true`) or non-blocking (`false`) mode (`O_NONBLOCK`).
+   *
+   * @param flag `false` makes calls raise `BlockingIOError` instead of waiting.
+   */
+  setBlocking(flag: boolean): void {
+    setNonBlocking(this.#fd, !flag);
+    this.#blocking = Boolean(flag);
+  }
+
+  /**
+   * Whether the socket is in blocking mode.
+   *
+   * @returns `true` when calls wait.
+   */
+  getBlocking(): boolean {
+    return this.#blocking;
+  }
+
+  /**
+   * Sets a socket option: an int, raw bytes, or `null` with a length (a NULL pointer).
+   *
+   * @param level `SOL_SOCKET`, `IPPROTO_TCP`…
+   * @param optname `SO_REUSEADDR`, `TCP_NODELAY`…
+   * @param value An int, or the option's bytes, or `null`.
+   * @param optlen With `null`: the length passed to the kernel.
+   */
+  setsockopt(
+    level: number,
+    optname: number,
+    value: number | Uint8Array | null,
+    optlen?: number,
+  ): void {
+    let bytes: Uint8Array | null;
+    let length: number;
+    if (value === null) {
+      if (optlen === undefined) {
+        throw new TypeError("a bytes-like object is required, not 'NoneType'");
+      }
+      bytes = null;
+      length = cInt(optlen);
+    } else if (typeof value === "number" || typeof value === "bigint") {
+      bytes = new Uint8Array(new Int32Array([cInt(value)]).buffer);
+      length = 4;
+    } else {
+      bytes = bytesOf(value);
+      length = bytes.length;
+    }
+    check(libc().setsockopt(this.#fd, cInt(level), cInt(optname), bytes, length));
+  }
+
+  /**
+   * Reads a socket option: an int, or with `buflen` the raw bytes.
+   *
+   * @param level `SOL_SOCKET`, `IPPROTO_TCP`…
+   * @param optname `SO_ERROR`, `SO_RCVBUF`…
+   * @param buflen Read this many bytes (1–1024) instead of an int.
+   * @returns The int, or the bytes the kernel wrote.
+   * @throws {OSError} `"getsockopt buflen out of range"`.
+   */
+  getsockopt(level: number, optname: number): number;
+  /**
+   * Reads a socket option as raw bytes (`buflen` 1–1024), or as an int (`buflen` 0).
+   *
+   * @param level `SOL_SOCKET`, `IPPROTO_TCP`…
+   * @param optname `SO_LINGER`…
+   * @param buflen How many bytes to ask for.
+   * @returns The bytes the kernel wrote (an int when `buflen` is 0).
+   */
+  getsockopt(level: number, optname: number, buflen: number): Uint8Array | number;
+  getsockopt(level: number, optname: number, buflen: number = 0): number | Uint8Array {
+    const size = cInt(buflen);
+    if (size === 0) return intOption(this.#fd, cInt(level), cInt(optname));
+    if (size < 0 || size > 1024) throw new OSError("getsockopt buflen out of range");
+    const bytes = new Uint8Array(size);
+    const length = new Uint32Array([size]);
+    check(libc().getsockopt(this.#fd, cInt(level), cInt(optname), bytes, length));
+    return bytes.slice(0, length[0]!);
+  }
+
+  /**
+   * The local address.
+   *
+   * @returns `[host, port]`, `[host, port, flowinfo, scopeId]` or a path.
+   */
+  getsockname(): Address {
+    return this.#name(libc().getsockname);
+  }
+
+  /**
+   * The peer's address.
+   *
+   * @returns `[host, port]`, `[host, port, flowinfo, scopeId]` or a path.
+   * @throws {OSError} ENOTCONN when not connected.
+   */
+  getpeername(): Address {
+    return this.#name(libc().getpeername);
+  }
+
+  #name(call: (fd: number, addr: Uint8Array, len: Uint32Array) => number): Address {
+    scratchAddress.fill(0);
+    scratchLength[0] = scratchAddress.length;
+    check(call(this.#fd, scratchAddress, scratchLength));
+    return decodeAddress(scratchAddress, scratchLength[0]!) ?? "";
+  }
+
+  /**
+   * Shuts down one or both directions; `SHUT_WR` gives the peer end of stream.
+   *
+   * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
+   */
+  shutdown(how: number): void {
+    check(libc().shutdown(this.#fd, cInt(how)));
+  }
+
+  /**
+   * Python's `repr()`:
+   * `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000)>`.
+   *
+   * @returns The description.
+   */
+  toString(): string {
+    const closed = this.#fd === -1;
+    let text =
+      `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
+      `type=${this.#type}, proto=${this.#proto}`;
+    if (!closed) {
+      for (
+        const [label, read] of [["laddr", () => this.getsockname()], [
+          "raddr",
+          () => this.getpeername(),
+        ]] as const
+      ) {
+        try {
+          const address = read();
+          if (address !== "") text += `, ${label}=${formatAddress(address)}`;
+        } catch {
+          // Python leaves out what getsockname/getpeername cannot tell.
+        }
+      }
+    }
+    return text + ">";
+  }
+
+  /** Shows {@linkcode Socket.toString} in `console.log` (Deno). */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** Shows {@linkcode Socket.toString} in `console.log` (Node, Bun). */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+function detectFamily(fd: number): number {
+  scratchAddress.fill(0);
+  scratchLength[0] = scratchAddress.length;
+  check(libc().getsockname(fd, scratchAddress, scratchLength));
+  return sockaddrFamily(scratchAddress, scratchLength[0]!);
+}
