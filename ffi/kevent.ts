@@ -101,3 +101,20 @@ export function decodeKevent(
     udata: readUint64(view, at + layout.udata),
   };
 }
+
+/**
+ * Hands `(ident, filter)` of the first `count` `struct kevent`s of `buffer` to
+ * `sink`, with no object made per event: what selectors need (their idents are
+ * fds, so the low 32 bits of `ident` are read, as an int).
+ */
+export function forEachIdentFilter(
+  buffer: Uint8Array,
+  layout: KeventLayout,
+  count: number,
+  sink: (ident: number, filter: number) => void,
+): void {
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  for (let i = 0, at = 0; i < count; i++, at += layout.size) {
+    sink(view.getInt32(at + layout.ident, true), view.getInt16(at + layout.filter, true));
+  }
+}

@@ -8,13 +8,14 @@
 import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
-import { decodeKevent, encodeKevents } from "../ffi/kevent.ts";
+import { decodeKevent, encodeKevents, forEachIdentFilter } from "../ffi/kevent.ts";
 import { type KqueueBinding, kqueueBinding } from "../ffi/kqueue_lib.ts";
 import { libc } from "../ffi/libc.ts";
 import { writeTime } from "../ffi/structs.ts";
 import { cInt, pyTypeName } from "./_convert.ts";
 import { deadlineAfter, divide, FLOOR, type Ns, nsLeft, timeoutToNs } from "./_timeout.ts";
 import { KEvent, keventFromFields } from "./kevent.ts";
+import { pollInto } from "./_internal.ts";
 
 const { EINTR, EBADF } = abi.errno;
 const { F_SETFD, FD_CLOEXEC } = abi.fcntl;
@@ -261,6 +262,33 @@ export class Kqueue {
     if (arguments.length > 3) {
       throw new TypeError(`control expected at most 3 arguments, got ${arguments.length}`);
     }
+    const n = this.#control(changelist, maxevents, timeout);
+    const result: KEvent[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      result[i] = keventFromFields(decodeKevent(this.#events, this.#binding.layout, i));
+    }
+    return result;
+  }
+
+  /**
+   * @ignore `control(null, maxevents, timeout)` handing each event's `(ident,
+   * filter)` to `sink` instead of building `KEvent`s: the selectors' path.
+   */
+  [pollInto](
+    timeout: number | null | undefined,
+    maxevents: number,
+    sink: (fd: number, filter: number) => void,
+  ): void {
+    const n = this.#control(null, maxevents, timeout);
+    forEachIdentFilter(this.#events, this.#binding.layout, n, sink);
+  }
+
+  /** The checks, the system call and its EINTR loop; the number of events. */
+  #control(
+    changelist: Iterable<KEvent> | null | undefined,
+    maxevents: number,
+    timeout: number | null | undefined,
+  ): number {
     const nevents = cInt(maxevents);
     const kq = this.#open();
     if (nevents < 0) {
@@ -299,15 +327,11 @@ export class Kqueue {
       if (errno !== EINTR) throw osError(errno);
       if (deadline !== undefined) {
         const left = nsLeft(deadline);
-        if (left < 0) return [];
+        if (left < 0) return 0;
         writeTimespec(this.#timespec, left);
       }
     }
-    const result: KEvent[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      result[i] = keventFromFields(decodeKevent(this.#events, this.#binding.layout, i));
-    }
-    return result;
+    return n;
   }
 
   /** The changelist as `struct kevent`s, or `null` for none (CPython's checks). */
