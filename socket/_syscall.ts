@@ -5,12 +5,13 @@
  *
  * @module
  */
+import { TimeoutError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { SOCKADDR_STORAGE_SIZE } from "../ffi/sockaddr.ts";
 
-const { EINTR } = abi.errno;
+const { EINTR, EAGAIN } = abi.errno;
 const { F_SETFD, FD_CLOEXEC, F_GETFL, F_SETFL, O_NONBLOCK } = abi.fcntl;
 const { SOL_SOCKET, SO_ERROR, SO_NOSIGPIPE, MSG_NOSIGNAL } = abi.socket.constants;
 
@@ -92,18 +93,73 @@ export function intOption(fd: number, level: number, name: number): number {
   return value[0]!;
 }
 
+const pollfd = new Int32Array(2);
+const pollBytes = new Uint8Array(pollfd.buffer);
+const ONE_FD: number | bigint = abi.nfdsBytes === 8 ? 1n : 1;
+
 /**
- * CPython's `sock_connect_impl` after a blocking `connect` was interrupted: the
- * connection goes on in the kernel, so wait until the socket is writable and read
- * its outcome from `SO_ERROR` (0 when connected).
+ * CPython's `internal_select`: waits until `fd` is readable (or writable) or the
+ * `deadline` (a `performance.now()` value; `null` for none) passes, then throws
+ * `TimeoutError("timed out")`. An error or hang-up counts as ready: the call that
+ * follows reports it.
  */
-export function awaitConnect(fd: number): number {
+export function awaitReady(fd: number, writing: boolean, deadline: number | null): void {
   const c = libc();
-  const pollfd = new Int32Array(2);
-  pollfd[0] = fd;
-  pollfd[1] = abi.poll.POLLOUT;
-  const pollBytes = new Uint8Array(pollfd.buffer);
-  const nfds = abi.nfdsBytes === 8 ? 1n : 1;
-  retrying(() => c.poll(pollBytes, nfds, -1));
+  for (;;) {
+    let ms = -1;
+    if (deadline !== null) {
+      const left = deadline - performance.now();
+      if (left < 0) throw new TimeoutError("timed out");
+      ms = Math.ceil(left);
+    }
+    pollfd[0] = fd;
+    pollfd[1] = writing ? abi.poll.POLLOUT : abi.poll.POLLIN;
+    const n = c.poll(pollBytes, ONE_FD, ms);
+    if (n > 0) return;
+    if (n === 0) throw new TimeoutError("timed out");
+    const errno = c.errno();
+    if (errno !== EINTR) throw osError(errno);
+  }
+}
+
+/** The `performance.now()` value `timeout` seconds from now. */
+export function deadlineAfter(timeout: number): number {
+  return performance.now() + timeout * 1000;
+}
+
+/**
+ * CPython's `sock_call`: `call` for a socket with `timeout` (`null`: blocking, `0`:
+ * non-blocking, else seconds). With a timeout, waits for readiness first and again
+ * after each EAGAIN until `deadline`. EINTR is retried (PEP 475).
+ */
+export function socketCall(
+  fd: number,
+  timeout: number | null,
+  writing: boolean,
+  call: () => number,
+  deadline: number | null = timeout ? deadlineAfter(timeout) : null,
+): number {
+  if (!timeout) return retrying(call);
+  const c = libc();
+  for (;;) {
+    awaitReady(fd, writing, deadline);
+    for (;;) {
+      const result = call();
+      if (result >= 0) return result;
+      const errno = c.errno();
+      if (errno === EINTR) continue;
+      if (errno === EAGAIN) break;
+      throw osError(errno);
+    }
+  }
+}
+
+/**
+ * What CPython does once a `connect` is under way in the kernel (after EINTR, or
+ * EINPROGRESS with a timeout): wait until the socket is writable and read the
+ * outcome from `SO_ERROR` (0 when connected).
+ */
+export function awaitConnect(fd: number, deadline: number | null): number {
+  awaitReady(fd, true, deadline);
   return intOption(fd, SOL_SOCKET, SO_ERROR);
 }

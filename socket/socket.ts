@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { TimeoutError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
@@ -15,11 +15,12 @@ import {
   adoptNewFd,
   awaitConnect,
   check,
+  deadlineAfter,
   MAX_IO,
-  retrying,
   scratchAddress,
   scratchLength,
   SEND_FLAGS,
+  socketCall,
 } from "./_syscall.ts";
 import { SocketBase } from "./socket_base.ts";
 
@@ -27,7 +28,7 @@ export type { Address, AddressLike, IPv4Address, IPv6Address } from "./_address.
 export { SocketBase } from "./socket_base.ts";
 
 const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;
-const { EINTR } = abi.errno;
+const { EINTR, EAGAIN, EINPROGRESS } = abi.errno;
 
 function nbytesArgument(value: unknown): number {
   if (typeof value === "number" && Number.isInteger(value)) return value;
@@ -39,7 +40,8 @@ function nbytesArgument(value: unknown): number {
  * A socket, as Python's `socket.socket`: IPv4, IPv6 and Unix, stream and datagram.
  * Its fd is close-on-exec. Blocking calls block the JS thread; make the socket
  * non-blocking and wait with `select`, `poll` or a selector to serve many at once.
- * Interrupted calls are retried (PEP 475). A send to a closed peer raises
+ * `settimeout(seconds)` bounds blocking calls as in Python (`TimeoutError("timed
+ * out")`). Interrupted calls are retried (PEP 475). A send to a closed peer raises
  * `BrokenPipeError` (no SIGPIPE). Operations on a closed socket raise `OSError`
  * EBADF, as in Python.
  *
@@ -93,7 +95,7 @@ export class Socket extends SocketBase {
     const c = libc();
     const fd = this.fileno();
     const accept4 = c.accept4;
-    const newFd = retrying(() => {
+    const newFd = socketCall(fd, this.gettimeout(), false, () => {
       scratchLength[0] = scratchAddress.length;
       return accept4 !== null
         ? accept4(fd, scratchAddress, scratchLength, SOCK_CLOEXEC)
@@ -115,6 +117,7 @@ export class Socket extends SocketBase {
    * @param address Where to connect.
    * @throws {ConnectionRefusedError} Nobody listens there.
    * @throws {BlockingIOError} Non-blocking and in progress.
+   * @throws {TimeoutError} A timeout is set (`settimeout`) and passed first.
    */
   connect(address: AddressLike): void {
     const errno = this.#connect(address, "connect");
@@ -138,7 +141,19 @@ export class Socket extends SocketBase {
     if (c.connect(this.fileno(), scratchAddress, length) === 0) return 0;
     const errno = c.errno();
     // Retrying connect() after EINTR fails with EALREADY: CPython waits instead.
-    if (errno === EINTR && this.getBlocking()) return awaitConnect(this.fileno());
+    const timeout = this.gettimeout();
+    if (errno === EINTR && timeout !== 0) {
+      return awaitConnect(this.fileno(), timeout === null ? null : deadlineAfter(timeout));
+    }
+    // With a timeout the fd is non-blocking: wait for the connection as CPython does.
+    if (errno === EINPROGRESS && timeout) {
+      try {
+        return awaitConnect(this.fileno(), deadlineAfter(timeout));
+      } catch (e) {
+        if (caller === "connect_ex" && e instanceof TimeoutError) return EAGAIN;
+        throw e;
+      }
+    }
     return errno;
   }
 
@@ -156,7 +171,12 @@ export class Socket extends SocketBase {
     if (size < 0) throw new ValueError("negative buffersize in recv");
     const buffer = new Uint8Array(Math.min(size, MAX_IO));
     const fd = this.fileno(), f = cInt(flags), c = libc();
-    const got = retrying(() => c.recv(fd, buffer, buffer.length, f));
+    const got = socketCall(
+      fd,
+      this.gettimeout(),
+      false,
+      () => c.recv(fd, buffer, buffer.length, f),
+    );
     return got === buffer.length ? buffer : buffer.slice(0, got);
   }
 
@@ -177,7 +197,7 @@ export class Socket extends SocketBase {
     if (size === 0) size = view.length;
     if (size > view.length) throw new ValueError("buffer too small for requested bytes");
     const fd = this.fileno(), f = cInt(flags), c = libc(), n = Math.min(size, MAX_IO);
-    return retrying(() => c.recv(fd, view, n, f));
+    return socketCall(fd, this.gettimeout(), false, () => c.recv(fd, view, n, f));
   }
 
   /**
@@ -225,7 +245,7 @@ export class Socket extends SocketBase {
 
   #recvFrom(buffer: Uint8Array, size: number, flags: number): number {
     const fd = this.fileno(), f = cInt(flags), c = libc();
-    return retrying(() => {
+    return socketCall(fd, this.gettimeout(), false, () => {
       scratchLength[0] = scratchAddress.length;
       return c.recvfrom(fd, buffer, size, f, scratchAddress, scratchLength);
     });
@@ -244,7 +264,7 @@ export class Socket extends SocketBase {
     const bytes = bytesOf(data);
     const fd = this.fileno(), f = cInt(flags) | SEND_FLAGS, c = libc();
     const n = Math.min(bytes.length, MAX_IO);
-    return retrying(() => c.send(fd, bytes, n, f));
+    return socketCall(fd, this.gettimeout(), true, () => c.send(fd, bytes, n, f));
   }
 
   /**
@@ -258,11 +278,14 @@ export class Socket extends SocketBase {
   sendAll(data: ArrayBufferView | ArrayBuffer, flags: number = 0): void {
     const bytes = bytesOf(data);
     const fd = this.fileno(), f = cInt(flags) | SEND_FLAGS, c = libc();
+    const timeout = this.gettimeout();
+    // The timeout bounds the whole call, not each send (Python 3.5+).
+    const deadline = timeout ? deadlineAfter(timeout) : null;
     let offset = 0;
     do {
       const rest = bytes.subarray(offset);
       const n = Math.min(rest.length, MAX_IO);
-      offset += retrying(() => c.send(fd, rest, n, f));
+      offset += socketCall(fd, timeout, true, () => c.send(fd, rest, n, f), deadline);
     } while (offset < bytes.length);
   }
 
@@ -290,8 +313,7 @@ export class Socket extends SocketBase {
     flagsOrAddress: number | AddressLike,
     ...rest: AddressLike[]
   ): number {
-    const count = 2 + rest.length;
-    if (count > 3 || arguments.length < 2) {
+    if (arguments.length < 2 || arguments.length > 3) {
       throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
     }
     const flags = rest.length === 1 ? cInt(flagsOrAddress) : 0;
@@ -300,6 +322,11 @@ export class Socket extends SocketBase {
     const length = encodeAddress(this.family, address, "sendto", scratchAddress);
     const fd = this.fileno(), f = flags | SEND_FLAGS, c = libc();
     const n = Math.min(bytes.length, MAX_IO);
-    return retrying(() => c.sendto(fd, bytes, n, f, scratchAddress, length));
+    return socketCall(
+      fd,
+      this.gettimeout(),
+      true,
+      () => c.sendto(fd, bytes, n, f, scratchAddress, length),
+    );
   }
 }

@@ -10,7 +10,7 @@ import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { sockaddrFamily } from "../ffi/sockaddr.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { cInt } from "../select/_convert.ts";
+import { cInt, pyTypeName } from "../select/_convert.ts";
 import { type Address, decodeAddress, formatAddress } from "./_address.ts";
 import {
   adoptNewFd,
@@ -52,7 +52,7 @@ export class SocketBase {
   #family: number;
   #type: number;
   #proto: number;
-  #blocking: boolean;
+  #timeout: number | null;
 
   /**
    * Creates a socket, or wraps an existing socket fd, as Python's
@@ -84,7 +84,7 @@ export class SocketBase {
       this.#family = f;
       this.#type = t;
       this.#proto = p;
-      this.#blocking = SOCK_NONBLOCK === 0 || (t & SOCK_NONBLOCK) === 0;
+      this.#timeout = SOCK_NONBLOCK !== 0 && (t & SOCK_NONBLOCK) !== 0 ? 0 : null;
     } else {
       const fd = cInt(fileno);
       if (fd < 0) throw new ValueError("negative file descriptor");
@@ -93,7 +93,7 @@ export class SocketBase {
       this.#proto = proto ?? (SO_PROTOCOL === 0 ? 0 : intOption(fd, SOL_SOCKET, SO_PROTOCOL));
       this.#fd = fd;
       // Python trusts its default timeout here; iomux reads the fd's real mode.
-      this.#blocking = !isNonBlocking(fd);
+      this.#timeout = isNonBlocking(fd) ? 0 : null;
     }
     this.#type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
   }
@@ -159,22 +159,71 @@ export class SocketBase {
   }
 
   /**
-   * Sets blocking (`true`) or non-blocking (`false`) mode (`O_NONBLOCK`).
+   * Sets blocking (`true`) or non-blocking (`false`) mode, as Python's
+   * `setblocking`: the same as `settimeout(null)` and `settimeout(0)`.
    *
    * @param flag `false` makes calls raise `BlockingIOError` instead of waiting.
    */
   setBlocking(flag: boolean): void {
-    setNonBlocking(this.#fd, !flag);
-    this.#blocking = Boolean(flag);
+    this.settimeout(flag ? null : 0);
   }
 
   /**
-   * Whether the socket is in blocking mode.
+   * Whether the socket is in blocking mode (`gettimeout() !== 0`, as in Python).
    *
    * @returns `true` when calls wait.
    */
   getBlocking(): boolean {
-    return this.#blocking;
+    return this.#timeout !== 0;
+  }
+
+  /**
+   * Sets the timeout of blocking calls, as Python's `settimeout`: `null` waits
+   * forever, `0` is non-blocking mode, a positive number of seconds makes a call that
+   * waits longer raise `TimeoutError("timed out")`. With a timeout the fd is
+   * non-blocking and iomux waits with `poll(2)`, as CPython does.
+   *
+   * @param value Seconds, `0` or `null`.
+   * @throws {ValueError} `"Timeout value out of range"` for a negative value.
+   *
+   * @example
+   * ```ts
+   * import { Socket, TimeoutError } from "@iomux/iomux/socket";
+   * using server = new Socket();
+   * server.bind(["127.0.0.1", 0]);
+   * server.listen();
+   * server.settimeout(0.05);
+   * try {
+   *   server.accept();
+   * } catch (e) {
+   *   console.log(e instanceof TimeoutError, (e as Error).message); // true "timed out"
+   * }
+   * ```
+   */
+  settimeout(value: number | null): void {
+    let timeout: number | null = null;
+    if (value !== null && value !== undefined) {
+      if (typeof value !== "number") {
+        throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+      }
+      if (Number.isNaN(value)) throw new ValueError("Invalid value NaN (not a number)");
+      if (value < 0) throw new ValueError("Timeout value out of range");
+      if (!Number.isFinite(value)) {
+        throw new RangeError("timestamp out of range for platform time_t");
+      }
+      timeout = value;
+    }
+    setNonBlocking(this.#fd, timeout !== null);
+    this.#timeout = timeout;
+  }
+
+  /**
+   * The timeout in seconds, `0` in non-blocking mode, `null` when calls wait forever.
+   *
+   * @returns The timeout.
+   */
+  gettimeout(): number | null {
+    return this.#timeout;
   }
 
   /**

@@ -34,6 +34,7 @@ import {
   Socket,
   socketpair,
   SOL_SOCKET,
+  TimeoutError,
   ValueError,
 } from "../socket/mod.ts";
 
@@ -455,6 +456,50 @@ describe("non-blocking sockets", () => {
     using s = new Socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK);
     assert.equal(s.getBlocking(), false);
     assert.equal(s.type, SOCK_STREAM);
+  });
+});
+
+describe("timeouts (settimeout)", () => {
+  it("accept and recv raise TimeoutError('timed out') after at least the timeout", () => {
+    using server = new Socket();
+    server.bind(["127.0.0.1", 0]);
+    server.listen();
+    server.settimeout(0.05);
+    assert.equal(server.gettimeout(), 0.05);
+    assert.equal(server.getBlocking(), true);
+    let start = performance.now();
+    assert.throws(() => server.accept(), (e: unknown) => {
+      assert.ok(e instanceof TimeoutError);
+      assert.equal(e.message, "timed out");
+      assert.equal(e.errno, null);
+      return true;
+    });
+    assert.ok(performance.now() - start >= 49, "returned early");
+    using client = new Socket();
+    client.settimeout(5);
+    client.connect(server.getsockname());
+    const [conn] = server.accept();
+    using _conn = conn;
+    conn.settimeout(0.05);
+    start = performance.now();
+    assert.throws(() => conn.recv(10), TimeoutError);
+    assert.ok(performance.now() - start >= 49, "returned early");
+    client.sendAll(encoder.encode("in time"));
+    assert.equal(decoder.decode(conn.recv(100)), "in time");
+  });
+
+  it("settimeout validates like Python; setBlocking maps to null and 0", () => {
+    using s = new Socket();
+    assert.equal(s.gettimeout(), null);
+    assert.throws(() => s.settimeout(-1), {
+      name: "ValueError",
+      message: "Timeout value out of range",
+    });
+    assert.throws(() => s.settimeout(NaN), { message: "Invalid value NaN (not a number)" });
+    s.setBlocking(false);
+    assert.equal(s.gettimeout(), 0);
+    s.setBlocking(true);
+    assert.equal(s.gettimeout(), null);
   });
 });
 
