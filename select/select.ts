@@ -174,16 +174,17 @@ export function select<T>(
       throw new ValueError("timeout must be non-negative");
     }
   }
-  const sequences = [asSequence(rlist), asSequence(wlist), asSequence(xlist)] as const;
 
   const scratch = sharedInUse ? new Scratch() : shared;
   const ownsShared = scratch === shared;
   if (ownsShared) sharedInUse = true;
   try {
     const [rs, ws, xs] = scratch.lists;
-    collect(sequences[0], rs);
-    collect(sequences[1], ws);
-    collect(sequences[2], xs);
+    // CPython's seq2set checks each argument just before its items: an item error
+    // in rlist wins over a wlist that is not a sequence.
+    collect(asSequence(rlist), rs);
+    collect(asSequence(wlist), ws);
+    collect(asSequence(xlist), xs);
     const nfds = Math.max(rs.max, ws.max, xs.max) + 1;
 
     let timevalBytes: Uint8Array | null = null;
