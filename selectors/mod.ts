@@ -1,7 +1,35 @@
 /**
- * Python's `selectors` module for TypeScript (in progress: only the shared error
- * classes are exported so far).
+ * Python's `selectors` module: high-level I/O multiplexing on top of
+ * `@iomux/iomux/select`. Register file objects (fds, or objects with `fileno()`)
+ * for {@linkcode EVENT_READ} and {@linkcode EVENT_WRITE}, attach data, and
+ * `select()` the ready ones. {@linkcode DefaultSelector} picks the best mechanism
+ * the platform has (epoll on Linux), with CPython's semantics and error messages.
+ *
+ * @example A tiny event loop over a pipe
+ * ```ts
+ * import { DefaultSelector, EVENT_READ } from "@iomux/iomux/selectors";
+ * import { close, pipe, read, write } from "@iomux/iomux/os";
+ *
+ * const [r, w] = pipe();
+ * using sel = new DefaultSelector<(fd: number) => void>();
+ * sel.register(r, EVENT_READ, (fd) => console.log(read(fd, 100).length)); // 5
+ * write(w, new TextEncoder().encode("hello"));
+ * for (const [key] of sel.select(1)) key.data(key.fd);
+ * close(r);
+ * close(w);
+ * ```
  *
  * @module
  */
+export { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";
+export { SelectorMapping } from "./mapping.ts";
+export { BaseSelector } from "./base.ts";
+export { BaseSelectorImpl } from "./impl.ts";
+export { type Poller, PollLikeSelector } from "./poll_like.ts";
+export { SelectSelector } from "./select_selector.ts";
+export { PollSelector } from "./poll_selector.ts";
+export { EpollSelector } from "./epoll_selector.ts";
+export { DefaultSelector, type DefaultSelectorConstructor } from "./default.ts";
+export type { FileLike } from "../select/_convert.ts";
+export type { AsyncWaitOptions } from "../select/async_wait.ts";
 export * from "../errors.ts";

@@ -1,0 +1,80 @@
+/**
+ * Python's `repr()` for the values that appear in selectors' messages
+ * ("Invalid file object: …", "… is not registered").
+ *
+ * @module
+ */
+
+const objectToString = Object.prototype.toString;
+
+/** A string quoted the way Python's `repr(str)` quotes it. */
+function reprString(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === quote || ch === "\\") out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
+    else out += ch;
+  }
+  return out + quote;
+}
+
+function reprNumber(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (value === Infinity) return "inf";
+  if (value === -Infinity) return "-inf";
+  const text = String(value);
+  // JS writes 1e21 as "1e+21"; Python too. Below that both print plain digits.
+  return text;
+}
+
+/**
+ * `repr(value)` as CPython would print the matching Python value: numbers as
+ * digits, strings quoted, `true`/`null` as `True`/`None`, arrays and plain objects
+ * as lists and dicts, and other objects through their own `toString()` when their
+ * class defines one, else `<ClassName object>`.
+ */
+export function pyRepr(value: unknown, depth = 0): string {
+  switch (typeof value) {
+    case "number":
+      return reprNumber(value);
+    case "bigint":
+      return value.toString();
+    case "string":
+      return reprString(value);
+    case "boolean":
+      return value ? "True" : "False";
+    case "undefined":
+      return "None";
+    case "symbol":
+      return value.toString();
+    case "function":
+      return `<function ${value.name || "<anonymous>"}>`;
+  }
+  if (value === null) return "None";
+  if (depth > 3) return "...";
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => pyRepr(item, depth + 1)).join(", ")}]`;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const items = Object.entries(value as Record<string, unknown>).map(([k, v]) =>
+      `${reprString(k)}: ${pyRepr(v, depth + 1)}`
+    );
+    return `{${items.join(", ")}}`;
+  }
+  const toString = (value as { toString?: unknown }).toString;
+  if (typeof toString === "function" && toString !== objectToString) {
+    try {
+      return String(toString.call(value));
+    } catch {
+      // A toString that throws must not hide the error being reported.
+    }
+  }
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return `<${typeof name === "string" && name !== "" ? name : "object"} object>`;
+}

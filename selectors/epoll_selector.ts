@@ -1,0 +1,97 @@
+/**
+ * {@linkcode EpollSelector} (Linux, reference §6.6).
+ *
+ * @module
+ */
+import { EPOLLIN, EPOLLOUT } from "../select/constants.ts";
+import { pollInto } from "../select/_internal.ts";
+import { Epoll } from "../select/epoll.ts";
+import { epollTimeout } from "./_timeout.ts";
+import { PollLikeSelector } from "./poll_like.ts";
+
+/**
+ * A selector on Linux `epoll`: the kernel keeps the interest set, so `select`
+ * costs the same with ten fds or ten thousand. Python's `selectors.EpollSelector`.
+ *
+ * `register` is a system call: a regular file fails with `PermissionError` and a
+ * closed fd with `OSError` (EBADF), and nothing stays registered. After `close()`,
+ * `register` and `select` throw `ValueError("I/O operation on closed epoll object")`.
+ *
+ * @typeParam T The type of the data attached to each key.
+ *
+ * @example
+ * ```ts
+ * import { EpollSelector, EVENT_READ } from "@iomux/iomux/selectors";
+ * import { close, pipe, write } from "@iomux/iomux/os";
+ *
+ * const [r, w] = pipe();
+ * using sel = new EpollSelector();
+ * sel.register(r, EVENT_READ);
+ * write(w, new Uint8Array([1]));
+ * const [[key, events]] = sel.select(1) as [[unknown, number]];
+ * console.log(events); // 1
+ * close(r);
+ * close(w);
+ * ```
+ */
+export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
+  readonly #epoll: Epoll;
+
+  /**
+   * Makes a selector with a new epoll instance.
+   *
+   * @throws {OSError} The kernel refused (ENOSYS off Linux, EMFILE…).
+   */
+  constructor() {
+    const primitive = new Epoll();
+    super(primitive, EPOLLIN, EPOLLOUT);
+    this.#epoll = primitive;
+  }
+
+  /**
+   * The epoll fd.
+   *
+   * @returns The fd.
+   * @throws {ValueError} The selector is closed.
+   *
+   * @example
+   * ```ts
+   * import { EpollSelector } from "@iomux/iomux/selectors";
+   * using sel = new EpollSelector();
+   * console.log(sel.fileno() >= 0); // true
+   * ```
+   */
+  fileno(): number {
+    return this.#epoll.fileno();
+  }
+
+  /**
+   * Closes the epoll instance, then forgets every key. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { EpollSelector } from "@iomux/iomux/selectors";
+   * const sel = new EpollSelector();
+   * sel.close();
+   * sel.close();
+   * ```
+   */
+  override close(): void {
+    this.#epoll.close();
+    super.close();
+  }
+
+  /**
+   * `ceil(timeout * 1e3) * 1e-3` seconds, and `maxevents` = the number of keys
+   * (at least 1, so that an empty selector can wait: Issue #23009).
+   *
+   * @param timeout Seconds, or `undefined`/`null` to block.
+   * @param sink Receives each ready fd and its events.
+   */
+  protected wait(
+    timeout: number | null | undefined,
+    sink: (fd: number, events: number) => void,
+  ): void {
+    this.#epoll[pollInto](epollTimeout(timeout), this.fdToKey.size || 1, sink);
+  }
+}
