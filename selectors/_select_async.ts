@@ -1,0 +1,66 @@
+/**
+ * `BaseSelector.selectAsync`: `select()` beside the event loop. The fast path is the
+ * selector's own `select(0)`; otherwise the wait runs on the shared waiting thread of
+ * `select/async_wait.ts`, watching the selector's own fd when it has one (epoll and
+ * kqueue fds are readable while events are pending, and the kernel keeps their set
+ * up to date), and otherwise every registered fd, read from the live map.
+ *
+ * @module
+ */
+import { type AsyncWaitOptions, waitAsync } from "../select/async_wait.ts";
+import { POLLIN, POLLOUT } from "../select/constants.ts";
+import { deadlineAfter, timeoutToNs } from "../select/_timeout.ts";
+
+const EVENT_READ = 1;
+const EVENT_WRITE = 2;
+
+/** What `selectAsync` needs from a selector. */
+export interface AsyncSelectable<R> {
+  select(timeout?: number | null): R[];
+  getMap(): { values(): Iterable<{ readonly fd: number; readonly events: number }> };
+  fileno?(): number;
+}
+
+/**
+ * Runs `selector.select(timeout)` without blocking the event loop. `timeout` is in
+ * seconds: `undefined`/`null` waits with no limit, zero or negative polls once.
+ * The owner must call `refreshWaits(selector)` from `register`/`modify`/`unregister`
+ * and `endWaits(selector)` from `close()`.
+ */
+export function selectAsync<R>(
+  selector: AsyncSelectable<R>,
+  timeout: number | null | undefined,
+  options: AsyncWaitOptions | undefined,
+): Promise<R[]> {
+  try {
+    let ns = -1;
+    let limited = false;
+    if (timeout !== undefined && timeout !== null) {
+      if (typeof timeout !== "number") {
+        throw new TypeError(`timeout must be a number or None, not ${typeof timeout}`);
+      }
+      ns = Number(timeoutToNs(timeout, 1e9, "timeout must be a number or None"));
+      limited = true;
+    }
+    options?.signal?.throwIfAborted();
+    const ready = selector.select(0);
+    if (ready.length > 0 || (limited && ns <= 0)) return Promise.resolve(ready);
+    const ownFd = typeof selector.fileno === "function";
+    return waitAsync({
+      owner: selector,
+      check: () => selector.select(0),
+      interests: ownFd ? () => [[selector.fileno!(), POLLIN]] : () => mapInterests(selector),
+      deadline: limited ? deadlineAfter(ns) : undefined,
+      signal: options?.signal,
+    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function* mapInterests<R>(selector: AsyncSelectable<R>): Iterable<[number, number]> {
+  for (const key of selector.getMap().values()) {
+    const mask = (key.events & EVENT_READ ? POLLIN : 0) | (key.events & EVENT_WRITE ? POLLOUT : 0);
+    yield [key.fd, mask];
+  }
+}
