@@ -35,6 +35,10 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  */
 export class LineClient {
   readonly sock: Socket;
+  /** The fd lines are read from. */
+  readonly input: number;
+  /** The fd the server's bytes are written to. */
+  readonly output: number;
   #inputOpen = true;
   #pending = new Uint8Array(0);
   #closed = false;
@@ -47,8 +51,10 @@ export class LineClient {
    * @param input The fd to read lines from (stdin by default).
    * @param output The fd to print to (stdout by default).
    */
-  constructor(host: string, port: number, readonly input = STDIN, readonly output = STDOUT) {
+  constructor(host: string, port: number, input: number = STDIN, output: number = STDOUT) {
     this.sock = createConnection([host, port]);
+    this.input = input;
+    this.output = output;
   }
 
   /**
