@@ -9,6 +9,7 @@ import { Epoll } from "../select/epoll.ts";
 import { poll } from "../select/poll.ts";
 import { EpollSelector } from "./epoll_selector.ts";
 import type { BaseSelectorImpl } from "./impl.ts";
+import type { SelectorKey } from "./key.ts";
 import { PollSelector } from "./poll_selector.ts";
 import { SelectSelector } from "./select_selector.ts";
 
@@ -49,10 +50,12 @@ function pick(): new () => BaseSelectorImpl<any> {
 }
 
 /** The instance type of {@linkcode DefaultSelector}: the chosen class's. */
-export type DefaultSelector<T = unknown> = BaseSelectorImpl<T> & {
+export interface DefaultSelector<T = unknown> extends BaseSelectorImpl<T> {
+  /** Waits until some registered file objects are ready (see `BaseSelector.select`). */
+  select(timeout?: number | null): [SelectorKey<T>, number][];
   /** The epoll or kqueue fd, on the selectors that have one. */
   fileno?(): number;
-};
+}
 
 /** The type of the {@linkcode DefaultSelector} value: a class constructor. */
 export interface DefaultSelectorConstructor {
