@@ -169,6 +169,8 @@ export class Socket extends SocketBase {
   recv(bufsize: number, flags: number = 0): Uint8Array {
     const size = nbytesArgument(bufsize);
     if (size < 0) throw new ValueError("negative buffersize in recv");
+    // CPython asks the kernel nothing for 0 bytes.
+    if (size === 0) return new Uint8Array(0);
     const buffer = new Uint8Array(Math.min(size, MAX_IO));
     const fd = this.fileno(), f = cInt(flags), c = libc();
     const got = socketCall(
@@ -196,6 +198,7 @@ export class Socket extends SocketBase {
     if (size < 0) throw new ValueError("negative buffersize in recv_into");
     if (size === 0) size = view.length;
     if (size > view.length) throw new ValueError("buffer too small for requested bytes");
+    if (size === 0) return 0;
     const fd = this.fileno(), f = cInt(flags), c = libc(), n = Math.min(size, MAX_IO);
     return socketCall(fd, this.gettimeout(), false, () => c.recv(fd, view, n, f));
   }

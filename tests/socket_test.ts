@@ -542,6 +542,10 @@ describe("closed sockets and bad arguments", () => {
         message: "nbytes is greater than the length of the buffer",
       });
       assert.throws(() => a.recv(1.5), TypeError);
+      // Zero bytes asks the kernel nothing: no BlockingIOError on an empty socket.
+      a.setBlocking(false);
+      assert.equal(a.recv(0).length, 0);
+      assert.equal(a.recvInto(new Uint8Array(0)), 0);
     } finally {
       closeAll(a, b);
     }
