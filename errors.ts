@@ -46,6 +46,8 @@ export class OSError extends Error {
   readonly strerror: string | null;
 
   /**
+   * Builds the error from an errno and its text, or from a message alone.
+   *
    * @param errnoOrMessage An errno value, or a message when there is none.
    * @param strerror The system's description of the errno.
    * @param code The errno's symbolic name.
@@ -265,6 +267,8 @@ export class KeyError extends Error {
   /** The missing key (Python's `args[0]`). */
   readonly key: unknown;
   /**
+   * Builds the error for a missing (or duplicate) key.
+   *
    * @param key The missing key, or a message naming it.
    * @param options Standard error options (`cause`).
    */
@@ -293,6 +297,8 @@ export class KeyError extends Error {
  */
 export class ValueError extends Error {
   /**
+   * Builds the error from a message.
+   *
    * @param message What was wrong with the value.
    * @param options Standard error options (`cause`).
    */
@@ -313,6 +319,8 @@ export class ValueError extends Error {
  */
 export class RuntimeError extends Error {
   /**
+   * Builds the error from a message.
+   *
    * @param message What went wrong.
    * @param options Standard error options (`cause`).
    */
