@@ -23,3 +23,5 @@
  */
 export * from "./select/mod.ts";
 export * from "./os/mod.ts";
+export * from "./selectors/mod.ts";
+export * from "./socket/mod.ts";
