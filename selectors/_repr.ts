@@ -60,13 +60,6 @@ export function pyRepr(value: unknown, depth = 0): string {
   if (Array.isArray(value)) {
     return `[${value.map((item) => pyRepr(item, depth + 1)).join(", ")}]`;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) {
-    const items = Object.entries(value as Record<string, unknown>).map(([k, v]) =>
-      `${reprString(k)}: ${pyRepr(v, depth + 1)}`
-    );
-    return `{${items.join(", ")}}`;
-  }
   const toString = (value as { toString?: unknown }).toString;
   if (typeof toString === "function" && toString !== objectToString) {
     try {
@@ -74,6 +67,13 @@ export function pyRepr(value: unknown, depth = 0): string {
     } catch {
       // A toString that throws must not hide the error being reported.
     }
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) {
+    const items = Object.entries(value as Record<string, unknown>).map(([k, v]) =>
+      `${reprString(k)}: ${pyRepr(v, depth + 1)}`
+    );
+    return `{${items.join(", ")}}`;
   }
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
   return `<${typeof name === "string" && name !== "" ? name : "object"} object>`;
