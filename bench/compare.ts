@@ -4,7 +4,7 @@
  * runs every variant once per round (rounds interleaved, so machine noise lands on all
  * of them alike), takes medians, and writes `bench/results.md` and `bench/results.svg`.
  *
- * Options: `--rounds=5` `--budget=500` (ms per process) `--echo-rounds=5`
+ * Options: `--rounds=5` `--budget=500` (ms per process) `--echo-rounds=7`
  * `--quick` (1 round, short budgets, small echo load: a smoke test)
  * `--no-write` (print only).
  *
@@ -23,7 +23,7 @@ function option(name: string, fallback: number): number {
 const quick = Deno.args.includes("--quick");
 const rounds = option("rounds", quick ? 1 : 5);
 const budgetMs = option("budget", quick ? 150 : 500);
-const echoRounds = option("echo-rounds", quick ? 1 : 5);
+const echoRounds = option("echo-rounds", quick ? 1 : 7);
 const echoLoad = quick ? [10, 200, 64] : [50, 2000, 64];
 
 const log = (line: string) => console.error(line);
@@ -118,24 +118,28 @@ function echoServers(t: Toolchain, cBin: string): Server[] {
     label: "Deno.listen (Tokio)",
     cmd: [deno, "run", "--allow-net", "bench/js/deno_listen_echo.ts"],
   });
+  const iomux = [deno, "run", "--allow-ffi", "--allow-read", "--allow-env"];
+  servers.push(
+    {
+      name: "iomux",
+      label: "iomux DefaultSelector.select() loop (Deno), `recv(65536)`",
+      cmd: [...iomux, "bench/js/iomux_echo_server.ts"],
+    },
+    {
+      name: "iomux.recvInto",
+      label: "iomux DefaultSelector.select() loop (Deno), `recvInto` one buffer",
+      cmd: [...iomux, "bench/js/iomux_echo_server.ts", "--recv-into"],
+    },
+  );
   try {
     Deno.statSync(`${ROOT}examples/selectors_echo_server.ts`);
     servers.push({
-      name: "iomux",
-      label: "iomux DefaultSelector (Deno)",
-      cmd: [
-        deno,
-        "run",
-        "--allow-ffi",
-        "--allow-read",
-        "--allow-env",
-        "--allow-net",
-        "examples/selectors_echo_server.ts",
-        "0",
-      ],
+      name: "iomux.example",
+      label: "examples/selectors_echo_server.ts (Deno, `await selectAsync()` loop)",
+      cmd: [...iomux, "examples/selectors_echo_server.ts", "127.0.0.1", "0"],
     });
   } catch {
-    // not written yet: the report says so
+    // not there: the report lists what ran
   }
   return servers;
 }
@@ -152,14 +156,18 @@ async function echoOnce(server: Server, cBin: string): Promise<number> {
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let text = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    while (!/\d+\s*\n/.test(text)) {
+    // The first line names the port: "43565", or "echo server on 127.0.0.1:43565 …".
+    const portIn = (line: string) => line.match(/^(\d+)\s*$|:(\d+)\b/);
+    while (!text.includes("\n")) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`${server.name} exited before printing its port`);
       text += value;
     }
     clearTimeout(timer);
     reader.releaseLock();
-    const port = text.match(/(\d+)\s*\n/)![1]!;
+    const found = portIn(text.split("\n")[0]!);
+    if (!found) throw new Error(`${server.name} printed no port: ${text.split("\n")[0]}`);
+    const port = found[1] ?? found[2]!;
     const r = await run([`${cBin}/echo_client`, port, ...echoLoad.map(String)]);
     if (!r.ok) throw new Error(`echo client against ${server.name}: ${r.stderr}`);
     return Number(lastJson(r.stdout).rtt_per_s);

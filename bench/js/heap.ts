@@ -7,7 +7,10 @@
 // --min-semi-space-size keeps a measured stretch of calls free of any collection, so a
 // heapUsed delta is exactly what it allocated. Prints one JSON line.
 
-const iomux = await import(new URL("../../mod.ts", import.meta.url).href);
+const iomux = {
+  ...await import(new URL("../../mod.ts", import.meta.url).href),
+  ...await import(new URL("../../selectors/mod.ts", import.meta.url).href),
+};
 
 const READY = 5;
 const SAMPLE = 20_000;

@@ -1,0 +1,48 @@
+// The CPython selectors echo server (bench/python/echo_server.py) line for line on
+// iomux: a blocking DefaultSelector.select() loop, callbacks in key.data. The
+// comparison runs it beside examples/selectors_echo_server.ts, whose loop awaits
+// selectAsync() instead.
+//
+// Usage: deno run --allow-ffi bench/js/iomux_echo_server.ts [--recv-into]
+// Listens on 127.0.0.1, an ephemeral port, printed first.
+
+import { DefaultSelector, EVENT_READ } from "../../selectors/mod.ts";
+import { IPPROTO_TCP, SO_REUSEADDR, Socket, SOL_SOCKET, TCP_NODELAY } from "../../socket/mod.ts";
+
+type Callback = (sock: Socket) => void;
+const sel = new DefaultSelector<Callback>();
+
+const accept: Callback = (listener) => {
+  const [conn] = listener.accept();
+  conn.setBlocking(false);
+  conn.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+  sel.register(conn, EVENT_READ, echo);
+};
+
+// `--recv-into`: read into one buffer allocated once (recvInto), instead of a new
+// 64 KiB array per recv(65536), to show what the allocation costs.
+const buffer = Deno.args.includes("--recv-into") ? new Uint8Array(65536) : null;
+
+const echo: Callback = (conn) => {
+  let data: Uint8Array;
+  if (buffer) data = buffer.subarray(0, conn.recvInto(buffer));
+  else data = conn.recv(65536);
+  if (data.length > 0) {
+    conn.send(data);
+  } else {
+    sel.unregister(conn);
+    conn.close();
+  }
+};
+
+const listener = new Socket();
+listener.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+listener.bind(["127.0.0.1", 0]);
+listener.listen(128);
+listener.setBlocking(false);
+sel.register(listener, EVENT_READ, accept);
+console.log((listener.getsockname() as [string, number])[1]);
+
+for (;;) {
+  for (const [key] of sel.select()) key.data(key.fileobj as Socket);
+}
