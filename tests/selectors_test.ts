@@ -3,6 +3,8 @@
 // more than test_selectors.py checks are in selectors_semantics_test.ts.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import process from "node:process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -397,6 +399,40 @@ function suite(name: string, make: Factory, scalable: boolean): void {
         assert.ok(dt >= 999, `select(1) returned after ${dt} ms`);
         assert.ok(dt < 10_000, `select(1) returned after ${dt} ms`);
       }));
+
+    it("test_select_interrupt_noraise", async () => {
+      // A signal whose handler returns: select() retries with the time left (PEP 475)
+      // instead of returning early. The kernel delivers a process-directed signal to
+      // the main thread, blocked in the wait, so the wait really sees EINTR. SIGWINCH
+      // is ignored by default, so nothing breaks if the listener were not installed.
+      // (test_select_interrupt_exc cannot be ported: a JS handler cannot run while
+      // the thread is inside a synchronous wait; it runs after select() returns.)
+      let signals = 0;
+      const onSignal = () => signals++;
+      process.on("SIGWINCH", onSignal);
+      const s = make();
+      const [rd, wr] = socketpair();
+      try {
+        s.register(rd, EVENT_READ);
+        const child = spawn("sh", ["-c", `sleep 0.3; kill -WINCH ${process.pid}`]);
+        const exited = new Promise((resolve) => child.on("exit", resolve));
+        const t = performance.now();
+        assert.deepEqual(s.select(1.5), []);
+        const dt = performance.now() - t;
+        assert.ok(dt >= 1499, `select(1.5) returned after ${dt} ms`);
+        await exited;
+        // The handler runs once the thread is free again: the signal did arrive.
+        for (let i = 0; i < 100 && signals === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        assert.equal(signals, 1);
+      } finally {
+        process.off("SIGWINCH", onSignal);
+        s.close();
+        rd.close();
+        wr.close();
+      }
+    });
 
     it("test_register_file", {
       skip: s0(make) instanceof EpollSelector ? false : "epoll only",
