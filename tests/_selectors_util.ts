@@ -1,12 +1,16 @@
 // Shared by the selectors tests: the classes under test, fd limits, cleanup.
 import { execFileSync } from "node:child_process";
+import process from "node:process";
 import {
   type BaseSelectorImpl,
   DefaultSelector,
   EpollSelector,
+  KqueueSelector,
   PollSelector,
   SelectSelector,
 } from "../selectors/mod.ts";
+import { abi } from "../ffi/abi.ts";
+import { kqueueLibPath } from "../ffi/kqueue_lib.ts";
 
 /** Makes a fresh selector. */
 export type Factory = () => BaseSelectorImpl<unknown>;
@@ -18,6 +22,10 @@ export const SELECTORS: [string, Factory, boolean][] = [
   ...(process.platform === "linux"
     ? [["EpollSelector", () => new EpollSelector(), true] as [string, Factory, boolean]]
     : []),
+  // Native on macOS/FreeBSD; on Linux only when IOMUX_KQUEUE_LIB names libkqueue.
+  ...(abi.kevent !== null || kqueueLibPath() !== undefined
+    ? [["KqueueSelector", () => new KqueueSelector(), true] as [string, Factory, boolean]]
+    : []),
   ["DefaultSelector", () => new DefaultSelector(), true],
 ];
 
@@ -28,6 +36,28 @@ export function fdLimits(): { soft: number; hard: number } {
     line === "unlimited" ? 2 ** 20 : Number(line)
   );
   return { soft: soft!, hard: hard! };
+}
+
+/**
+ * Raises the soft RLIMIT_NOFILE to the hard one, as test_above_fd_setsize does
+ * (an unprivileged change, made with util-linux's `prlimit` on this process since
+ * iomux has no setrlimit). Returns the function that restores the old limit; both
+ * do nothing where `prlimit` is missing or refuses.
+ */
+export function raiseFdLimit(): () => void {
+  const { soft, hard } = fdLimits();
+  const set = (value: number) => {
+    try {
+      execFileSync("prlimit", ["--pid", String(process.pid), `--nofile=${value}:${hard}`], {
+        stdio: "ignore",
+      });
+    } catch {
+      // no prlimit here: the test uses the soft limit as it is
+    }
+  };
+  if (soft >= hard) return () => {};
+  set(Math.min(hard, 2 ** 20));
+  return () => set(soft);
 }
 
 /**
