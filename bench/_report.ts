@@ -20,6 +20,8 @@ export interface EchoResult {
   name: string;
   label: string;
   rtt: number[];
+  /** The server's CPU time (user + system) per round trip, µs. */
+  cpuUs: number[];
   error?: string | undefined;
 }
 
@@ -215,19 +217,22 @@ function echoSection(input: ReportInput): string[] {
     "127.0.0.1, one C load client (one epoll thread) against each server in turn, " +
     `${input.echo[0]?.rtt.length ?? 0} rounds interleaved; round trips per second, median.`,
     "",
-    "| server | round trips/s | ÷ CPython | ÷ Deno.listen | rounds |",
-    "|---|--:|--:|--:|---|",
+    "| server | round trips/s | ÷ CPython | ÷ Deno.listen | server CPU µs per round trip | " +
+    "CPython's ÷ this | round trips/s, each round |",
+    "|---|--:|--:|--:|--:|--:|---|",
   ];
+  const pyCpu = median(echo.find((e) => e.name === "python")?.cpuUs ?? []);
   for (const e of echo) {
     if (e.error) {
-      lines.push(`| ${e.label} | failed: \`${e.error}\` | | | |`);
+      lines.push(`| ${e.label} | failed: \`${e.error}\` | | | | | |`);
       continue;
     }
     const r = median(e.rtt);
+    const cpu = median(e.cpuUs);
     lines.push(
-      `| ${e.label} | ${num(r)} | ${ratio(r / py)} | ${ratio(r / listen)} | ${
-        e.rtt.map((x) => num(x)).join(", ")
-      } |`,
+      `| ${e.label} | ${num(r)} | ${ratio(r / py)} | ${ratio(r / listen)} | ${num(cpu, 1)} | ${
+        ratio(pyCpu / cpu)
+      } | ${e.rtt.map((x) => num(x)).join(", ")} |`,
     );
   }
   lines.push("");

@@ -144,8 +144,29 @@ function echoServers(t: Toolchain, cBin: string): Server[] {
   return servers;
 }
 
-/** Starts a server, reads the port it prints first, runs the load client, stops it. */
-async function echoOnce(server: Server, cBin: string): Promise<number> {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); read
+ * with `cat` because Deno grants another process's /proc files only with --allow-all.
+ */
+function cpuSeconds(pid: number): number {
+  try {
+    const out = new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stderr: "null" })
+      .outputSync();
+    const stat = new TextDecoder().decode(out.stdout);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15, in clock ticks of 1/100 s on Linux.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Starts a server, reads the port it prints first, runs the load client, stops it.
+ * Returns round trips per second and the server's CPU time per round trip (µs),
+ * which the shared CPUs disturb less than throughput.
+ */
+async function echoOnce(server: Server, cBin: string): Promise<[number, number]> {
   const child = new Deno.Command(server.cmd[0]!, {
     args: server.cmd.slice(1),
     cwd: ROOT,
@@ -168,9 +189,12 @@ async function echoOnce(server: Server, cBin: string): Promise<number> {
     const found = portIn(text.split("\n")[0]!);
     if (!found) throw new Error(`${server.name} printed no port: ${text.split("\n")[0]}`);
     const port = found[1] ?? found[2]!;
+    const cpuBefore = cpuSeconds(child.pid);
     const r = await run([`${cBin}/echo_client`, port, ...echoLoad.map(String)]);
     if (!r.ok) throw new Error(`echo client against ${server.name}: ${r.stderr}`);
-    return Number(lastJson(r.stdout).rtt_per_s);
+    const cpu = cpuSeconds(child.pid) - cpuBefore;
+    const roundTrips = echoLoad[0]! * echoLoad[1]!;
+    return [Number(lastJson(r.stdout).rtt_per_s), Math.round(cpu / roundTrips * 1e7) / 10];
   } finally {
     try {
       child.kill("SIGTERM");
@@ -186,16 +210,25 @@ async function echoOnce(server: Server, cBin: string): Promise<number> {
 async function echoRuns(t: Toolchain, cBin: string): Promise<EchoResult[]> {
   if (!t.cc) return [];
   const servers = echoServers(t, cBin);
-  const results = servers.map((s) => ({ name: s.name, label: s.label, rtt: [] as number[] }));
+  const results = servers.map((s) => ({
+    name: s.name,
+    label: s.label,
+    rtt: [] as number[],
+    cpuUs: [] as number[],
+  }));
   const errors = new Map<string, string>();
   for (let round = 0; round < echoRounds; round++) {
     for (const i of rotated(servers.map((_, i) => i), round)) {
       const server = servers[i]!;
       if (errors.has(server.name)) continue;
       try {
-        const rtt = await echoOnce(server, cBin);
+        const [rtt, cpuUs] = await echoOnce(server, cBin);
         results[i]!.rtt.push(rtt);
-        log(`  [${round + 1}/${echoRounds}] echo ${server.name.padEnd(12)} ${rtt} round trips/s`);
+        results[i]!.cpuUs.push(cpuUs);
+        log(
+          `  [${round + 1}/${echoRounds}] echo ${server.name.padEnd(15)} ${rtt} round trips/s, ` +
+            `server CPU ${cpuUs} µs per round trip`,
+        );
       } catch (e) {
         errors.set(server.name, (e as Error).message.slice(0, 160));
         log(`  echo ${server.name}: FAILED (${(e as Error).message})`);
