@@ -83,16 +83,26 @@ const CALL_LABEL: Record<string, Record<string, string>> = {
     select: "`select(fds, [], [], 0)`",
     "selectors-async": "`await selectAsync(0)`",
     "epoll-async": "`await Epoll.pollAsync(0)`",
+    "raw-epoll_wait": "`epoll_wait` through `Deno.dlopen` (the floor)",
   },
 };
 
 /** `Deno iomux Epoll.poll(0)` and so on. */
 export function variantLabel(runtime: string, mechanism: string): string {
   const calls = CALL_LABEL[runtime] ?? CALL_LABEL.js!;
-  return `${RUNTIME_LABEL[runtime] ?? runtime} ${calls[mechanism] ?? mechanism}`;
+  const who = mechanism.startsWith("raw-") ? "Deno, no iomux:" : RUNTIME_LABEL[runtime] ?? runtime;
+  return `${who} ${calls[mechanism] ?? mechanism}`;
 }
 
-const MECHANISMS = ["selectors", "selectors-async", "epoll", "epoll-async", "poll", "select"];
+const MECHANISMS = [
+  "selectors",
+  "selectors-async",
+  "epoll",
+  "epoll-async",
+  "raw-epoll_wait",
+  "poll",
+  "select",
+];
 const RUNTIMES = ["c", "python", "deno", "node", "node-koffi", "bun"];
 const NS = [10, 1000, 10000];
 
@@ -108,7 +118,7 @@ export function cost(samples: Samples, id: string, n: number): number {
 }
 
 function pythonTwin(mechanism: string): string {
-  const m = mechanism.replace(/-async$/, "");
+  const m = mechanism.replace(/-async$/, "").replace(/^raw-/, "");
   return `python.${m === "epoll_wait" ? "epoll" : m}`;
 }
 

@@ -236,6 +236,7 @@ export const C_BASELINE: Readonly<Record<string, string>> = {
   "selectors-async": "c.epoll_wait",
   epoll: "c.epoll_wait",
   "epoll-async": "c.epoll_wait",
+  "raw-epoll_wait": "c.epoll_wait",
   epoll_wait: "c.epoll_wait",
   poll: "c.poll",
   select: "c.select",
@@ -261,7 +262,14 @@ export function variants(t: Toolchain, ns: readonly number[], budgetMs: number, 
     }
     for (const js of t.js) {
       // The async twins, in Deno only: their targets are ratios to the sync calls.
-      const asyncs = js.name === "deno" ? ["selectors-async", "epoll-async"] : [];
+      // And the floor of any Deno library: epoll_wait through Deno.dlopen, no more.
+      const asyncs = js.name === "deno"
+        ? [
+          "selectors-async",
+          "epoll-async",
+          ...(Deno.build.arch === "x86_64" ? ["raw-epoll_wait"] : []),
+        ]
+        : [];
       for (const m of ["selectors", ...mechanisms, ...asyncs]) {
         add(js.name, m, [
           ...js.prefix,

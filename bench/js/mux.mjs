@@ -5,7 +5,8 @@
 // Usage: <runtime> mux.mjs RUNTIME MECHANISM N [BUDGET_MS] [ENTRY_URL]
 // MECHANISM: selectors (DefaultSelector.select(0)), epoll (Epoll.poll(0)),
 // poll (Poll.poll(0)), select (select(fds, [], [], 0)), and the awaited async
-// twins selectors-async (selectAsync(0)) and epoll-async (Epoll.pollAsync(0)).
+// twins selectors-async (selectAsync(0)) and epoll-async (Epoll.pollAsync(0));
+// raw-epoll_wait (Deno only, x86_64 layout): epoll_wait straight through Deno.dlopen.
 // Prints one JSON line: {"variant", "n", "ns"} with the median batch's ns per call.
 
 const READY = 5;
@@ -118,6 +119,31 @@ switch (mechanism) {
     const ep = new iomux.Epoll();
     for (const fd of fds) ep.register(fd, iomux.EPOLLIN);
     call = () => ep.pollAsync(0);
+    break;
+  }
+  case "raw-epoll_wait": {
+    // The floor for any Deno library: epoll_wait through Deno.dlopen, no checks, no
+    // result objects, the fds summed as the C program does.
+    const lib = globalThis.Deno.dlopen("libc.so.6", {
+      epoll_create1: { parameters: ["i32"], result: "i32" },
+      epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+      epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+    }).symbols;
+    const ep = lib.epoll_create1(0);
+    const event = new Uint32Array(4);
+    for (const fd of fds) {
+      event[0] = iomux.EPOLLIN;
+      event[1] = fd;
+      if (lib.epoll_ctl(ep, 1, fd, new Uint8Array(event.buffer)) !== 0) fail("epoll_ctl");
+    }
+    const events = new Uint8Array(1024 * 12);
+    const words = new Uint32Array(events.buffer);
+    let sink = 0;
+    call = () => {
+      const got = lib.epoll_wait(ep, events, 1024, 0);
+      for (let i = 0; i < got; i++) sink += words[3 * i + 1];
+      return sink >= 0 ? got : -1;
+    };
     break;
   }
   case "epoll": {
