@@ -2,7 +2,8 @@
  * `deno task bench:compare`: iomux against C, CPython, Node and Bun, side by side, in
  * one run. Builds the C programs with the system compiler into a temporary directory,
  * runs every variant once per round (rounds interleaved, so machine noise lands on all
- * of them alike), takes medians, and writes `bench/results.md` and `bench/results.svg`.
+ * of them alike), takes medians, and writes `bench/results.md`, `bench/results.svg`
+ * and the part of README.md's "Performance" section between its bench markers.
  *
  * Options: `--rounds=5` `--budget=500` (ms per process) `--echo-rounds=7`
  * `--quick` (1 round, short budgets, small echo load: a smoke test)
@@ -13,6 +14,7 @@
 import { C_BASELINE, detect, ROOT, type Toolchain, tryOutput, variants } from "./_runtimes.ts";
 import { type EchoResult, type HeapResult, markdown, type Samples } from "./_report.ts";
 import { plot } from "./_plot.ts";
+import { readmeSummary, withSummary } from "./_readme.ts";
 
 const NS = [10, 1000, 10000] as const;
 
@@ -284,7 +286,7 @@ try {
   const heapResult = await heap();
   env.loadAfter = Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
   const seconds = Math.round((performance.now() - started) / 1000);
-  const report = markdown({
+  const input = {
     env,
     toolchain,
     samples,
@@ -295,12 +297,18 @@ try {
     budgetMs,
     seconds,
     baseline: C_BASELINE,
-  });
+  };
+  const report = markdown(input);
   console.log(report);
   if (!Deno.args.includes("--no-write")) {
     await Deno.writeTextFile(`${ROOT}bench/results.md`, report);
     await Deno.writeTextFile(`${ROOT}bench/results.svg`, plot(samples, env));
-    log("wrote bench/results.md and bench/results.svg");
+    const readme = withSummary(await Deno.readTextFile(`${ROOT}README.md`), readmeSummary(input));
+    if (readme !== null) await Deno.writeTextFile(`${ROOT}README.md`, readme);
+    // `deno task test` checks formatting, and deno fmt pads Markdown tables.
+    const written = ["bench/results.md", ...(readme !== null ? ["README.md"] : [])];
+    await run([Deno.execPath(), "fmt", "--quiet", ...written]);
+    log(`wrote ${written.join(", ")} and bench/results.svg`);
   }
   log(`done in ${seconds} s`);
 } finally {
