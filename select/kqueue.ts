@@ -384,3 +384,10 @@ export function kqueue(): Kqueue {
   if (arguments.length > 0) throw new TypeError("kqueue() takes no positional arguments");
   return new Kqueue();
 }
+
+/**
+ * Whether kqueue is the operating system's own (macOS, FreeBSD) rather than an
+ * emulation loaded from `IOMUX_KQUEUE_LIB`. Not exported from any entry point:
+ * `DefaultSelector` uses it so that Linux keeps epoll even when libkqueue is set.
+ */
+export const nativeKqueue: boolean = abi.kevent !== null;

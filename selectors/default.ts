@@ -6,9 +6,11 @@
  */
 import { OSError } from "../errors.ts";
 import { Epoll } from "../select/epoll.ts";
+import { kqueue, nativeKqueue } from "../select/kqueue.ts";
 import { poll } from "../select/poll.ts";
 import { EpollSelector } from "./epoll_selector.ts";
 import type { BaseSelectorImpl } from "./impl.ts";
+import { KqueueSelector } from "./kqueue_selector.ts";
 import type { SelectorKey } from "./key.ts";
 import { PollSelector } from "./poll_selector.ts";
 import { SelectSelector } from "./select_selector.ts";
@@ -23,9 +25,17 @@ interface Candidate {
 
 /**
  * CPython's order: kqueue, epoll, (devpoll,) poll; select when none works.
- * A KqueueSelector goes first in this list, with `probe: () => kqueue().close()`.
+ * kqueue counts only where it is the kernel's: on Linux, a libkqueue loaded from
+ * `IOMUX_KQUEUE_LIB` is an emulation over epoll, so epoll stays the default there.
  */
 const CANDIDATES: readonly Candidate[] = [
+  {
+    probe: () => {
+      if (!nativeKqueue) throw new OSError("kqueue is not the kernel's here");
+      kqueue().close();
+    },
+    selector: KqueueSelector,
+  },
   { probe: () => new Epoll().close(), selector: EpollSelector },
   { probe: () => void poll().poll(0), selector: PollSelector },
 ];

@@ -29,6 +29,7 @@ export { type Poller, PollLikeSelector } from "./poll_like.ts";
 export { SelectSelector } from "./select_selector.ts";
 export { PollSelector } from "./poll_selector.ts";
 export { EpollSelector } from "./epoll_selector.ts";
+export { KqueueSelector } from "./kqueue_selector.ts";
 export { DefaultSelector, type DefaultSelectorConstructor } from "./default.ts";
 export type { FileLike } from "../select/_convert.ts";
 export type { AsyncWaitOptions } from "../select/async_wait.ts";
