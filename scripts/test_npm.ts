@@ -47,7 +47,7 @@ function exists(path: string): boolean {
 }
 
 /** Installs the npm packages that carry Node 26's and Bun's binaries, once. */
-async function runtime(name: "node26" | "bun"): Promise<string> {
+export async function runtime(name: "node26" | "bun"): Promise<string> {
   const binary = `${RUNTIMES}node_modules/.bin/${name === "bun" ? "bun" : "node"}`;
   if (!exists(binary)) {
     Deno.mkdirSync(RUNTIMES, { recursive: true });
@@ -80,11 +80,16 @@ function testFiles(dir: string): string[] {
   return files.sort();
 }
 
-async function main(which: string): Promise<boolean> {
+/** Builds `npm/` and installs what its tests need (koffi among them) into npm/node_modules. */
+export async function prepareNpm(): Promise<void> {
   buildNpm();
   if (!await run("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], NPM)) {
-    return false;
+    throw new Error("npm install in npm/ failed");
   }
+}
+
+async function main(which: string): Promise<boolean> {
+  await prepareNpm();
   const files = testFiles(`${NPM}tests`);
   if (files.length === 0) throw new Error("npm/tests has no *_test.js files");
   const results: [string, boolean][] = [];
@@ -93,14 +98,20 @@ async function main(which: string): Promise<boolean> {
     checkBackend("node", [], major >= 26 ? "node:ffi" : "koffi");
     results.push([
       `node ${major}`,
-      await run("node", ["--test", "--test-reporter=spec", ...files]),
+      await run("node", ["--test", "--test-reporter=spec", "--test-timeout=120000", ...files]),
     ]);
     const node26 = await runtime("node26");
     const quiet = ["--disable-warning=ExperimentalWarning"];
     checkBackend(node26, quiet, "node:ffi");
     results.push([
       `node ${NODE_26}`,
-      await run(node26, [...quiet, "--test", "--test-reporter=spec", ...files]),
+      await run(node26, [
+        ...quiet,
+        "--test",
+        "--test-reporter=spec",
+        "--test-timeout=120000",
+        ...files,
+      ]),
     ]);
   } else {
     const bun = await runtime("bun");
