@@ -155,8 +155,8 @@ export abstract class BaseSelector<T = unknown> {
    *
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_WRITE } from "@iomux/iomux/selectors";
-   * using sel = new DefaultSelector();
+   * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE, "stdout");
    * console.log(sel.getKey(1).data); // "stdout"
    * ```

@@ -94,8 +94,8 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_WRITE } from "@iomux/iomux/selectors";
-   * using sel = new DefaultSelector();
+   * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
    * console.log(sel.getMap().has(1), sel.getMap().has(2)); // true false
    * ```
@@ -111,8 +111,8 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_WRITE } from "@iomux/iomux/selectors";
-   * using sel = new DefaultSelector();
+   * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
    * console.log([...sel.getMap().keys()]); // [ 1 ]
    * ```
@@ -128,8 +128,8 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_WRITE } from "@iomux/iomux/selectors";
-   * using sel = new DefaultSelector();
+   * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE, "out");
    * console.log([...sel.getMap().values()].map((k) => k.data)); // [ "out" ]
    * ```
@@ -145,8 +145,8 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_WRITE } from "@iomux/iomux/selectors";
-   * using sel = new DefaultSelector();
+   * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
    * for (const [fd, key] of sel.getMap().entries()) console.log(fd, key.events); // 1 2
    * ```
@@ -162,8 +162,8 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @example
    * ```ts
-   * import { DefaultSelector, EVENT_WRITE } from "@iomux/iomux/selectors";
-   * using sel = new DefaultSelector();
+   * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
    * console.log([...sel.getMap()]); // [ 1 ]
    * ```
