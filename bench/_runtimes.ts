@@ -59,22 +59,40 @@ function exists(path: string): boolean {
   }
 }
 
-/** The npm build's ESM entry (`npm/` from scripts/build_npm.ts), if it has been built. */
-function npmEntry(): string | null {
+/**
+ * A private copy of the npm build in `workDir`, so that a rebuild of `npm/` during the
+ * run (`deno task test:node` does one) cannot pull files from under it; its
+ * `node_modules` (koffi) is linked, not copied. Returns the copy's ESM entry.
+ */
+function npmSnapshot(workDir: string): string | null {
   const dir = `${ROOT}npm/`;
+  let target: unknown;
   try {
     const pkg = JSON.parse(Deno.readTextFileSync(`${dir}package.json`));
     const dot = pkg.exports?.["."];
-    const target = typeof dot === "string" ? dot : dot?.import?.default ?? dot?.import ??
+    target = typeof dot === "string" ? dot : dot?.import?.default ?? dot?.import ??
       dot?.default ?? pkg.module ?? pkg.main;
-    if (typeof target === "string" && exists(dir + target)) return `file://${dir}${target}`;
   } catch {
-    // not built
+    return null;
   }
-  for (const candidate of ["esm/mod.js", "mod.js", "dist/mod.js"]) {
-    if (exists(dir + candidate)) return `file://${dir}${candidate}`;
+  if (typeof target !== "string" || !exists(dir + target)) return null;
+  const copy = `${workDir}/npm/`;
+  const copyTree = (from: string, to: string) => {
+    Deno.mkdirSync(to, { recursive: true });
+    for (const e of Deno.readDirSync(from)) {
+      if (e.name === "node_modules" || e.name === "tests") continue;
+      if (e.isDirectory) copyTree(`${from}${e.name}/`, `${to}${e.name}/`);
+      else if (e.isFile) Deno.copyFileSync(`${from}${e.name}`, `${to}${e.name}`);
+    }
+  };
+  try {
+    copyTree(dir, copy);
+    if (exists(`${dir}node_modules`)) Deno.symlinkSync(`${dir}node_modules`, `${copy}node_modules`);
+  } catch (e) {
+    console.error(`cannot copy npm/: ${(e as Error).message}`);
+    return null;
   }
-  return null;
+  return `file://${copy}${target.replace(/^\.\//, "")}`;
 }
 
 /** Where scripts/test_npm.ts installs Node 26 and Bun from npm; the same pins. */
@@ -160,7 +178,7 @@ async function freshNpmBuild(): Promise<void> {
 }
 
 /** Finds every runtime, compiler and build the comparison can use. */
-export async function detect(): Promise<Toolchain> {
+export async function detect(workDir: string): Promise<Toolchain> {
   const t: Toolchain = { cc: null, python: null, js: [], versions: {}, missing: [] };
   t.versions.deno = Deno.version.deno;
   t.js.push({
@@ -181,7 +199,7 @@ export async function detect(): Promise<Toolchain> {
   } else t.missing.push("CPython (`python3`): not found");
 
   await freshNpmBuild();
-  const entry = npmEntry();
+  const entry = npmSnapshot(workDir);
   if (!entry) {
     t.missing.push("Node and Bun: no npm build in npm/ (run `deno run -A scripts/build_npm.ts`)");
     return t;

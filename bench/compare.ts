@@ -82,7 +82,8 @@ async function microRounds(t: Toolchain, cBin: string): Promise<Samples> {
       const r = await run(v.cmd);
       if (!r.ok) {
         failed.add(v.id);
-        const reason = (r.stderr.split("\n").find((l) => l.trim()) ?? "failed").slice(0, 160);
+        const lines = r.stderr.split("\n").filter((l) => l.trim());
+        const reason = (lines.find((l) => /error/i.test(l)) ?? lines[0] ?? "failed").slice(0, 160);
         samples.set(key, { variant: v, ns: [], error: reason });
         log(`  ${v.id} N=${v.n}: FAILED (${reason}); skipped from now on`);
         continue;
@@ -271,11 +272,11 @@ async function machine(t: Toolchain): Promise<Record<string, string>> {
 }
 
 const started = performance.now();
-const toolchain = await detect();
-for (const m of toolchain.missing) log(`skipping ${m}`);
-log(`runtimes: ${toolchain.js.map((j) => j.label).join(", ")}`);
 const cBin = await Deno.makeTempDir({ prefix: "iomux-bench-" });
 try {
+  const toolchain = await detect(cBin);
+  for (const m of toolchain.missing) log(`skipping ${m}`);
+  log(`runtimes: ${toolchain.js.map((j) => j.label).join(", ")}`);
   const env = await machine(toolchain);
   if (toolchain.cc) await buildC(toolchain, cBin);
   log(`readiness calls: ${rounds} rounds, ${budgetMs} ms per process`);
@@ -300,6 +301,7 @@ try {
   };
   const report = markdown(input);
   console.log(report);
+  if (Deno.args.includes("--no-write")) console.log(`README part:\n\n${readmeSummary(input)}`);
   if (!Deno.args.includes("--no-write")) {
     await Deno.writeTextFile(`${ROOT}bench/results.md`, report);
     await Deno.writeTextFile(`${ROOT}bench/results.svg`, plot(samples, env));
