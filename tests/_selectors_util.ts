@@ -9,8 +9,7 @@ import {
   PollSelector,
   SelectSelector,
 } from "../selectors/mod.ts";
-import { abi } from "../ffi/abi.ts";
-import { kqueueLibPath } from "../ffi/kqueue_lib.ts";
+import { kqueueUnavailable } from "./_kqueue_util.ts";
 
 /** Makes a fresh selector. */
 export type Factory = () => BaseSelectorImpl<unknown>;
@@ -23,7 +22,7 @@ export const SELECTORS: [string, Factory, boolean][] = [
     ? [["EpollSelector", () => new EpollSelector(), true] as [string, Factory, boolean]]
     : []),
   // Native on macOS/FreeBSD; on Linux only when IOMUX_KQUEUE_LIB names libkqueue.
-  ...(abi.kevent !== null || kqueueLibPath() !== undefined
+  ...(kqueueUnavailable === false
     ? [["KqueueSelector", () => new KqueueSelector(), true] as [string, Factory, boolean]]
     : []),
   ["DefaultSelector", () => new DefaultSelector(), true],

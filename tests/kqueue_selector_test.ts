@@ -17,14 +17,12 @@ import {
 import { close, pipe } from "../os/mod.ts";
 import { type Socket, socketpair } from "../socket/mod.ts";
 import { abi } from "../ffi/abi.ts";
-import { KQUEUE_LIB_ENV, kqueueLibPath } from "../ffi/kqueue_lib.ts";
 import { nativeKqueue } from "../select/kqueue.ts";
 import { raiseFdLimit, withCleanup } from "./_selectors_util.ts";
+import { kqueueUnavailable } from "./_kqueue_util.ts";
 
-const available = nativeKqueue || kqueueLibPath() !== undefined;
-const skip = available
-  ? false
-  : `no kqueue here: set ${KQUEUE_LIB_ENV} to a libkqueue shared library`;
+const skip = kqueueUnavailable;
+const available = skip === false;
 
 /** A socketpair closed by `defer`. */
 function pair(defer: (...fns: (() => void)[]) => void): [Socket, Socket] {

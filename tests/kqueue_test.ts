@@ -29,13 +29,12 @@ import { close, pipe, write } from "../os/mod.ts";
 import { createServer, Socket, socketpair } from "../socket/mod.ts";
 import { abi } from "../ffi/abi.ts";
 import { libc } from "../ffi/libc.ts";
-import { KQUEUE_LIB_ENV, kqueueLibPath } from "../ffi/kqueue_lib.ts";
+import { KQUEUE_LIB_ENV } from "../ffi/kqueue_lib.ts";
+import { kqueueUnavailable } from "./_kqueue_util.ts";
 
 const native = abi.kevent !== null;
-const available = native || kqueueLibPath() !== undefined;
-const skip = available
-  ? false
-  : `no kqueue here: set ${KQUEUE_LIB_ENV} to a libkqueue shared library`;
+const skip = kqueueUnavailable;
+const available = skip === false;
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== "undefined";
 const { EBADF, ENOSYS } = abi.errno;
 
