@@ -18,11 +18,15 @@ export interface OffThreadCall {
   args: unknown[];
 }
 
+type Reply = { result?: unknown; error?: string };
+
 interface WorkerLike {
   postMessage(message: OffThreadCall): void;
-  once(event: "message", listener: (reply: { result?: unknown; error?: string }) => void): void;
+  on(event: "message", listener: (reply: Reply) => void): void;
+  on(event: "error", listener: (error: Error) => void): void;
   ref(): void;
   unref(): void;
+  terminate(): unknown;
 }
 
 interface WorkerThreads {
@@ -34,37 +38,53 @@ interface AddressOf {
   ptr?(view: ArrayBufferView): number;
 }
 
-const idle = new Map<OffThreadBackend, WorkerLike[]>();
+/** A worker and the call it is running, if any. */
+interface CallThread {
+  readonly worker: WorkerLike;
+  settle?: ((reply: Reply) => void) | undefined;
+}
 
-function spawn(backend: OffThreadBackend): WorkerLike {
+const idle = new Map<OffThreadBackend, CallThread[]>();
+
+function spawn(backend: OffThreadBackend, pool: CallThread[]): CallThread {
   const threads = builtinModule<WorkerThreads>("node:worker_threads")!;
   // Built to .js for npm; the extension follows this file's own.
   const extension = import.meta.url.slice(import.meta.url.lastIndexOf("."));
   const url = new URL(`./_off_thread_worker${extension}`, import.meta.url);
-  return new threads.Worker(url, { workerData: backend });
+  const thread: CallThread = { worker: new threads.Worker(url, { workerData: backend }) };
+  thread.worker.on("message", (reply) => {
+    const settle = thread.settle!;
+    thread.settle = undefined;
+    thread.worker.unref();
+    pool.push(thread);
+    settle(reply);
+  });
+  // A worker that fails (cannot start, say) fails its call and is not reused.
+  thread.worker.on("error", (error) => {
+    thread.settle?.({ error: `iomux: the FFI call thread failed: ${error.message}` });
+    thread.settle = undefined;
+    thread.worker.terminate();
+  });
+  return thread;
 }
 
 /** A Promise-returning twin of the table's symbol `key`, run on a worker thread. */
-// deno-lint-ignore no-explicit-any
 export function offThread(
   backend: OffThreadBackend,
   key: string,
+  // deno-lint-ignore no-explicit-any
 ): (...args: any[]) => Promise<any> {
   const ffi = builtinModule<AddressOf>(backend)!;
   const address = (view: ArrayBufferView) => ffi.getRawPointer?.(view) ?? ffi.ptr!(view);
+  const pool = idle.get(backend) ?? [];
+  idle.set(backend, pool);
   return (...args) =>
     new Promise((resolve, reject) => {
-      const pool = idle.get(backend) ?? [];
-      idle.set(backend, pool);
-      const worker = pool.pop() ?? spawn(backend);
-      worker.ref();
-      worker.once("message", (reply) => {
-        worker.unref();
-        pool.push(worker);
-        if (reply.error === undefined) resolve(reply.result);
-        else reject(new Error(reply.error));
-      });
+      const thread = pool.pop() ?? spawn(backend, pool);
+      thread.settle = (reply) =>
+        reply.error === undefined ? resolve(reply.result) : reject(new Error(reply.error));
+      thread.worker.ref();
       const raw = args.map((a) => ArrayBuffer.isView(a) ? address(a) : a);
-      worker.postMessage({ key, args: raw });
+      thread.worker.postMessage({ key, args: raw });
     });
 }
