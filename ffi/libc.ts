@@ -1,8 +1,8 @@
 /**
  * The libc functions iomux calls, as plain typed functions over typed arrays. This is
- * the whole interface between iomux and a runtime's FFI: a backend (Deno today;
- * Node and Bun later) supplies an object of this shape, and nothing above `ffi/`
- * knows which one it got.
+ * the whole interface between iomux and a runtime's FFI: a backend (`Deno.dlopen`,
+ * `bun:ffi`, `node:ffi` or koffi, picked in `load()`) supplies an object of this
+ * shape, and nothing above `ffi/` knows which one it got.
  *
  * @module
  */
@@ -137,7 +137,7 @@ export interface Libc {
   errno(): number;
   /** `strerror(errnum)`. */
   strerror(errnum: number): string;
-  /** Which FFI backend this is ("deno"). */
+  /** Which FFI backend this is: "deno", "bun:ffi", "node:ffi" or "koffi". */
   readonly backend: string;
 }
 
