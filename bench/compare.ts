@@ -7,7 +7,7 @@
  *
  * Options: `--rounds=5` `--budget=500` (ms per process) `--echo-rounds=7`
  * `--quick` (1 round, short budgets, small echo load: a smoke test)
- * `--no-write` (print only).
+ * `--no-write` (print only), `--out=DIR` (write the results to DIR, leave README alone).
  *
  * @module
  */
@@ -301,8 +301,17 @@ try {
   };
   const report = markdown(input);
   console.log(report);
-  if (Deno.args.includes("--no-write")) console.log(`README part:\n\n${readmeSummary(input)}`);
-  if (!Deno.args.includes("--no-write")) {
+  const out = Deno.args.find((a) => a.startsWith("--out="))?.slice(6);
+  if (Deno.args.includes("--no-write")) {
+    console.log(`README part:\n\n${readmeSummary(input)}`);
+  } else if (out) {
+    // A trial run: results elsewhere, README untouched.
+    await Deno.mkdir(out, { recursive: true });
+    await Deno.writeTextFile(`${out}/results.md`, report);
+    await Deno.writeTextFile(`${out}/results.svg`, plot(samples, env));
+    await Deno.writeTextFile(`${out}/README-part.md`, readmeSummary(input));
+    log(`wrote ${out}/results.md, results.svg and README-part.md`);
+  } else {
     await Deno.writeTextFile(`${ROOT}bench/results.md`, report);
     await Deno.writeTextFile(`${ROOT}bench/results.svg`, plot(samples, env));
     const readme = withSummary(await Deno.readTextFile(`${ROOT}README.md`), readmeSummary(input));

@@ -89,6 +89,13 @@ export class Poll {
    * ```
    */
   register(fd: FileLike, eventmask?: number): void {
+    if (arguments.length < 1 || arguments.length > 2) {
+      throw new TypeError(
+        arguments.length < 1
+          ? "register expected at least 1 argument, got 0"
+          : `register expected at most 2 arguments, got ${arguments.length}`,
+      );
+    }
     const key = fildes(fd);
     const mask = eventmask === undefined ? POLLIN | POLLPRI | POLLOUT : ushort(eventmask);
     this.#masks.set(key, mask);
@@ -113,7 +120,7 @@ export class Poll {
    * ```
    */
   modify(fd: FileLike, eventmask: number): void {
-    if (arguments.length < 2) {
+    if (arguments.length !== 2) {
       throw new TypeError(`modify expected 2 arguments, got ${arguments.length}`);
     }
     const key = fildes(fd);
@@ -139,6 +146,11 @@ export class Poll {
    * ```
    */
   unregister(fd: FileLike): void {
+    if (arguments.length !== 1) {
+      throw new TypeError(
+        `poll.unregister() takes exactly one argument (${arguments.length} given)`,
+      );
+    }
     const key = fildes(fd);
     if (!this.#masks.delete(key)) throw new KeyError(key);
     this.#stale = true;
