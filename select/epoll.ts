@@ -125,6 +125,11 @@ export class Epoll {
    * ```
    */
   static fromFd(fd: number): Epoll {
+    if (arguments.length !== 1) {
+      throw new TypeError(
+        `epoll.fromfd() takes exactly one argument (${arguments.length} given)`,
+      );
+    }
     const n = cInt(fd);
     if (n === -1) return new Epoll();
     if (n < 0) throw osError(abi.errno.EBADF);
@@ -215,6 +220,9 @@ export class Epoll {
     if (arguments.length < 1) {
       throw new TypeError("register() missing required argument 'fd' (pos 1)");
     }
+    if (arguments.length > 2) {
+      throw new TypeError(`register() takes at most 2 arguments (${arguments.length} given)`);
+    }
     const target = fildes(fd);
     const mask = eventmask === undefined ? EPOLLIN | EPOLLPRI | EPOLLOUT : uintBitwise(eventmask);
     this.#ctl(EPOLL_CTL_ADD, target, mask);
@@ -243,6 +251,9 @@ export class Epoll {
     if (arguments.length < 2) {
       throw new TypeError("modify() missing required argument 'eventmask' (pos 2)");
     }
+    if (arguments.length > 2) {
+      throw new TypeError(`modify() takes at most 2 arguments (${arguments.length} given)`);
+    }
     const target = fildes(fd);
     this.#ctl(EPOLL_CTL_MOD, target, uintBitwise(eventmask));
   }
@@ -266,6 +277,9 @@ export class Epoll {
   unregister(fd: FileLike): void {
     if (arguments.length < 1) {
       throw new TypeError("unregister() missing required argument 'fd' (pos 1)");
+    }
+    if (arguments.length > 1) {
+      throw new TypeError(`unregister() takes at most 1 argument (${arguments.length} given)`);
     }
     this.#ctl(EPOLL_CTL_DEL, fildes(fd), 0);
   }

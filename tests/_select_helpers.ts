@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import process from "node:process";
 import { close, getBlocking, pipe } from "../os/mod.ts";
 
 /**
@@ -112,6 +113,18 @@ export function spawnShell(script: string, stdoutFd: number | "ignore" = "ignore
 export function haveCommand(command: string, ...args: string[]): boolean {
   const probe = spawnSync(command, args, { stdio: "ignore" });
   return probe.error === undefined && probe.status === 0;
+}
+
+/**
+ * Whether `fd` has O_CLOEXEC, read from the `flags` line of /proc/<pid>/fdinfo by a
+ * child process (Deno refuses /proc paths of its own process without --allow-all).
+ */
+export function isCloseOnExec(fd: number): boolean {
+  const O_CLOEXEC = 0o2000000;
+  const out = spawnSync("cat", [`/proc/${process.pid}/fdinfo/${fd}`], { encoding: "utf8" });
+  const flags = /^flags:\s*([0-7]+)$/m.exec(out.stdout ?? "");
+  assert.ok(flags, `no flags line for fd ${fd}: ${out.stderr}`);
+  return (parseInt(flags[1]!, 8) & O_CLOEXEC) !== 0;
 }
 
 /** Waits for `ms` milliseconds without blocking the event loop. */
