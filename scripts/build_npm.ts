@@ -146,7 +146,7 @@ function packageJson(
     sideEffects: false,
     os: ["linux", "darwin", "freebsd"],
     cpu: ["x64", "arm64"],
-    engines: { node: ">=20.16", bun: ">=1.2" },
+    engines: { node: ">=20.16", bun: ">=1.4" },
     peerDependencies: { koffi: "^3.3.4" },
     peerDependenciesMeta: { koffi: { optional: true } },
     devDependencies: { koffi: "^3.3.4", ...testDependencies },
