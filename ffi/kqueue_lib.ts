@@ -13,6 +13,10 @@ import type { KeventLayout } from "./abi/types.ts";
 import { strerror } from "./errno.ts";
 import { type KeventFunction, libc } from "./libc.ts";
 import { openDenoLibrary } from "./_deno.ts";
+import { type BunFfi, bunSignature } from "./_bun.ts";
+import type { Koffi } from "./_koffi.ts";
+import { builtinModule } from "./_native.ts";
+import { type NodeFfi, nodeSignature } from "./_node_ffi.ts";
 import { KQUEUE_SYMBOLS } from "./symbols.ts";
 
 /** The environment variable that names a libkqueue shared library on Linux. */
@@ -31,7 +35,7 @@ export interface KqueueBinding {
 }
 
 interface RuntimeGlobals {
-  Deno?: { env: { get(name: string): string | undefined }; dlopen?: unknown };
+  Deno?: { env: { get(name: string): string | undefined } };
   process?: { env: Record<string, string | undefined> };
 }
 
@@ -55,15 +59,59 @@ export function kqueueLibPath(): string | undefined {
   }
 }
 
-function loadLibrary(path: string): KqueueBinding {
-  const g = globalThis as RuntimeGlobals;
-  if (typeof g.Deno?.dlopen !== "function") {
-    throw unavailable(`${KQUEUE_LIB_ENV} is supported only under Deno so far`);
+// deno-lint-ignore no-explicit-any
+type AnyFunction = (...args: any[]) => any;
+
+/**
+ * Binds `KQUEUE_SYMBOLS` from the library at `path` with the FFI libc was loaded
+ * with (`backend`), so that errno is read the same way for both libraries.
+ */
+function openLibrary(backend: string, path: string): Record<string, AnyFunction> {
+  const table = Object.entries(KQUEUE_SYMBOLS);
+  switch (backend) {
+    case "deno":
+      return openDenoLibrary(path, KQUEUE_SYMBOLS);
+    case "node:ffi": {
+      const { lib } = builtinModule<NodeFfi>("node:ffi")!.dlopen(path);
+      // No 64-bit parameters here, so node:ffi takes the arguments as they come.
+      return Object.fromEntries(
+        table.map(([name, spec]) => [
+          name,
+          lib.getFunction(name, nodeSignature(spec.parameters, spec.result)),
+        ]),
+      );
+    }
+    case "bun:ffi": {
+      const signatures = Object.assign({}, ...table.map(([n, spec]) => bunSignature(n, spec)));
+      return builtinModule<BunFfi>("bun:ffi")!.dlopen(path, signatures).symbols;
+    }
+    case "koffi": {
+      const require = builtinModule<{ createRequire(url: string): (id: string) => unknown }>(
+        "module",
+      )!.createRequire(import.meta.url);
+      const lib = (require("koffi") as Pick<Koffi, "load">).load(path);
+      const type = (t: string) => t === "i32" ? "int32" : "void *";
+      return Object.fromEntries(
+        table.map((
+          [name, spec],
+        ) => [name, lib.func(name, type(spec.result), spec.parameters.map(type))]),
+      );
+    }
   }
+  throw new Error(`no way to open a second library with the ${backend} backend`);
+}
+
+function loadLibrary(path: string): KqueueBinding {
   let symbols;
   try {
-    symbols = openDenoLibrary(path, KQUEUE_SYMBOLS);
+    symbols = openLibrary(libc().backend, path);
   } catch (e) {
+    if (
+      (e as { name?: string }).name === "NotCapable" ||
+      (e as { code?: string }).code === "ERR_ACCESS_DENIED"
+    ) {
+      throw unavailable(`loading ${KQUEUE_LIB_ENV}=${path} needs FFI permission`, e);
+    }
     throw unavailable(`cannot load ${KQUEUE_LIB_ENV}=${path}: ${(e as Error).message}`, e);
   }
   return {

@@ -14,11 +14,19 @@ import { deadlineAfter, timeoutToNs } from "../select/_timeout.ts";
 const EVENT_READ = 1;
 const EVENT_WRITE = 2;
 
+/**
+ * Key of an optional selector method naming the fd to wait on instead of
+ * `fileno()`, or `null` to wait on the registered fds: libkqueue's kqueue fd (Linux)
+ * never becomes readable, where a kernel kqueue's does.
+ */
+export const readinessFd: unique symbol = Symbol("iomux.readinessFd");
+
 /** What `selectAsync` needs from a selector. */
 export interface AsyncSelectable<R> {
   select(timeout?: number | null): R[];
   getMap(): { values(): Iterable<{ readonly fd: number; readonly events: number }> };
   fileno?(): number;
+  [readinessFd]?(): number | null;
 }
 
 /**
@@ -45,7 +53,9 @@ export function selectAsync<R>(
     options?.signal?.throwIfAborted();
     const ready = selector.select(0);
     if (ready.length > 0 || (limited && ns <= 0)) return Promise.resolve(ready);
-    const ownFd = typeof selector.fileno === "function";
+    const ownFd = typeof selector[readinessFd] === "function"
+      ? selector[readinessFd]() !== null
+      : typeof selector.fileno === "function";
     return waitAsync({
       owner: selector,
       check: () => selector.select(0),

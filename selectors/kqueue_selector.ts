@@ -7,13 +7,14 @@ import { InterruptedError, OSError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
 import { pollInto } from "../select/_internal.ts";
 import { KEvent } from "../select/kevent.ts";
-import { Kqueue } from "../select/kqueue.ts";
+import { Kqueue, nativeKqueue } from "../select/kqueue.ts";
 import {
   KQ_EV_ADD,
   KQ_EV_DELETE,
   KQ_FILTER_READ,
   KQ_FILTER_WRITE,
 } from "../select/kq_constants.ts";
+import { readinessFd } from "./_select_async.ts";
 import { selectTimeout } from "./_timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
@@ -105,6 +106,14 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    */
   fileno(): number {
     return this.#kqueue.fileno();
+  }
+
+  /**
+   * @ignore What `selectAsync` waits on: a kernel kqueue fd is readable while
+   * events are pending; libkqueue's is not, so there the registered fds are watched.
+   */
+  [readinessFd](): number | null {
+    return nativeKqueue ? this.fileno() : null;
   }
 
   /**
