@@ -1,5 +1,5 @@
 // Whether this process can make a kqueue: natively (macOS, FreeBSD), or on Linux
-// through the libkqueue that IOMUX_KQUEUE_LIB names (Deno only so far).
+// through the libkqueue that IOMUX_KQUEUE_LIB names.
 import { kqueue, OSError } from "../select/mod.ts";
 
 function probe(): string | false {
