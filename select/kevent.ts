@@ -99,7 +99,9 @@ let trusted: KeventFields | undefined;
  * - `udata` (`uintptr_t`): an integer, masked to 64 bits (never an object reference).
  *
  * 64-bit fields read back as a number while exact (a safe integer) and as a
- * BigInt beyond. Fields are writable, with the same conversions.
+ * BigInt beyond. Fields are writable, with the same conversions (CPython's
+ * attribute setters store a truncated `filter` or `ident` with a RuntimeWarning
+ * instead; iomux throws the constructor's RangeError).
  *
  * Comparison: JavaScript has no operator overloading, so Python's `==` is
  * {@linkcode KEvent.equals} and Python's `<`/`<=`/`>`/`>=` are

@@ -64,6 +64,9 @@ function writeTimespec(words: Int32Array, ns: Ns): void {
  * On Linux there is no kernel kqueue: set `IOMUX_KQUEUE_LIB` to a libkqueue shared
  * library to use one (Deno then needs `--allow-env` to read it, and `--allow-ffi`).
  *
+ * CPython marks every kqueue closed in a forked child (gh-110395); JavaScript
+ * runtimes never fork a running process, so there is nothing to match.
+ *
  * @example Waiting for a pipe to become readable
  * ```ts
  * import { kevent, KQ_FILTER_READ, Kqueue, OSError } from "@iomux/iomux/select";
