@@ -7,7 +7,7 @@
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import { cInt } from "../select/_convert.ts";
+import { cInt, pyTypeName } from "../select/_convert.ts";
 
 /** An `int fd` argument: any C int (a negative one fails in the kernel with EBADF). */
 export const fdArgument: (fd: unknown) => number = cInt;
@@ -36,6 +36,5 @@ export function bytesOf(data: unknown): Uint8Array {
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  const type = typeof data === "string" ? "str" : data === null ? "None" : typeof data;
-  throw new TypeError(`a bytes-like object is required, not '${type}'`);
+  throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
 }

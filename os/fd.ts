@@ -7,6 +7,7 @@
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
+import { pyTypeName } from "../select/_convert.ts";
 import { bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
 
 /**
@@ -32,15 +33,30 @@ import { bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
  */
 export function read(fd: number, n: number): Uint8Array {
   const target = fdArgument(fd);
-  if (typeof n !== "number" || !Number.isInteger(n)) {
-    throw new TypeError("'n' must be an integer");
-  }
-  if (n < 0) throw osError(abi.errno.EINVAL);
-  const size = Math.min(n, MAX_RW);
+  const count = ssize(n);
+  if (count < 0) throw osError(abi.errno.EINVAL);
+  const size = Math.min(count, MAX_RW);
   const buffer = new Uint8Array(size);
   const c = libc();
   const got = retrying(() => c.read(target, buffer, size));
   return got === size ? buffer : buffer.slice(0, got);
+}
+
+/** Python's `Py_ssize_t` converter: an integral number or BigInt within 64 bits. */
+function ssize(n: unknown): number {
+  if (typeof n === "bigint") {
+    if (n >= 2n ** 63n || n < -(2n ** 63n)) {
+      throw new RangeError("Python int too large to convert to C ssize_t");
+    }
+    return Number(n);
+  }
+  if (typeof n !== "number" || !Number.isInteger(n)) {
+    throw new TypeError(`'${pyTypeName(n)}' object cannot be interpreted as an integer`);
+  }
+  if (n >= 2 ** 63 || n < -(2 ** 63)) {
+    throw new RangeError("Python int too large to convert to C ssize_t");
+  }
+  return n;
 }
 
 /**

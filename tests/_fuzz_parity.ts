@@ -34,7 +34,8 @@ export type Desc =
   | { t: "fileno"; ret: Desc }
   | { t: "throws" }
   | { t: "attr"; v: Desc }
-  | { t: "fd"; name: string };
+  | { t: "fd"; name: string }
+  | { t: "bytes"; v: number[]; view: "u8" | "u16" | "ab" | "dv" };
 
 /** Where a value goes: an integer argument or a timeout (see the module doc). */
 export type Ctx = "int" | "timeout";
@@ -52,7 +53,10 @@ export class Boom extends Error {
 
 /** An object with a `fileno` attribute, named so in both languages. */
 export class FileObj {
-  constructor(public fileno: unknown) {}
+  fileno: unknown;
+  constructor(fileno: unknown) {
+    this.fileno = fileno;
+  }
 }
 
 /** The fds and objects one case built, to turn results back into labels. */
@@ -116,6 +120,13 @@ export function toJs(d: Desc, env: Env): unknown {
     }
     case "fd":
       return env.fds[d.name];
+    case "bytes": {
+      const bytes = new Uint8Array(d.v);
+      if (d.view === "u8") return bytes;
+      if (d.view === "ab") return bytes.buffer;
+      if (d.view === "dv") return new DataView(bytes.buffer);
+      return new Uint16Array(bytes.buffer, 0, bytes.length >> 1);
+    }
   }
 }
 
@@ -164,6 +175,8 @@ export function toPy(d: Desc, ctx: Ctx, optional = false): unknown {
       return { t: "attr", v: toPy(d.v, "int") };
     case "fd":
       return d;
+    case "bytes":
+      return { t: "bytes", v: d.view === "u16" ? d.v.slice(0, d.v.length & ~1) : d.v };
   }
 }
 
@@ -432,6 +445,8 @@ def conv(d, env):
     if t == "named": return named(d["v"])
     if t == "list": return [conv(x, env) for x in d["items"]]
     if t == "fd": return env.fds[d["name"]]
+    if t == "bytes": return bytes(d["v"])
+    if t == "bool": return d["v"]
     if t == "fileno":
         ret = conv(d["ret"], env)
         o = FileObj(lambda: ret)
