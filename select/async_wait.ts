@@ -29,6 +29,40 @@ export interface AsyncWaitOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** How long fast-path answers may run on microtasks alone before one yields a turn. */
+const TURN_BUDGET_MS = 10;
+/** Fast-path answers between clock reads. */
+const ANSWERS_PER_CLOCK_READ = 16;
+let answers = 0;
+let lastTurn = 0;
+
+interface TimerGlobals {
+  setImmediate?: (callback: () => void) => unknown;
+}
+const g = globalThis as TimerGlobals;
+/** A macrotask: `setImmediate` where it exists (setTimeout(0) is clamped to ~1–4 ms). */
+const nextTurn: (callback: () => void) => unknown = typeof g.setImmediate === "function"
+  ? g.setImmediate
+  : (callback) => setTimeout(callback, 0);
+
+/**
+ * The fast path's answer: `ready` at once, or, when fast-path answers have kept
+ * the event loop from turning for {@linkcode TURN_BUDGET_MS}, `again()` after one
+ * macrotask. A loop over fds that are always ready would otherwise run on
+ * microtasks alone and starve timers and I/O (an `await` of a settled Promise
+ * never lets them run).
+ */
+export function answer<R>(ready: R[], again: () => Promise<R[]>): Promise<R[]> {
+  if (++answers % ANSWERS_PER_CLOCK_READ === 0) {
+    const now = monotonicMs();
+    if (now - lastTurn >= TURN_BUDGET_MS) {
+      lastTurn = now;
+      return new Promise<void>((resolve) => nextTurn(resolve)).then(again);
+    }
+  }
+  return Promise.resolve(ready);
+}
+
 /** One object's side of an async wait. */
 export interface AsyncWaitPlan<R> {
   /** The object, for `refreshWaits`/`endWaits`. */
@@ -60,6 +94,7 @@ export async function waitAsync<R>(plan: AsyncWaitPlan<R>): Promise<R[]> {
     } finally {
       plan.hold?.(false);
     }
+    lastTurn = monotonicMs();
     if (outcome === "ended") return [];
     const results = plan.check();
     if (results.length > 0 || outcome === "timeout") return results;

@@ -25,7 +25,7 @@ import {
   timeoutToNs,
 } from "./_timeout.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
-import { type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
+import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
 const { EINTR, ENOSYS } = abi.errno;
@@ -412,7 +412,9 @@ export class Epoll {
       }
       options?.signal?.throwIfAborted();
       const ready = this.poll(0, maxevents);
-      if (ready.length > 0 || ms === 0) return Promise.resolve(ready);
+      if (ready.length > 0 || ms === 0) {
+        return answer(ready, () => this.pollAsync(timeout, maxevents, options));
+      }
       return waitAsync({
         owner: this,
         check: () => this.poll(0, maxevents),

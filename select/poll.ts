@@ -20,7 +20,7 @@ import {
   timeoutToNs,
   UP,
 } from "./_timeout.ts";
-import { type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
+import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
 const { EINTR, ENOENT } = abi.errno;
@@ -277,7 +277,9 @@ export class Poll {
       if (this.#running) throw new RuntimeError("concurrent poll() invocation");
       options?.signal?.throwIfAborted();
       const ready = this.poll(0);
-      if (ready.length > 0 || ms === 0) return Promise.resolve(ready);
+      if (ready.length > 0 || ms === 0) {
+        return answer(ready, () => this.pollAsync(timeout, options));
+      }
       return waitAsync({
         owner: this,
         check: () => this.poll(0),

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type AsyncWaitOptions, waitAsync } from "../select/async_wait.ts";
+import { answer, type AsyncWaitOptions, waitAsync } from "../select/async_wait.ts";
 import { POLLIN, POLLOUT } from "../select/constants.ts";
 import { deadlineAfter, timeoutToNs } from "../select/_timeout.ts";
 
@@ -52,7 +52,9 @@ export function selectAsync<R>(
     }
     options?.signal?.throwIfAborted();
     const ready = selector.select(0);
-    if (ready.length > 0 || (limited && ns <= 0)) return Promise.resolve(ready);
+    if (ready.length > 0 || (limited && ns <= 0)) {
+      return answer(ready, () => selectAsync(selector, timeout, options));
+    }
     const ownFd = typeof selector[readinessFd] === "function"
       ? selector[readinessFd]() !== null
       : typeof selector.fileno === "function";

@@ -6,6 +6,7 @@
  */
 import { InterruptedError, OSError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
+import { refreshWaits } from "../select/async_wait.ts";
 import { eventBits, sameEvents } from "./_fileobj.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";
@@ -157,6 +158,8 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
         super.unregister(fileobj);
         throw error;
       }
+      // A pending selectAsync watching the map must see the new events.
+      refreshWaits(this);
       changed = true;
     }
     if (data !== key.data) changed = true;
