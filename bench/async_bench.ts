@@ -2,7 +2,9 @@
  * The fast path of the async waits against their blocking twins with a zero
  * timeout, on the same registrations (one ready pipe, one writable end):
  * `pollAsync`/`selectAsync` with something already ready must cost at most 1.5×
- * the synchronous call, because it is that call plus one resolved Promise.
+ * the synchronous call, because it is that call plus one resolved Promise. The
+ * "awaited" rows show that floor: the synchronous call wrapped in an awaited
+ * Promise, which is all an async API can cost at best.
  *
  * Run: `deno bench --allow-ffi --allow-read --allow-env bench/async_bench.ts`
  *
@@ -10,6 +12,7 @@
  */
 import { Epoll, EPOLLIN, EPOLLOUT, poll, POLLIN, POLLOUT, select } from "../select/mod.ts";
 import { pipe, write } from "../os/mod.ts";
+import { DefaultSelector, EVENT_READ, EVENT_WRITE } from "../selectors/mod.ts";
 
 const [r, w] = pipe();
 write(w, new Uint8Array([1]));
@@ -21,12 +24,24 @@ const p = poll();
 p.register(r, POLLIN);
 p.register(w, POLLOUT);
 
+const selector = new DefaultSelector();
+selector.register(r, EVENT_READ);
+selector.register(w, EVENT_WRITE);
+
 const ep = Deno.build.os === "linux" ? new Epoll() : null;
 ep?.register(r, EPOLLIN);
 ep?.register(w, EPOLLOUT);
 
 Deno.bench("select(r, w, [], 0)", { group: "select", baseline: true }, () => {
   select(readers, writers, none, 0);
+});
+
+Deno.bench("DefaultSelector.select(0)", { group: "selector", baseline: true }, () => {
+  selector.select(0);
+});
+
+Deno.bench("await DefaultSelector.selectAsync() (fast path)", { group: "selector" }, async () => {
+  await selector.selectAsync();
 });
 
 Deno.bench("Poll.poll(0)", { group: "poll", baseline: true }, () => {
