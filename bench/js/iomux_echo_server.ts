@@ -3,7 +3,7 @@
 // comparison runs it beside examples/selectors_echo_server.ts, whose loop awaits
 // selectAsync() instead.
 //
-// Usage: deno run --allow-ffi bench/js/iomux_echo_server.ts [--recv-into]
+// Usage: deno run --allow-ffi bench/js/iomux_echo_server.ts [--recv-into] [--once]
 // Listens on 127.0.0.1, an ephemeral port, printed first.
 
 import { DefaultSelector, EVENT_READ } from "../../selectors/mod.ts";
@@ -22,6 +22,7 @@ const accept: Callback = (listener) => {
 // `--recv-into`: read into one buffer allocated once (recvInto), instead of a new
 // 64 KiB array per recv(65536), to show what the allocation costs.
 const buffer = Deno.args.includes("--recv-into") ? new Uint8Array(65536) : null;
+const once = Deno.args.includes("--once");
 
 const echo: Callback = (conn) => {
   let data: Uint8Array;
@@ -32,6 +33,8 @@ const echo: Callback = (conn) => {
   } else {
     sel.unregister(conn);
     conn.close();
+    // `--once`: exit when the last client has gone (for --cpu-prof, which writes at exit).
+    if (once && sel.getMap().size === 1) Deno.exit(0);
   }
 };
 
