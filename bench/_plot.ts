@@ -22,7 +22,17 @@ const STROKE: Record<string, { width: number; dash: string }> = {
   epoll_wait: { width: 1.8, dash: "" },
   poll: { width: 1.8, dash: "7 4" },
   select: { width: 1.8, dash: "2 3" },
+  "selectors-async": { width: 2.5, dash: "8 3 2 3" },
+  "epoll-async": { width: 1.5, dash: "8 3 2 3" },
+  "raw-epoll_wait": { width: 1.2, dash: "1 2" },
 };
+
+/** The nearest 1-2-5 step at or below (`down`) or at or above `x`. */
+function step(x: number, down: boolean): number {
+  const e = Math.floor(Math.log10(x));
+  const steps = [1, 2, 5, 10].map((m) => m * 10 ** e);
+  return down ? steps.filter((v) => v <= x).pop()! : steps.find((v) => v >= x)!;
+}
 
 const escape = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/`/g, "");
@@ -59,14 +69,13 @@ export function plot(samples: Samples, env: Record<string, string>): string {
     series.set(id, entry);
   }
   const all = [...series.values()].flatMap((s) => s.points);
-  const width = 1010, height = 560;
-  const left = 80, right = 650, top = 50, bottom = 500;
+  const width = 1060, height = 640;
+  const left = 80, right = 650, top = 50, bottom = 580;
   if (all.length === 0) {
     return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="80"><text x="10" y="40">no data</text></svg>\n`;
   }
   const ns = all.map(([, y]) => y);
-  const yLo = 10 ** Math.floor(Math.log10(Math.min(...ns))),
-    yHi = 10 ** Math.ceil(Math.log10(Math.max(...ns)));
+  const yLo = step(Math.min(...ns), true), yHi = step(Math.max(...ns), false);
   const xs = [...new Set(all.map(([x]) => x))].sort((a, b) => a - b);
   const xLo = Math.min(...xs) / 2, xHi = Math.max(...xs) * 2;
   const px = (n: number) =>

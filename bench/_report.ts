@@ -83,7 +83,7 @@ const CALL_LABEL: Record<string, Record<string, string>> = {
     select: "`select(fds, [], [], 0)`",
     "selectors-async": "`await selectAsync(0)`",
     "epoll-async": "`await Epoll.pollAsync(0)`",
-    "raw-epoll_wait": "`epoll_wait` through `Deno.dlopen` (the floor)",
+    "raw-epoll_wait": "`epoll_wait` via `Deno.dlopen`",
   },
 };
 
