@@ -212,8 +212,12 @@ export class Epoll {
    * @example
    * ```ts
    * import { Epoll, EPOLLOUT } from "@iomux/iomux/select";
+   * import { close, pipe } from "@iomux/iomux/os";
+   * const [r, w] = pipe();
    * using ep = new Epoll();
-   * ep.register(1, EPOLLOUT);
+   * ep.register(w, EPOLLOUT);
+   * close(r);
+   * close(w);
    * ```
    */
   register(fd: FileLike, eventmask?: number): void {
@@ -239,9 +243,13 @@ export class Epoll {
    * @example
    * ```ts
    * import { Epoll, EPOLLIN, EPOLLOUT } from "@iomux/iomux/select";
+   * import { close, pipe } from "@iomux/iomux/os";
+   * const [r, w] = pipe();
    * using ep = new Epoll();
-   * ep.register(1, EPOLLOUT);
-   * ep.modify(1, EPOLLIN | EPOLLOUT);
+   * ep.register(r, EPOLLOUT);
+   * ep.modify(r, EPOLLIN | EPOLLOUT);
+   * close(r);
+   * close(w);
    * ```
    */
   modify(fd: FileLike, eventmask: number): void {
@@ -269,9 +277,13 @@ export class Epoll {
    * @example
    * ```ts
    * import { Epoll } from "@iomux/iomux/select";
+   * import { close, pipe } from "@iomux/iomux/os";
+   * const [r, w] = pipe();
    * using ep = new Epoll();
-   * ep.register(1);
-   * ep.unregister(1);
+   * ep.register(r);
+   * ep.unregister(r);
+   * close(r);
+   * close(w);
    * ```
    */
   unregister(fd: FileLike): void {
@@ -299,9 +311,13 @@ export class Epoll {
    * @example
    * ```ts
    * import { Epoll, EPOLLOUT } from "@iomux/iomux/select";
+   * import { close, pipe } from "@iomux/iomux/os";
+   * const [r, w] = pipe();
    * using ep = new Epoll();
-   * ep.register(1, EPOLLOUT);
-   * console.log(ep.poll(0, 10).length <= 1); // true
+   * ep.register(w, EPOLLOUT);
+   * console.log(ep.poll(0, 10)); // [ [ w, 4 ] ]
+   * close(r);
+   * close(w);
    * ```
    */
   poll(timeout?: number | null, maxevents?: number): [fd: number, events: number][] {
