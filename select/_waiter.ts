@@ -153,14 +153,15 @@ async function loop(): Promise<void> {
       } finally {
         callOutstanding = false;
       }
-      if (n < 0) {
-        // errno stayed on the worker thread: ask again here, without waiting.
-        n = c.poll(set, nfds, 0);
-        if (n < 0) {
-          const errno = c.errno();
-          if (errno === EINTR) continue;
-          throw osError(errno);
-        }
+      // Ask again here, without waiting: on -1, errno stayed on the worker thread;
+      // otherwise the worker's answer is a hop old, and whatever became ready since
+      // (a burst of writes wakes the worker at the first) is settled in this round.
+      const now = c.poll(set, nfds, 0);
+      if (now >= 0) n = now;
+      else if (n < 0) {
+        const errno = c.errno();
+        if (errno === EINTR) continue;
+        throw osError(errno);
       }
       settle(set, count, slots);
     }
