@@ -5,7 +5,7 @@
  * of them alike), takes medians, and writes `bench/results.md`, `bench/results.svg`
  * and the part of README.md's "Performance" section between its bench markers.
  *
- * Options: `--rounds=5` `--budget=500` (ms per process) `--echo-rounds=7`
+ * Options: `--rounds=7` `--budget=350` (ms per process) `--echo-rounds=7`
  * `--quick` (1 round, short budgets, small echo load: a smoke test)
  * `--no-write` (print only), `--out=DIR` (write the results to DIR, leave README alone).
  *
@@ -23,8 +23,8 @@ function option(name: string, fallback: number): number {
   return arg ? Number(arg.slice(name.length + 3)) : fallback;
 }
 const quick = Deno.args.includes("--quick");
-const rounds = option("rounds", quick ? 1 : 5);
-const budgetMs = option("budget", quick ? 150 : 500);
+const rounds = option("rounds", quick ? 1 : 7);
+const budgetMs = option("budget", quick ? 150 : 350);
 const echoRounds = option("echo-rounds", quick ? 1 : 7);
 const echoLoad = quick ? [10, 200, 64] : [50, 2000, 64];
 
