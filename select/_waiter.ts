@@ -6,7 +6,7 @@
  * Why one call for all waits rather than one per wait: Deno runs nonblocking FFI
  * calls on its blocking pool (about 32 threads), the same pool that runs its async
  * file system ops. With 31 or more blocked per-wait calls, `Deno.readTextFile`
- * never completed (measured; see tests/async_test.ts and bench/async_bench.ts). One
+ * never completed (measured: bench/async_waits.ts, tests/async_test.ts). One
  * shared call costs one thread whatever the number of waits.
  *
  * The wake-up fd (an eventfd on Linux, a pipe elsewhere) ends the pending call
