@@ -76,6 +76,21 @@ export function osError(errnum: number): OSError {
   return new Class(errnum, text, code ?? undefined);
 }
 
+const { EINTR, EAGAIN } = abi.errno;
+
+/**
+ * Whether a failed wait (`select`, `poll`, `epoll_wait`, `kevent`) is to be retried
+ * with the time left (PEP 475) rather than raised. EINTR is the signal case. EAGAIN
+ * is never a wait's own error on Linux (on BSD it is a transient shortage, worth a
+ * retry too), but it is what errno can hold when a second signal lands between the
+ * failed call and the errno read: Deno's signal handler does not preserve errno, and
+ * leaves behind the EAGAIN of its full wake-up socket (seen under a SIGUSR2 storm in
+ * tests/eintr_test.ts: a `poll` that failed with EINTR read back as EAGAIN).
+ */
+export function waitInterrupted(errnum: number): boolean {
+  return errnum === EINTR || errnum === EAGAIN;
+}
+
 /** `osError` for the errno the last failing call left behind. */
 export function lastOsError(): OSError {
   return osError(libc().errno());

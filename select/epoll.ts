@@ -6,7 +6,7 @@
  */
 import { OSError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { lastOsError, osError, strerror } from "../ffi/errno.ts";
+import { lastOsError, osError, strerror, waitInterrupted } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import {
   EPOLL_DATA_WORD,
@@ -28,7 +28,7 @@ import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.
 import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
-const { EINTR, ENOSYS } = abi.errno;
+const { ENOSYS } = abi.errno;
 const EPOLL_CTL_ADD = 1;
 const EPOLL_CTL_DEL = 2;
 const EPOLL_CTL_MOD = 3;
@@ -375,7 +375,7 @@ export class Epoll {
       n = wait(epfd, this.#events, max, ms);
       if (n >= 0) break;
       const errno = c.errno();
-      if (errno !== EINTR) throw osError(errno);
+      if (!waitInterrupted(errno)) throw osError(errno);
       if (deadline !== undefined) {
         const left = nsLeft(deadline);
         if (left < 0) return 0;

@@ -7,7 +7,7 @@
  */
 import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { lastOsError, osError } from "../ffi/errno.ts";
+import { lastOsError, osError, waitInterrupted } from "../ffi/errno.ts";
 import { decodeKevent, encodeKevents, forEachIdentFilter } from "../ffi/kevent.ts";
 import { type KqueueBinding, kqueueBinding } from "../ffi/kqueue_lib.ts";
 import { libc } from "../ffi/libc.ts";
@@ -17,7 +17,7 @@ import { deadlineAfter, divide, FLOOR, type Ns, nsLeft, timeoutToNs } from "./_t
 import { KEvent, keventFromFields } from "./kevent.ts";
 import { pollInto } from "./_internal.ts";
 
-const { EINTR, EBADF } = abi.errno;
+const { EBADF } = abi.errno;
 const { F_SETFD, FD_CLOEXEC } = abi.fcntl;
 const INT_MAX = 2147483647;
 /**
@@ -327,7 +327,7 @@ export class Kqueue {
       n = kevent(kq, changes, nchanges, events, wanted, timespec);
       if (n >= 0) break;
       const errno = c.errno();
-      if (errno !== EINTR) throw osError(errno);
+      if (!waitInterrupted(errno)) throw osError(errno);
       if (deadline !== undefined) {
         const left = nsLeft(deadline);
         if (left < 0) return 0;

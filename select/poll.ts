@@ -6,7 +6,7 @@
  */
 import { KeyError, RuntimeError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { osError } from "../ffi/errno.ts";
+import { osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
 import { fildes, type FileLike, ushort } from "./_convert.ts";
@@ -23,7 +23,7 @@ import {
 import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
-const { EINTR, ENOENT } = abi.errno;
+const { ENOENT } = abi.errno;
 const { POLLIN, POLLPRI, POLLOUT } = abi.poll;
 
 /** Set only while {@linkcode poll} constructs: `new Poll()` is refused otherwise. */
@@ -221,7 +221,7 @@ export class Poll {
         n = c.poll(this.#pollfds, this.#nfds, ms);
         if (n >= 0) break;
         const errno = c.errno();
-        if (errno !== EINTR) throw osError(errno);
+        if (!waitInterrupted(errno)) throw osError(errno);
         if (deadline !== undefined) {
           const left = nsLeft(deadline);
           if (left < 0) return 0;

@@ -5,8 +5,7 @@
  * @module
  */
 import { ValueError } from "../errors.ts";
-import { abi } from "../ffi/abi.ts";
-import { osError } from "../ffi/errno.ts";
+import { osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { FD_SETSIZE, newFdSet, newTimeval, writeTime } from "../ffi/structs.ts";
 import { fildes } from "./_convert.ts";
@@ -21,8 +20,6 @@ import {
   timeoutToNs,
   UP,
 } from "./_timeout.ts";
-
-const EINTR = abi.errno.EINTR;
 
 /** The fds and objects one list contributed, and the `fd_set` built from them. */
 class ListState {
@@ -198,7 +195,7 @@ export function select<T>(
       const n = c.select(nfds, fill(rs), fill(ws), fill(xs), timevalBytes);
       if (n >= 0) break;
       const errno = c.errno();
-      if (errno !== EINTR) throw osError(errno);
+      if (!waitInterrupted(errno)) throw osError(errno);
       // PEP 475: retry with the time left; an expired deadline reports nothing.
       if (deadline !== undefined) {
         const left = nsLeft(deadline);
