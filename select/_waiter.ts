@@ -54,6 +54,8 @@ interface Pending {
 const pending = new Set<Pending>();
 const byOwner = new Map<object, Set<Pending>>();
 let looping = false;
+/** Worker calls made so far (tests count restarts with it). */
+let calls = 0;
 let callOutstanding = false;
 let woken = false;
 let wakeRead = -1;
@@ -123,9 +125,14 @@ export function endWaits(owner: object): void {
   }
 }
 
-/** How many waits are pending, and whether a call is on a worker thread (for tests). */
-export function waiterState(): { pending: number; calling: boolean; wakeFd: number } {
-  return { pending: pending.size, calling: callOutstanding, wakeFd: wakeRead };
+/** The waiter's state, for tests: waits, whether a call is out, its fd, calls made. */
+export function waiterState(): {
+  pending: number;
+  calling: boolean;
+  wakeFd: number;
+  calls: number;
+} {
+  return { pending: pending.size, calling: callOutstanding, wakeFd: wakeRead, calls };
 }
 
 function remove(wait: Pending): boolean {
@@ -147,6 +154,7 @@ async function loop(): Promise<void> {
       const nfds = toNfds(count);
       woken = false;
       callOutstanding = true;
+      calls++;
       let n: number;
       try {
         n = await c.poll_async!(set, nfds, timeout);

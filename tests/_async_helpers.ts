@@ -55,7 +55,8 @@ export async function assertAllReleased(baseline: number): Promise<void> {
   const until = performance.now() + PROMPT_MS;
   while ((openFdCount() !== baseline || !idle()) && performance.now() < until) await sleep(5);
   assert.equal(openFdCount(), baseline);
-  assert.deepEqual(waiterState(), { pending: 0, calling: false, wakeFd: -1 });
+  const { pending, calling, wakeFd } = waiterState();
+  assert.deepEqual({ pending, calling, wakeFd }, { pending: 0, calling: false, wakeFd: -1 });
 }
 
 /** Counts the timer callbacks that run while `work` is pending. */

@@ -1,0 +1,66 @@
+// PEP 475 on the shared waiting thread: a signal that interrupts the worker's poll(2)
+// must restart the wait with the time left, so pollAsync lasts its whole timeout, no
+// more, and returns nothing. The signal is aimed at the worker thread: a child finds
+// it in /proc as the thread blocked in poll(2) with the marker timeout, then sends it
+// SIGUSR2 (a JS listener is installed, so the runtime's handler runs and poll(2)
+// returns EINTR). The waiter's call count proves the restart happened.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { isLinux, withPipes } from "./_async_helpers.ts";
+import { poll, POLLIN } from "../select/mod.ts";
+import { waiterState } from "../select/_waiter.ts";
+
+const MARKER_MS = 1234;
+
+/** A child that finds the thread polling with ~MARKER_MS and signals it three times. */
+function signalWorker(): Promise<string> {
+  // poll is syscall 7 on x86_64; aarch64 has only ppoll (73), whose timeout is a
+  // pointer, so there the child signals the pid and the premise check decides.
+  const markers = [MARKER_MS, MARKER_MS - 1, MARKER_MS - 2].map((ms) => `0x${ms.toString(16)}`);
+  const script = `sleep 0.15; tid=$0; for t in /proc/$0/task/*; do ` +
+    `read -r nr a b c rest < "$t/syscall" 2>/dev/null || continue; ` +
+    `case "$nr $c" in ${markers.map((m) => `"7 ${m}"`).join("|")}) tid=\${t##*/};; esac; done; ` +
+    `kill -USR2 $tid; sleep 0.2; kill -USR2 $tid; sleep 0.2; kill -USR2 $tid; echo $tid`;
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", script, String(process.pid)]);
+    let out = "";
+    child.stdout.on("data", (chunk) => out += chunk);
+    child.on("error", reject);
+    child.on(
+      "exit",
+      (code) => code === 0 ? resolve(out.trim()) : reject(new Error(`exit ${code}`)),
+    );
+  });
+}
+
+describe("EINTR on the shared waiting thread (PEP 475)", { skip: !isLinux }, () => {
+  it("a signal restarts the wait with the time left", async () => {
+    let delivered = 0;
+    const onSignal = () => delivered++;
+    process.on("SIGUSR2", onSignal);
+    try {
+      await withPipes(1, async ([[r]]) => {
+        const p = poll();
+        p.register(r, POLLIN);
+        const callsBefore = waiterState().calls;
+        const signals = signalWorker();
+        const start = performance.now();
+        const result = await p.pollAsync(MARKER_MS);
+        const elapsed = performance.now() - start;
+        const target = await signals;
+        assert.deepEqual(result, []);
+        assert.ok(delivered > 0, "no signal reached the process");
+        assert.ok(
+          waiterState().calls - callsBefore >= 2,
+          `the worker's poll was not interrupted (signalled ${target})`,
+        );
+        assert.ok(elapsed >= MARKER_MS, `returned early, after ${elapsed} ms`);
+        assert.ok(elapsed < MARKER_MS + 500, `deadline extended: ${elapsed} ms`);
+      });
+    } finally {
+      process.off("SIGUSR2", onSignal);
+    }
+  });
+});
