@@ -112,7 +112,11 @@ function release(scratch: Scratch): void {
 function writeTimeout(timeval: Int32Array, ns: Ns, round: Round): void {
   const us = divide(ns, 1000, round);
   const sec = divide(us, 1_000_000, FLOOR);
-  const usec = Number(us) - Number(sec) * 1_000_000;
+  // Beyond 2^53 µs (about 285 years) `us` is a BigInt: subtract in BigInt, or
+  // Number(us) rounds and tv_usec is off by one (CPython parity, tests/parity_test.ts).
+  const usec = typeof us === "bigint"
+    ? Number(us - BigInt(sec) * 1_000_000n)
+    : us - Number(sec) * 1_000_000;
   writeTime(timeval, Number(sec), usec);
 }
 
