@@ -19,9 +19,12 @@ function signalWorker(): Promise<string> {
   // poll is syscall 7 on x86_64; aarch64 has only ppoll (73), whose timeout is a
   // pointer, so there the child signals the pid and the premise check decides.
   const markers = [MARKER_MS, MARKER_MS - 1, MARKER_MS - 2].map((ms) => `0x${ms.toString(16)}`);
-  const script = `sleep 0.15; tid=$0; for t in /proc/$0/task/*; do ` +
+  // The scan is retried: on Node and Bun the first off-thread call starts a worker.
+  const script = `tid=$0; for try in 1 2 3 4 5 6 7 8 9 10; do sleep 0.05; ` +
+    `for t in /proc/$0/task/*; do ` +
     `read -r nr a b c rest < "$t/syscall" 2>/dev/null || continue; ` +
-    `case "$nr $c" in ${markers.map((m) => `"7 ${m}"`).join("|")}) tid=\${t##*/};; esac; done; ` +
+    `case "$nr $c" in ${markers.map((m) => `"7 ${m}"`).join("|")}) tid=\${t##*/};; esac; ` +
+    `done; [ "$tid" != "$0" ] && break; done; ` +
     `kill -USR2 $tid; sleep 0.2; kill -USR2 $tid; sleep 0.2; kill -USR2 $tid; echo $tid`;
   return new Promise((resolve, reject) => {
     const child = spawn("sh", ["-c", script, String(process.pid)]);
@@ -44,20 +47,24 @@ describe("EINTR on the shared waiting thread (PEP 475)", { skip: !isLinux }, () 
       await withPipes(1, async ([[r]]) => {
         const p = poll();
         p.register(r, POLLIN);
-        const callsBefore = waiterState().calls;
-        const signals = signalWorker();
-        const start = performance.now();
-        const result = await p.pollAsync(MARKER_MS);
-        const elapsed = performance.now() - start;
-        const target = await signals;
-        assert.deepEqual(result, []);
+        // Bun sometimes routes the signal to another thread (then the worker's poll
+        // is not interrupted): up to three attempts, each must keep the deadline.
+        let restarts = 0;
+        let target = "";
+        for (let attempt = 0; attempt < 3 && restarts === 0; attempt++) {
+          const callsBefore = waiterState().calls;
+          const signals = signalWorker();
+          const start = performance.now();
+          const result = await p.pollAsync(MARKER_MS);
+          const elapsed = performance.now() - start;
+          target = await signals;
+          restarts = waiterState().calls - callsBefore - 1;
+          assert.deepEqual(result, []);
+          assert.ok(elapsed >= MARKER_MS, `returned early, after ${elapsed} ms`);
+          assert.ok(elapsed < MARKER_MS + 500, `deadline extended: ${elapsed} ms`);
+        }
         assert.ok(delivered > 0, "no signal reached the process");
-        assert.ok(
-          waiterState().calls - callsBefore >= 2,
-          `the worker's poll was not interrupted (signalled ${target})`,
-        );
-        assert.ok(elapsed >= MARKER_MS, `returned early, after ${elapsed} ms`);
-        assert.ok(elapsed < MARKER_MS + 500, `deadline extended: ${elapsed} ms`);
+        assert.ok(restarts > 0, `the worker's poll was never interrupted (signalled ${target})`);
       });
     } finally {
       process.off("SIGUSR2", onSignal);
