@@ -9,7 +9,9 @@
  */
 import { answer, type AsyncWaitOptions, waitAsync } from "../select/async_wait.ts";
 import { POLLIN, POLLOUT } from "../select/constants.ts";
-import { deadlineAfter, timeoutToNs } from "../select/_timeout.ts";
+import { monotonicMs } from "../select/_timeout.ts";
+import { pyTypeName } from "../select/_convert.ts";
+import { ValueError } from "../errors.ts";
 
 const EVENT_READ = 1;
 const EVENT_WRITE = 2;
@@ -41,18 +43,22 @@ export function selectAsync<R>(
   options: AsyncWaitOptions | undefined,
 ): Promise<R[]> {
   try {
-    let ns = -1;
-    let limited = false;
+    let seconds = Infinity;
     if (timeout !== undefined && timeout !== null) {
-      if (typeof timeout !== "number") {
-        throw new TypeError(`timeout must be a number or None, not ${typeof timeout}`);
+      // The checks and messages of PollSelector/EpollSelector (selectors/_timeout.ts).
+      const t = typeof timeout === "bigint" ? Number(timeout) : timeout;
+      if (typeof t !== "number") {
+        throw new TypeError(
+          `'<=' not supported between instances of '${pyTypeName(timeout)}' and 'int'`,
+        );
       }
-      ns = Number(timeoutToNs(timeout, 1e9, "timeout must be a number or None"));
-      limited = true;
+      if (Number.isNaN(t)) throw new ValueError("cannot convert float NaN to integer");
+      if (t === Infinity) throw new RangeError("cannot convert float infinity to integer");
+      seconds = t;
     }
     options?.signal?.throwIfAborted();
     const ready = selector.select(0);
-    if (ready.length > 0 || (limited && ns <= 0)) {
+    if (ready.length > 0 || seconds <= 0) {
       return answer(ready, () => selectAsync(selector, timeout, options));
     }
     const ownFd = typeof selector[readinessFd] === "function"
@@ -62,7 +68,7 @@ export function selectAsync<R>(
       owner: selector,
       check: () => selector.select(0),
       interests: ownFd ? () => [[selector.fileno!(), POLLIN]] : () => mapInterests(selector),
-      deadline: limited ? deadlineAfter(ns) : undefined,
+      deadline: seconds === Infinity ? undefined : monotonicMs() + seconds * 1000,
       signal: options?.signal,
     });
   } catch (error) {

@@ -14,6 +14,7 @@ import {
   EVENT_WRITE,
   PollSelector,
   SelectSelector,
+  ValueError,
 } from "../selectors/mod.ts";
 
 const classes: [string, new () => BaseSelector<string>][] = [
@@ -34,6 +35,14 @@ for (const [name, Selector] of classes) {
         write(w, byte);
         assert.deepEqual((await sel.selectAsync(-1)).map(([key]) => key.data), ["r"]);
       });
+    });
+
+    it("rejects bad timeouts with the error classes select() throws", async () => {
+      using sel = new Selector();
+      await assert.rejects(sel.selectAsync("1" as unknown as number), TypeError);
+      await assert.rejects(sel.selectAsync(NaN), ValueError);
+      await assert.rejects(sel.selectAsync(Infinity), RangeError);
+      assert.deepEqual(await sel.selectAsync(-Infinity), []);
     });
 
     it("modify during a wait changes what it waits for", async () => {
