@@ -390,6 +390,8 @@ export class Epoll {
    * back at once; otherwise the wait runs off the JS thread (one shared thread for
    * all waits, watching this epoll fd) while timers and I/O go on. `close()` ends a
    * pending wait, which then resolves with `[]`.
+   * A pending wait keeps the process alive, as a pending read does: end it with a
+   * timeout or an abort when the program should be able to exit.
    *
    * @param timeout **Seconds**, as for `poll`; `undefined`, `null` or -0.001 or
    *   less waits with no limit.

@@ -240,6 +240,8 @@ export class Poll {
    * all waits) while timers and I/O go on. `register`, `modify` and `unregister`
    * during the wait take effect in it. While it is pending, `poll` and `pollAsync`
    * throw `RuntimeError("concurrent poll() invocation")`.
+   * A pending wait keeps the process alive, as a pending read does: end it with a
+   * timeout or an abort when the program should be able to exit.
    *
    * @param timeout **Milliseconds**, as for `poll`; `undefined`, `null` or negative
    *   waits with no limit.
