@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { getEventListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
@@ -164,6 +165,20 @@ describe("Poll.pollAsync", () => {
       await assert.rejects(p.pollAsync(null, { signal: controller.signal }), (e) => e === reason);
       assert.ok(performance.now() - start < PROMPT_MS);
       assert.deepEqual(p.poll(0), []); // no longer "concurrent"
+    });
+  });
+
+  it("a long-lived signal keeps no listener once its waits are over", async () => {
+    await withPipes(1, async ([[r, w]]) => {
+      const p = poll();
+      p.register(r, POLLIN);
+      const { signal } = new AbortController();
+      for (let i = 0; i < 20; i++) {
+        setTimeout(() => write(w, byte), 1);
+        assert.deepEqual(await p.pollAsync(null, { signal }), [[r, POLLIN]]);
+        read(r, 1);
+      }
+      assert.equal(getEventListeners(signal, "abort").length, 0);
     });
   });
 
