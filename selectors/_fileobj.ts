@@ -85,7 +85,15 @@ export function eventBits(events: unknown): number {
 /** Python's truth value of `events` for the `not events` test of `register`. */
 function isFalsy(value: unknown): boolean {
   return value === 0 || value === false || value === "" || value === undefined ||
-    value === null || value === 0n || (Array.isArray(value) && value.length === 0);
+    value === null || value === 0n || (Array.isArray(value) && value.length === 0) ||
+    isEmptyDict(value);
+}
+
+/** An empty plain object: iomux's stand-in for a dict (see `pyTypeName`), and `{}` is falsy. */
+function isEmptyDict(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
 }
 
 /**

@@ -55,9 +55,10 @@ const MAX_FLOAT_SECONDS = 2 ** 63 / 1e9;
 
 /**
  * `EpollSelector`: `math.ceil(timeout * 1e3) * 1e-3` seconds (a float), 0 for
- * `timeout <= 0`, -1 to block.
+ * `timeout <= 0`, -1 to block. `checkOpen` runs before the float's range check,
+ * because CPython's `epoll.poll` checks for a closed object before converting it.
  */
-export function epollTimeout(timeout: unknown): number {
+export function epollTimeout(timeout: unknown, checkOpen?: () => void): number {
   if (timeout === undefined || timeout === null) return -1;
   const t = comparable(
     timeout,
@@ -65,6 +66,7 @@ export function epollTimeout(timeout: unknown): number {
   );
   if (t <= 0) return 0;
   const seconds = ceil(t * 1e3) * 1e-3;
+  checkOpen?.();
   // The value is a Python float, so a huge one fails as a float does, even when
   // it happens to be integral (where `Epoll.poll` would apply the int message).
   if (seconds >= MAX_FLOAT_SECONDS) {

@@ -92,6 +92,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
     timeout: number | null | undefined,
     sink: (fd: number, events: number) => void,
   ): void {
-    this.#epoll[pollInto](epollTimeout(timeout), this.fdToKey.size || 1, sink);
+    const seconds = epollTimeout(timeout, () => this.#epoll.fileno());
+    this.#epoll[pollInto](seconds, this.fdToKey.size || 1, sink);
   }
 }

@@ -38,7 +38,7 @@ export type Desc =
   | { t: "bytes"; v: number[]; view: "u8" | "u16" | "ab" | "dv" };
 
 /** Where a value goes: an integer argument or a timeout (see the module doc). */
-export type Ctx = "int" | "timeout";
+export type Ctx = "int" | "timeout" | "sel";
 
 /** What a call did: its labelled result, or the error it threw. */
 export type Outcome = { ok: unknown } | { err: string; msg: string };
@@ -54,8 +54,13 @@ export class Boom extends Error {
 /** An object with a `fileno` attribute, named so in both languages. */
 export class FileObj {
   fileno: unknown;
+  /** Its creation index in the case, which its repr shows in both languages. */
+  label = "";
   constructor(fileno: unknown) {
     this.fileno = fileno;
+  }
+  toString(): string {
+    return `FileObj(${this.label})`;
   }
 }
 
@@ -103,19 +108,19 @@ export function toJs(d: Desc, env: Env): unknown {
     case "fileno": {
       const ret = toJs(d.ret, env);
       const o = new FileObj(() => ret);
-      env.objects.push(o);
+      o.label = `o${env.objects.push(o) - 1}`;
       return o;
     }
     case "throws": {
       const o = new FileObj(() => {
         throw new Boom();
       });
-      env.objects.push(o);
+      o.label = `o${env.objects.push(o) - 1}`;
       return o;
     }
     case "attr": {
       const o = new FileObj(toJs(d.v, env));
-      env.objects.push(o);
+      o.label = `o${env.objects.push(o) - 1}`;
       return o;
     }
     case "fd":
@@ -131,7 +136,7 @@ export function toJs(d: Desc, env: Env): unknown {
 }
 
 function pyNumber(v: number, ctx: Ctx): unknown {
-  const integral = ctx === "int" ? Number.isInteger(v) : Number.isSafeInteger(v);
+  const integral = ctx === "timeout" ? Number.isSafeInteger(v) : Number.isInteger(v);
   if (integral) return { t: "int", v: BigInt(v).toString() };
   const s = Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v);
   return { t: "float", v: s };
@@ -150,19 +155,20 @@ export function toPy(d: Desc, ctx: Ctx, optional = false): unknown {
     case "str":
       return { t: "str", v: d.v };
     case "bool":
-      return { t: "named", v: "bool" };
+      // selectors treats a boolean as Python does a bool: an int.
+      return ctx === "sel" ? { t: "bool", v: d.v } : { t: "named", v: "bool" };
     case "null":
       return { t: "none" };
     case "undef":
       return optional ? { t: "omit" } : { t: "none" };
     case "dict":
-      return { t: "named", v: "dict" };
+      return ctx === "sel" ? { t: "dict" } : { t: "named", v: "dict" };
     case "sym":
       return { t: "named", v: "symbol" };
     case "fn":
       return { t: "named", v: "function" };
     case "list":
-      return { t: "list", items: d.items.map((x) => toPy(x, "int")) };
+      return { t: "list", items: d.items.map((x) => toPy(x, ctx === "sel" ? "sel" : "int")) };
     case "fileno":
       return { t: "fileno", ret: toPy(d.ret, "int") };
     case "throws":
@@ -411,6 +417,8 @@ class Boom(Exception):
 class FileObj:
     def __init__(self, fileno):
         self.fileno = fileno
+    def __repr__(self):
+        return "FileObj(%s)" % self.label
 
 _named = {}
 def named(name):
@@ -447,6 +455,7 @@ def conv(d, env):
     if t == "fd": return env.fds[d["name"]]
     if t == "bytes": return bytes(d["v"])
     if t == "bool": return d["v"]
+    if t == "dict": return {}
     if t == "fileno":
         ret = conv(d["ret"], env)
         o = FileObj(lambda: ret)
@@ -461,6 +470,7 @@ def conv(d, env):
         del o.fileno
     else:
         raise AssertionError(t)
+    o.label = "o%d" % len(env.objects)
     env.objects.append(o)
     return o
 
