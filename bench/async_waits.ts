@@ -4,7 +4,8 @@
  * concurrent waits on pipes. For each: the time to start one wait, timer lag
  * while they wait (a 5 ms `setInterval`), whether an async file read still
  * completes (it needs a thread of the same pool), and the time from writing to
- * every pipe until every wait has resolved.
+ * every pipe until every wait has resolved. Then the latency of one wait, from the
+ * write that makes its fd ready to its Promise settling.
  *
  * Run: `deno run --allow-ffi --allow-read bench/async_waits.ts`
  *
@@ -12,7 +13,7 @@
  */
 import { libc, toNfds } from "../ffi/libc.ts";
 import { poll, POLLIN } from "../select/mod.ts";
-import { close, pipe, write } from "../os/mod.ts";
+import { close, pipe, read, write } from "../os/mod.ts";
 
 const byte = new Uint8Array([1]);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -95,3 +96,29 @@ for (const count of [50, 500]) {
   await measure("shared thread (iomux)", count, sharedWait);
   await measure("one call per wait", count, perWaitCall);
 }
+
+/** One wait at a time: from the write that makes the fd ready to the Promise settling. */
+async function wakeLatency(rounds: number): Promise<void> {
+  const [r, w] = pipe();
+  const p = poll();
+  p.register(r, POLLIN);
+  const latencies: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const wait = p.pollAsync();
+    await sleep(1); // the wait is on the worker thread by now
+    const written = performance.now();
+    write(w, byte);
+    await wait;
+    latencies.push((performance.now() - written) * 1000);
+    read(r, 1);
+  }
+  close(r);
+  close(w);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.floor(q * (latencies.length - 1))]!.toFixed(0);
+  console.log(
+    `\nwrite → pollAsync settled, ${rounds} rounds: p50 ${at(0.5)} µs, p99 ${at(0.99)} µs`,
+  );
+}
+
+await wakeLatency(300);
