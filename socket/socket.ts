@@ -31,9 +31,17 @@ const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;
 const { EINTR, EAGAIN, EINPROGRESS } = abi.errno;
 
 function nbytesArgument(value: unknown): number {
-  if (typeof value === "number" && Number.isInteger(value)) return value;
-  if (typeof value === "bigint") return Number(value);
-  throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+  const n = typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value))
+    ? value
+    : undefined;
+  if (n === undefined) {
+    throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+  }
+  // Py_ssize_t: a size beyond 64 bits is an overflow, not a negative or huge buffer.
+  if (n >= 2 ** 63 || n < -(2 ** 63)) {
+    throw new RangeError("Python int too large to convert to C ssize_t");
+  }
+  return Number(n);
 }
 
 /**
@@ -167,12 +175,13 @@ export class Socket extends SocketBase {
    * @throws {ValueError} `"negative buffersize in recv"`.
    */
   recv(bufsize: number, flags: number = 0): Uint8Array {
-    const size = nbytesArgument(bufsize);
+    // CPython converts every argument ("n|i") before it checks any value.
+    const size = nbytesArgument(bufsize), f = cInt(flags);
     if (size < 0) throw new ValueError("negative buffersize in recv");
     // CPython asks the kernel nothing for 0 bytes.
     if (size === 0) return new Uint8Array(0);
     const buffer = new Uint8Array(Math.min(size, MAX_IO));
-    const fd = this.fileno(), f = cInt(flags), c = libc();
+    const fd = this.fileno(), c = libc();
     const got = socketCall(
       fd,
       this.gettimeout(),
@@ -195,11 +204,12 @@ export class Socket extends SocketBase {
   recvInto(buffer: ArrayBufferView | ArrayBuffer, nbytes: number = 0, flags: number = 0): number {
     const view = bytesOf(buffer);
     let size = nbytesArgument(nbytes);
+    const f = cInt(flags);
     if (size < 0) throw new ValueError("negative buffersize in recv_into");
     if (size === 0) size = view.length;
     if (size > view.length) throw new ValueError("buffer too small for requested bytes");
     if (size === 0) return 0;
-    const fd = this.fileno(), f = cInt(flags), c = libc(), n = Math.min(size, MAX_IO);
+    const fd = this.fileno(), c = libc(), n = Math.min(size, MAX_IO);
     return socketCall(fd, this.gettimeout(), false, () => c.recv(fd, view, n, f));
   }
 

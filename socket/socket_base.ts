@@ -10,7 +10,7 @@ import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { sockaddrFamily } from "../ffi/sockaddr.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { cInt, pyTypeName } from "../select/_convert.ts";
+import { cInt, pyTypeName, uintBitwise } from "../select/_convert.ts";
 import { type Address, decodeAddress, formatAddress } from "./_address.ts";
 import {
   adoptNewFd,
@@ -32,6 +32,14 @@ const {
   SO_PROTOCOL,
 } = abi.socket.constants;
 const { hasSockFlags } = abi.socket;
+
+/** Whether `value` is an integer that fits a C `int`. */
+function isCInt(value: unknown): value is number | bigint {
+  if (typeof value !== "bigint" && !(typeof value === "number" && Number.isInteger(value))) {
+    return false;
+  }
+  return value >= -2147483648 && value <= 2147483647;
+}
 
 /**
  * What every {@linkcode Socket} has whatever it is used for, as Python's
@@ -240,6 +248,10 @@ export class SocketBase {
     value: number | Uint8Array | null,
     optlen?: number,
   ): void {
+    // CPython parses level and optname first, then tries the value as a C int and
+    // falls back to a bytes-like object: 1.5 or 2**31 get the bytes-like TypeError.
+    const lvl = cInt(level);
+    const opt = cInt(optname);
     let bytes: Uint8Array | null;
     let length: number;
     if (value === null) {
@@ -247,15 +259,17 @@ export class SocketBase {
         throw new TypeError("a bytes-like object is required, not 'NoneType'");
       }
       bytes = null;
-      length = cInt(optlen);
-    } else if (typeof value === "number" || typeof value === "bigint") {
-      bytes = new Uint8Array(new Int32Array([cInt(value)]).buffer);
+      // CPython's "I": an unsigned int taken modulo 2^32, so -1 reaches the kernel
+      // as 0xFFFFFFFF (EINVAL) instead of failing in the FFI's u32 conversion.
+      length = uintBitwise(optlen);
+    } else if (isCInt(value)) {
+      bytes = new Uint8Array(new Int32Array([Number(value)]).buffer);
       length = 4;
     } else {
       bytes = bytesOf(value);
       length = bytes.length;
     }
-    check(libc().setsockopt(this.#fd, cInt(level), cInt(optname), bytes, length));
+    check(libc().setsockopt(this.#fd, lvl, opt, bytes, length));
   }
 
   /**
@@ -278,12 +292,12 @@ export class SocketBase {
    */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array | number;
   getsockopt(level: number, optname: number, buflen: number = 0): number | Uint8Array {
-    const size = cInt(buflen);
-    if (size === 0) return intOption(this.#fd, cInt(level), cInt(optname));
+    const lvl = cInt(level), opt = cInt(optname), size = cInt(buflen);
+    if (size === 0) return intOption(this.#fd, lvl, opt);
     if (size < 0 || size > 1024) throw new OSError("getsockopt buflen out of range");
     const bytes = new Uint8Array(size);
     const length = new Uint32Array([size]);
-    check(libc().getsockopt(this.#fd, cInt(level), cInt(optname), bytes, length));
+    check(libc().getsockopt(this.#fd, lvl, opt, bytes, length));
     return bytes.slice(0, length[0]!);
   }
 

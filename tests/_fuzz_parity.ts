@@ -220,9 +220,16 @@ export const DOCUMENTED = new Set([
   "Boom",
 ]);
 
+/**
+ * Messages of errors the runtime itself raises (an FFI argument conversion, a bug in
+ * iomux): a TypeError with one of these is not a documented error.
+ */
+const RUNTIME_ERROR =
+  /FFI|Cannot (read|convert|mix)|is not a function|is not iterable \(|undefined|BigInt|Maximum call stack/;
+
 /** Asserts that an outcome is a result or a documented error; returns it. */
 export function documented(o: Outcome): Outcome {
-  if ("err" in o && !DOCUMENTED.has(o.err)) {
+  if ("err" in o && (!DOCUMENTED.has(o.err) || RUNTIME_ERROR.test(o.msg))) {
     throw new Error(`undocumented error ${o.err}: ${o.msg}`);
   }
   return o;
