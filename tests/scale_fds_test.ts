@@ -152,6 +152,29 @@ describe(`scale: ${2 * PIPES} fds`, { skip: enoughFds ? false : "RLIMIT_NOFILE t
     });
   }
 
+  for (const [name, make] of selectors) {
+    const idleKeys = 2 * (PIPES - Math.ceil(PIPES / STRIDE));
+    it(`${name}.selectAsync: ${idleKeys} idle keys, woken by the one pipe that gets a byte`, async () => {
+      const sel = make();
+      try {
+        const idle = pipes.filter((_, i) => i % STRIDE !== 0);
+        assert.equal(2 * idle.length, idleKeys);
+        for (const [r, w] of idle) {
+          sel.register(r, EVENT_READ);
+          sel.register(w, EVENT_READ);
+        }
+        const pending = sel.selectAsync(10);
+        const [r, w] = idle.at(-1)!;
+        setTimeout(() => write(w, ONE), 20);
+        const ready = await pending;
+        assert.deepEqual(ready.map(([key, events]) => [key.fd, events]), [[r, EVENT_READ]]);
+        assert.deepEqual(Array.from(read(r, 10)), [1]);
+      } finally {
+        sel.close();
+      }
+    });
+  }
+
   it("select() refuses real open fds at and above FD_SETSIZE before touching an fd_set", () => {
     const high = readEnds().filter((fd) => fd >= FD_SETSIZE);
     const low = readEnds().filter((fd) => fd < FD_SETSIZE);
