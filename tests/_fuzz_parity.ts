@@ -186,8 +186,16 @@ export function toPy(d: Desc, ctx: Ctx, optional = false): unknown {
   }
 }
 
+let calls = 0;
+
+/** How many calls {@linkcode outcome} has made in this process (for the figures). */
+export function callsMade(): number {
+  return calls;
+}
+
 /** Runs `call`, labelling its result with `label` or recording its error. */
 export function outcome(call: () => unknown, label: (r: unknown) => unknown): Outcome {
+  calls++;
   try {
     return { ok: label(call()) };
   } catch (e) {

@@ -14,6 +14,7 @@ import {
   anyInt,
   anyTimeout,
   assertClosed,
+  callsMade,
   type Desc,
   documented,
   Env,
@@ -270,3 +271,5 @@ function labelGuard(out: unknown): unknown {
       : o
   );
 }
+
+after(() => console.log(`${callsMade()} calls made with generated arguments`));

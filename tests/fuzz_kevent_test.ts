@@ -4,7 +4,7 @@
 // bits, data range-checked int64, udata masked to 64 bits), or fails with a documented
 // error; and struct kevent encoding for every layout (macOS, FreeBSD, libkqueue) reads
 // back what was written and writes nothing outside its slot.
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { DARWIN_X86_64 } from "../ffi/abi/darwin.ts";
@@ -16,6 +16,7 @@ import { KEvent, kevent } from "../select/mod.ts";
 import {
   anyInt,
   anyNumber,
+  callsMade,
   type Desc,
   documented,
   Env,
@@ -190,3 +191,5 @@ describe("struct kevent encoding", () => {
     });
   }
 });
+
+after(() => console.log(`${callsMade()} calls made with generated arguments`));

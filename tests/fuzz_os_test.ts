@@ -23,6 +23,7 @@ import {
 import {
   anyInt,
   assertClosed,
+  callsMade,
   type Desc,
   documented,
   Env,
@@ -232,3 +233,5 @@ describe("os helpers under arbitrary input", () => {
     }
   });
 });
+
+after(() => console.log(`${callsMade()} calls made with generated arguments`));

@@ -13,6 +13,7 @@ import {
   anyInt,
   anyTimeout,
   assertClosed,
+  callsMade,
   type Desc,
   documented,
   Env,
@@ -169,3 +170,5 @@ describe("poll objects under arbitrary input", () => {
     assert.ok(calls >= 1000);
   });
 });
+
+after(() => console.log(`${callsMade()} calls made with generated arguments`));

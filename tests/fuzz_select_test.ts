@@ -10,6 +10,7 @@ import {
   anyFd,
   anyTimeout,
   assertClosed,
+  callsMade,
   type Desc,
   documented,
   Env,
@@ -138,3 +139,5 @@ function isReadyObj(label: unknown, env: Env, fd: number): boolean {
   const o = env.objects[Number(label.slice(1))] as { fileno: unknown };
   return typeof o.fileno === "function" && o.fileno() === fd;
 }
+
+after(() => console.log(`${callsMade()} calls made with generated arguments`));

@@ -22,6 +22,7 @@ import {
   anyInt,
   anyTimeout,
   assertClosed,
+  callsMade,
   type Desc,
   documented,
   Env,
@@ -322,3 +323,5 @@ describe("selectors under arbitrary input", () => {
     },
   );
 });
+
+after(() => console.log(`${callsMade()} calls made with generated arguments`));

@@ -20,6 +20,7 @@ import {
 } from "../socket/mod.ts";
 import {
   anyInt,
+  callsMade,
   type Desc,
   documented,
   Env,
@@ -296,3 +297,5 @@ describe("Socket under arbitrary input", () => {
     },
   );
 });
+
+after(() => console.log(`${callsMade()} calls made with generated arguments`));
