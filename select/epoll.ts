@@ -422,6 +422,9 @@ export class Epoll {
     options?: AsyncWaitOptions,
   ): Promise<[fd: number, events: number][]> {
     try {
+      // poll()'s order: maxevents is parsed, then the closed check, then the timeout.
+      if (maxevents !== undefined) cInt(maxevents);
+      this.#open();
       let ms = -1;
       let ns: Ns = -1;
       if (timeout !== undefined && timeout !== null) {
