@@ -265,6 +265,49 @@ describe("Socket under arbitrary input", () => {
     fc.assert(fc.property(ops, (seq) => void runJs(seq)), { numRuns: 2000 });
   });
 
+  it("recvInto/recvFromInto into a view of a larger buffer write only [0, n) of the view", () => {
+    fc.assert(
+      fc.property(
+        fc.nat(64),
+        fc.nat(64),
+        fc.nat(64),
+        fc.option(fc.nat(64), { nil: undefined }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.boolean(),
+        (before, length, after, nbytes, sent, from) => {
+          const [a, b] = socketpair();
+          try {
+            a.setBlocking(false);
+            if (sent.length > 0) b.sendAll(sent);
+            const whole = new Uint8Array(before + length + after).fill(0xa5);
+            const view = whole.subarray(before, before + length);
+            const call = () => from ? a.recvFromInto(view, nbytes)[0] : a.recvInto(view, nbytes);
+            const o = documented(outcome(call, (n) => n));
+            const n = "ok" in o ? o.ok as number : 0;
+            if ("err" in o) {
+              // Only "nbytes larger than the buffer" or "nothing to read" may fail.
+              assert.ok(
+                (nbytes !== undefined && nbytes > length) || sent.length === 0,
+                `${o.err}: ${o.msg}`,
+              );
+            } else {
+              assert.ok(n <= (nbytes || length) && n <= sent.length);
+              assert.deepEqual(Array.from(view.subarray(0, n)), Array.from(sent.subarray(0, n)));
+            }
+            for (let i = 0; i < whole.length; i++) {
+              if (i >= before && i < before + n) continue;
+              assert.equal(whole[i], 0xa5, `byte ${i - before} of the view changed (n = ${n})`);
+            }
+          } finally {
+            a.close();
+            b.close();
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it(
     "matches CPython's socket module call for call over 800 sequences",
     { skip: !hasPython() },
