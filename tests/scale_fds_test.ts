@@ -49,7 +49,15 @@ function readyReadEnds(): Set<number> {
 }
 
 describe(`scale: ${2 * PIPES} fds`, { skip: enoughFds ? false : "RLIMIT_NOFILE too low" }, () => {
-  before(() => {
+  before(async () => {
+    // One real off-thread wait first: under node:ffi the waiting thread's worker
+    // opens fds of its own, once, on first use.
+    const [idleR, idleW] = pipe();
+    const p = poll();
+    p.register(idleR, POLLIN);
+    await p.pollAsync(1);
+    close(idleR);
+    close(idleW);
     fdsBefore = openFdList(1 << 16);
     restoreLimit = raiseFdLimit();
     for (let i = 0; i < PIPES; i++) pipes.push(pipe());
