@@ -14,10 +14,12 @@ import {
   EpollSelector,
   EVENT_READ,
   EVENT_WRITE,
+  KqueueSelector,
   PollSelector,
   SelectSelector,
 } from "../selectors/mod.ts";
 import { createConnection, createServer, socketpair } from "../socket/mod.ts";
+import { kqueueUnavailable } from "./_kqueue_util.ts";
 import { describeSnapshot, openFdList, snapshot } from "./_resources.ts";
 
 const LIFECYCLES = 10_000;
@@ -34,11 +36,14 @@ const ONE = new Uint8Array([1]);
 
 /**
  * Runs `body` for warm-up, measures, runs it `count` times, measures again and
- * checks that fds, threads and heap stayed flat.
+ * checks that fds, threads and heap stayed flat. `lingering` allows that many fds
+ * more (or any fewer) than before instead of the same list: libkqueue frees the
+ * resources of a closed kqueue only on a later call.
  */
 async function flat(
   count: number,
   body: (i: number) => void | Promise<void>,
+  lingering = 0,
 ): Promise<void> {
   for (let i = 0; i < Math.min(500, count); i++) await body(i);
   const fdsBefore = openFdList();
@@ -47,7 +52,12 @@ async function flat(
   const after = snapshot();
   console.log(`${count} lifecycles: before ${describeSnapshot(before)}`);
   console.log(`${" ".repeat(String(count).length)} lifecycles: after  ${describeSnapshot(after)}`);
-  assert.deepEqual(openFdList(), fdsBefore, "file descriptors leaked or closed");
+  if (lingering === 0) {
+    assert.deepEqual(openFdList(), fdsBefore, "file descriptors leaked or closed");
+  } else {
+    const now = openFdList().length;
+    assert.ok(now <= fdsBefore.length + lingering, `fds ${fdsBefore.length} -> ${now}`);
+  }
   if (!Number.isNaN(before.threads)) {
     assert.ok(
       after.threads <= before.threads + THREAD_SLACK,
@@ -67,6 +77,7 @@ function selectors(): [string, () => BaseSelector][] {
     ["DefaultSelector", () => new DefaultSelector()],
   ];
   if (linux) list.push(["EpollSelector", () => new EpollSelector()]);
+  if (!kqueueUnavailable) list.push(["KqueueSelector", () => new KqueueSelector()]);
   return list;
 }
 
@@ -159,7 +170,7 @@ describe(`leaks: ${LIFECYCLES} lifecycles leave fds, threads and heap flat`, () 
           sel.modify(r, EVENT_READ | EVENT_WRITE, "data");
           sel.unregister(w);
           sel.close();
-        });
+        }, name === "KqueueSelector" && linux ? 16 : 0);
       } finally {
         close(r);
         close(w);
