@@ -21,12 +21,11 @@
  * @module
  */
 import { abi } from "../ffi/abi.ts";
-import { lastOsError, osError } from "../ffi/errno.ts";
+import { lastOsError, osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
 import { monotonicMs } from "./_timeout.ts";
 
-const { EINTR } = abi.errno;
 const { POLLIN, POLLERR, POLLHUP, POLLNVAL } = abi.poll;
 const { O_NONBLOCK, O_CLOEXEC, F_GETFL, F_SETFL, F_SETFD, FD_CLOEXEC } = abi.fcntl;
 /** Bits `poll(2)` reports whatever the mask asked for. */
@@ -168,7 +167,7 @@ async function loop(): Promise<void> {
       if (now >= 0) n = now;
       else if (n < 0) {
         const errno = c.errno();
-        if (errno === EINTR) continue;
+        if (waitInterrupted(errno)) continue;
         throw osError(errno);
       }
       settle(set, count, slots);
