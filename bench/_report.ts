@@ -228,7 +228,8 @@ function echoSection(input: ReportInput): string[] {
   const listen = rate("deno.listen");
   const lines = [
     `${echoLoad[0]} clients × ${num(echoLoad[1]!)} round trips of ${echoLoad[2]} B on ` +
-    "127.0.0.1, one C load client (one epoll thread) against each server in turn, " +
+    "127.0.0.1, after a warm-up of a tenth of that (so that neither accept() nor a JIT " +
+    "compiler is timed); one C load client (one epoll thread) against each server in turn, " +
     `${input.echo[0]?.rtt.length ?? 0} rounds interleaved; round trips per second, median.`,
     "",
     "| server | round trips/s | ÷ CPython | ÷ Deno.listen | server CPU µs per round trip | " +

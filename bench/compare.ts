@@ -148,26 +148,9 @@ function echoServers(t: Toolchain, cBin: string): Server[] {
 }
 
 /**
- * CPU seconds (user + system) a process has used so far, from /proc (Linux); read
- * with `cat` because Deno grants another process's /proc files only with --allow-all.
- */
-function cpuSeconds(pid: number): number {
-  try {
-    const out = new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stderr: "null" })
-      .outputSync();
-    const stat = new TextDecoder().decode(out.stdout);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15, in clock ticks of 1/100 s on Linux.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
-/**
  * Starts a server, reads the port it prints first, runs the load client, stops it.
- * Returns round trips per second and the server's CPU time per round trip (µs),
- * which the shared CPUs disturb less than throughput.
+ * Returns round trips per second and the server's CPU time per round trip (µs, which
+ * the client reads from /proc around its timed phase, after a warm-up).
  */
 async function echoOnce(server: Server, cBin: string): Promise<[number, number]> {
   const child = new Deno.Command(server.cmd[0]!, {
@@ -192,12 +175,15 @@ async function echoOnce(server: Server, cBin: string): Promise<[number, number]>
     const found = portIn(text.split("\n")[0]!);
     if (!found) throw new Error(`${server.name} printed no port: ${text.split("\n")[0]}`);
     const port = found[1] ?? found[2]!;
-    const cpuBefore = cpuSeconds(child.pid);
-    const r = await run([`${cBin}/echo_client`, port, ...echoLoad.map(String)]);
+    const r = await run([
+      `${cBin}/echo_client`,
+      port,
+      ...echoLoad.map(String),
+      String(child.pid),
+    ]);
     if (!r.ok) throw new Error(`echo client against ${server.name}: ${r.stderr}`);
-    const cpu = cpuSeconds(child.pid) - cpuBefore;
-    const roundTrips = echoLoad[0]! * echoLoad[1]!;
-    return [Number(lastJson(r.stdout).rtt_per_s), Math.round(cpu / roundTrips * 1e7) / 10];
+    const result = lastJson(r.stdout);
+    return [Number(result.rtt_per_s), Number(result.server_cpu_us_per_rtt ?? NaN)];
   } finally {
     try {
       child.kill("SIGTERM");

@@ -3,8 +3,10 @@
  * for its echo, and repeat; all driven by one epoll loop in one thread, so the
  * client costs the same whichever server it measures.
  *
- * Usage: echo_client PORT [CLIENTS ROUNDS SIZE]   (defaults 50 2000 64)
- * Prints one JSON line: {"clients","rounds","size","seconds","rtt_per_s"}.
+ * Usage: echo_client PORT [CLIENTS ROUNDS SIZE SERVER_PID]   (defaults 50 2000 64)
+ * Each client first does a tenth of its round trips untimed (warm-up). Prints one JSON
+ * line: {"clients","rounds","size","seconds","rtt_per_s"}, and with SERVER_PID also
+ * "server_cpu_us_per_rtt", the server's CPU time (from /proc) over the timed phase.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -43,15 +45,72 @@ static void send_message(struct client *c, const char *msg, int size) {
   c->received = 0;
 }
 
+/* The CPU time (user + system, seconds) process `pid` has used, or -1. */
+static double cpu_seconds(int pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  char buf[1024];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  char *p = strrchr(buf, ')');
+  unsigned long utime = 0, stime = 0;
+  /* After ") ": state, then fields 4..13, then utime (14) and stime (15). */
+  if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
+                   &stime) != 2)
+    return -1;
+  return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Every client does `rounds` round trips, all at once, driven by one epoll loop. */
+static void run_phase(int ep, struct client *clients, int nclients, int rounds, const char *msg,
+                      int size, char *buf) {
+  for (int i = 0; i < nclients; i++) {
+    clients[i].rounds_left = rounds;
+    send_message(&clients[i], msg, size);
+  }
+  int active = nclients;
+  struct epoll_event events[256];
+  while (active > 0) {
+    int n = epoll_wait(ep, events, 256, 10000);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) die("epoll_wait");
+    if (n == 0) {
+      fprintf(stderr, "echo_client: no echo for 10 s\n");
+      exit(1);
+    }
+    for (int i = 0; i < n; i++) {
+      struct client *c = events[i].data.ptr;
+      ssize_t r = recv(c->fd, buf, 65536, MSG_DONTWAIT);
+      if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (r <= 0) die("recv");
+      c->received += (int)r;
+      if (c->received < size) continue;
+      if (c->received > size) {
+        fprintf(stderr, "echo_client: %d bytes echoed for %d sent\n", c->received, size);
+        exit(1);
+      }
+      if (--c->rounds_left == 0) {
+        active--;
+      } else {
+        send_message(c, msg, size);
+      }
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: %s PORT [CLIENTS ROUNDS SIZE]\n", argv[0]);
+    fprintf(stderr, "usage: %s PORT [CLIENTS ROUNDS SIZE SERVER_PID]\n", argv[0]);
     return 2;
   }
   int port = atoi(argv[1]);
   int nclients = argc > 2 ? atoi(argv[2]) : 50;
   int rounds = argc > 3 ? atoi(argv[3]) : 2000;
   int size = argc > 4 ? atoi(argv[4]) : 64;
+  int server_pid = argc > 5 ? atoi(argv[5]) : 0;
   char *msg = malloc((size_t)size);
   char *buf = malloc(65536);
   memset(msg, 'e', (size_t)size);
@@ -68,55 +127,26 @@ int main(int argc, char **argv) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) die("connect");
     clients[i].fd = fd;
-    clients[i].rounds_left = rounds;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &clients[i]};
     if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) die("epoll_ctl");
   }
 
-  /* One warm-up round trip per client, so that accept() is not timed. */
-  for (int i = 0; i < nclients; i++) {
-    send_message(&clients[i], msg, size);
-    int got = 0;
-    while (got < size) {
-      ssize_t r = recv(clients[i].fd, buf, 65536, 0);
-      if (r <= 0) die("recv (warm-up)");
-      got += (int)r;
-    }
-  }
+  /* Warm-up, a tenth of the load, untimed: accept() and any JIT compiler run here. */
+  int warmup = rounds / 10 > 0 ? rounds / 10 : 1;
+  run_phase(ep, clients, nclients, warmup, msg, size, buf);
 
+  double cpu0 = server_pid ? cpu_seconds(server_pid) : -1;
   double t0 = now_s();
-  for (int i = 0; i < nclients; i++) send_message(&clients[i], msg, size);
-  int active = nclients;
-  struct epoll_event events[256];
-  while (active > 0) {
-    int n = epoll_wait(ep, events, 256, 10000);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) die("epoll_wait");
-    if (n == 0) {
-      fprintf(stderr, "echo_client: no echo for 10 s\n");
-      return 1;
-    }
-    for (int i = 0; i < n; i++) {
-      struct client *c = events[i].data.ptr;
-      ssize_t r = recv(c->fd, buf, 65536, MSG_DONTWAIT);
-      if (r < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-      if (r <= 0) die("recv");
-      c->received += (int)r;
-      if (c->received < size) continue;
-      if (c->received > size) {
-        fprintf(stderr, "echo_client: %d bytes echoed for %d sent\n", c->received, size);
-        return 1;
-      }
-      if (--c->rounds_left == 0) {
-        active--;
-        close(c->fd);
-      } else {
-        send_message(c, msg, size);
-      }
-    }
-  }
+  run_phase(ep, clients, nclients, rounds, msg, size, buf);
   double seconds = now_s() - t0;
-  printf("{\"clients\":%d,\"rounds\":%d,\"size\":%d,\"seconds\":%.4f,\"rtt_per_s\":%.0f}\n",
-         nclients, rounds, size, seconds, (double)nclients * rounds / seconds);
+  double cpu1 = server_pid ? cpu_seconds(server_pid) : -1;
+  for (int i = 0; i < nclients; i++) close(clients[i].fd);
+
+  double round_trips = (double)nclients * rounds;
+  printf("{\"clients\":%d,\"rounds\":%d,\"size\":%d,\"seconds\":%.4f,\"rtt_per_s\":%.0f", nclients,
+         rounds, size, seconds, round_trips / seconds);
+  if (cpu0 >= 0 && cpu1 >= 0)
+    printf(",\"server_cpu_us_per_rtt\":%.2f", (cpu1 - cpu0) * 1e6 / round_trips);
+  printf("}\n");
   return 0;
 }
