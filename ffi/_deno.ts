@@ -5,7 +5,7 @@
  */
 import type { Abi } from "./abi/types.ts";
 import type { RawLibc } from "./libc.ts";
-import { type SymbolSpec, symbolsFor } from "./symbols.ts";
+import { symbolsFor, type SymbolSpec } from "./symbols.ts";
 
 /** Opens libc with Deno's FFI. */
 export function loadDeno(abi: Abi): RawLibc {
