@@ -84,7 +84,7 @@ const { EINTR, EAGAIN } = abi.errno;
  * is never a wait's own error on Linux (on BSD it is a transient shortage, worth a
  * retry too), but it is what errno can hold when a second signal lands between the
  * failed call and the errno read: Deno's signal handler does not preserve errno, and
- * leaves behind the EAGAIN of its full wake-up socket (seen under a SIGUSR2 storm in
+ * leaves behind the EAGAIN of its full wake-up socket (seen under a signal storm in
  * tests/eintr_test.ts: a `poll` that failed with EINTR read back as EAGAIN).
  */
 export function waitInterrupted(errnum: number): boolean {

@@ -26,9 +26,23 @@ export function openFds(): number[] {
   return open;
 }
 
+let warmed: Promise<void> | undefined;
+
+/**
+ * Starts one child each way (spawnSync and spawn) once per process: Bun and Node open
+ * fds of their own for child processes on first use, which is not a leak of a test.
+ */
+function warmRuntime(): Promise<void> {
+  return warmed ??= (async () => {
+    spawnSync("true", { stdio: "ignore" });
+    await spawnShell("true").exited;
+  })();
+}
+
 /** Wraps a test body so that it fails if it leaves an fd open (or closes one it did not open). */
 export function leakFree(body: () => void | Promise<void>): () => Promise<void> {
   return async () => {
+    await warmRuntime();
     const before = openFds();
     await body();
     assert.deepEqual(openFds(), before, "the test leaked file descriptors");
