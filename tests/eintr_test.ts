@@ -29,6 +29,9 @@ import { type Child, leakFree, sleep, spawnShell, withPipe } from "./_select_hel
 const EINTR = 4;
 const MARKER_MS = 1234;
 let target = process.pid;
+/** Whether the JS thread was seen and is the main thread (Node, `deno run`). */
+let mainThreadRunsJs = false;
+let threadSeen = false;
 let delivered = 0;
 const onSignal = () => {
   delivered++;
@@ -56,7 +59,8 @@ async function jsThreadId(): Promise<number> {
     p.poll(MARKER_MS);
     const tid = Number(new TextDecoder().decode(read(r, 64)).trim());
     await child.exited;
-    return Number.isInteger(tid) && tid > 0 ? tid : pid;
+    threadSeen = Number.isInteger(tid) && tid > 0;
+    return threadSeen ? tid : pid;
   } finally {
     close(r);
   }
@@ -95,12 +99,13 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
   before(async () => {
     process.on("SIGWINCH", onSignal);
     target = await jsThreadId();
+    mainThreadRunsJs = target === process.pid && threadSeen;
   });
   after(() => {
     process.off("SIGWINCH", onSignal);
   });
 
-  it("premise: the signal interrupts a raw poll(2) of the JS thread with EINTR", async () => {
+  it("premise: the signal interrupts a raw poll(2) of the JS thread with EINTR", async (t) => {
     const c = libc();
     const child = signaller();
     const start = performance.now();
@@ -108,6 +113,12 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
     const errno = c.errno();
     const elapsed = performance.now() - start;
     assert.equal(await child.exited, 0);
+    if (n !== -1 && target === process.pid && !mainThreadRunsJs) {
+      // Without /proc access to find the JS thread the signal went to another one;
+      // the timing tests below still hold, but they cannot show the retry.
+      t.skip("the JS thread could not be found, and the pid's signals miss it");
+      return;
+    }
     assert.equal(n, -1, `poll returned ${n} after ${elapsed} ms: no EINTR`);
     assert.equal(errno, EINTR);
     assert.ok(elapsed < 1500);
