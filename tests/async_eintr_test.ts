@@ -2,7 +2,7 @@
 // must restart the wait with the time left, so pollAsync lasts its whole timeout, no
 // more, and returns nothing. The signal is aimed at the worker thread: a child finds
 // it in /proc as the thread blocked in poll(2) with the marker timeout, then sends it
-// SIGUSR2 (a JS listener is installed, so the runtime's handler runs and poll(2)
+// SIGWINCH (a JS listener is installed, so the runtime's handler runs and poll(2)
 // returns EINTR). The waiter's call count proves the restart happened.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -25,7 +25,7 @@ function signalWorker(): Promise<string> {
     `read -r nr a b c rest < "$t/syscall" 2>/dev/null || continue; ` +
     `case "$nr $c" in ${markers.map((m) => `"7 ${m}"`).join("|")}) tid=\${t##*/};; esac; ` +
     `done; [ "$tid" != "$0" ] && break; done; ` +
-    `kill -USR2 $tid; sleep 0.2; kill -USR2 $tid; sleep 0.2; kill -USR2 $tid; echo $tid`;
+    `kill -WINCH $tid; sleep 0.2; kill -WINCH $tid; sleep 0.2; kill -WINCH $tid; echo $tid`;
   return new Promise((resolve, reject) => {
     const child = spawn("sh", ["-c", script, String(process.pid)]);
     let out = "";
@@ -42,7 +42,7 @@ describe("EINTR on the shared waiting thread (PEP 475)", { skip: !isLinux }, () 
   it("a signal restarts the wait with the time left", async () => {
     let delivered = 0;
     const onSignal = () => delivered++;
-    process.on("SIGUSR2", onSignal);
+    process.on("SIGWINCH", onSignal);
     try {
       await withPipes(1, async ([[r]]) => {
         const p = poll();
@@ -67,7 +67,7 @@ describe("EINTR on the shared waiting thread (PEP 475)", { skip: !isLinux }, () 
         assert.ok(restarts > 0, `the worker's poll was never interrupted (signalled ${target})`);
       });
     } finally {
-      process.off("SIGUSR2", onSignal);
+      process.off("SIGWINCH", onSignal);
     }
   });
 });
