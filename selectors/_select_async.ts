@@ -23,12 +23,20 @@ const EVENT_WRITE = 2;
  */
 export const readinessFd: unique symbol = Symbol("iomux.readinessFd");
 
+/**
+ * Key of an optional selector method that makes every check its blocking
+ * `select(timeout)` makes before waiting, and returns the seconds to wait
+ * (`Infinity` for no limit, 0 or less to poll once).
+ */
+export const waitSeconds: unique symbol = Symbol("iomux.waitSeconds");
+
 /** What `selectAsync` needs from a selector. */
 export interface AsyncSelectable<R> {
   select(timeout?: number | null): R[];
   getMap(): { values(): Iterable<{ readonly fd: number; readonly events: number }> };
   fileno?(): number;
   [readinessFd]?(): number | null;
+  [waitSeconds]?(timeout: number | null | undefined): number;
 }
 
 /**
@@ -44,7 +52,9 @@ export function selectAsync<R>(
 ): Promise<R[]> {
   try {
     let seconds = Infinity;
-    if (timeout !== undefined && timeout !== null) {
+    if (typeof selector[waitSeconds] === "function") {
+      seconds = selector[waitSeconds](timeout);
+    } else if (timeout !== undefined && timeout !== null) {
       // The checks and messages of PollSelector/EpollSelector (selectors/_timeout.ts).
       const t = typeof timeout === "bigint" ? Number(timeout) : timeout;
       if (typeof t !== "number") {

@@ -6,6 +6,7 @@
  */
 import { ValueError } from "../errors.ts";
 import { pyTypeName } from "../select/_convert.ts";
+import { CEILING, divide, timeoutToCInt, timeoutToNs, UP } from "../select/_timeout.ts";
 
 /** `timeout` as a number, or Python's comparison TypeError (`op` and operand order as CPython's). */
 function comparable(timeout: unknown, message: (type: string) => string): number {
@@ -23,10 +24,12 @@ function ceil(x: number): number {
 
 /**
  * `SelectSelector`: `max(timeout, 0)` seconds, `null` when no timeout. NaN and
- * -0 pass through, as Python's `max` lets them.
+ * -0 pass through, as Python's `max` lets them; a BigInt stays one (a Python
+ * `int`), so that `select` applies the int rules to it.
  */
-export function selectTimeout(timeout: unknown): number | null {
+export function selectTimeout(timeout: unknown): number | bigint | null {
   if (timeout === undefined || timeout === null) return null;
+  if (typeof timeout === "bigint") return timeout < 0n ? 0 : timeout;
   const t = comparable(
     timeout,
     (type) => `'>' not supported between instances of 'int' and '${type}'`,
@@ -72,5 +75,51 @@ export function epollTimeout(timeout: unknown, checkOpen?: () => void): number {
   if (seconds >= MAX_FLOAT_SECONDS) {
     throw new RangeError("timestamp out of range for platform time_t");
   }
+  return seconds;
+}
+
+/*
+ * What `selectAsync` waits: the same checks, in the same order, as each selector's
+ * blocking `select(timeout)` makes before it waits (its own conversion, then its
+ * primitive's), so that both throw alike. Each returns the seconds to wait:
+ * `Infinity` for no limit, 0 to poll once.
+ */
+
+/** `SelectSelector`: `max(timeout, 0)`, then `select.select`'s conversion. */
+export function selectWaitSeconds(timeout: unknown): number {
+  const t = selectTimeout(timeout);
+  if (t === null) return Infinity;
+  timeoutToNs(t, 1e9, "timeout must be a float or None");
+  return Number(t);
+}
+
+/** `KqueueSelector`: `max(timeout, 0)`, then `kqueue.control`'s conversion. */
+export function kqueueWaitSeconds(timeout: unknown): number {
+  const t = selectTimeout(timeout);
+  if (t === null) return Infinity;
+  try {
+    timeoutToNs(t, 1e9, "");
+  } catch {
+    const type = typeof t === "bigint" || Number.isSafeInteger(t) ? "int" : "float";
+    throw new TypeError(`timeout argument must be a number or None, got ${type}`);
+  }
+  return Number(t);
+}
+
+/** `PollSelector`: whole milliseconds, then `poll.poll`'s conversion. */
+export function pollWaitSeconds(timeout: unknown): number {
+  const ms = pollTimeout(timeout);
+  if (ms === null) return Infinity;
+  const ns = timeoutToNs(ms, 1e6, "timeout must be an integer or None");
+  timeoutToCInt(divide(ns, 1_000_000, UP));
+  return Number(ms) / 1000;
+}
+
+/** `EpollSelector`: seconds rounded up to the millisecond, then `epoll.poll`'s conversion. */
+export function epollWaitSeconds(timeout: unknown, checkOpen?: () => void): number {
+  const seconds = epollTimeout(timeout, checkOpen);
+  if (seconds === -1) return Infinity;
+  const ns = timeoutToNs(seconds, 1e9, "timeout must be an integer or None");
+  timeoutToCInt(divide(ns, 1_000_000, CEILING));
   return seconds;
 }

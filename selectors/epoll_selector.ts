@@ -6,7 +6,8 @@
 import { EPOLLIN, EPOLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { Epoll } from "../select/epoll.ts";
-import { epollTimeout } from "./_timeout.ts";
+import { epollTimeout, epollWaitSeconds } from "./_timeout.ts";
+import { waitSeconds } from "./_select_async.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -79,6 +80,13 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
   override close(): void {
     this.#epoll.close();
     super.close();
+  }
+
+  /**
+   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
+   */
+  [waitSeconds](timeout: number | null | undefined): number {
+    return epollWaitSeconds(timeout, () => this.#epoll.fileno());
   }
 
   /**

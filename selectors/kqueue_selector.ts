@@ -14,8 +14,8 @@ import {
   KQ_FILTER_READ,
   KQ_FILTER_WRITE,
 } from "../select/kq_constants.ts";
-import { readinessFd } from "./_select_async.ts";
-import { selectTimeout } from "./_timeout.ts";
+import { readinessFd, waitSeconds } from "./_select_async.ts";
+import { kqueueWaitSeconds, selectTimeout } from "./_timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
@@ -198,6 +198,13 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
   }
 
   /**
+   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
+   */
+  [waitSeconds](timeout: number | null | undefined): number {
+    return kqueueWaitSeconds(timeout);
+  }
+
+  /**
    * Waits until registered file objects are ready.
    *
    * @param timeout Seconds; `undefined`/`null` blocks, a negative value polls once.
@@ -223,7 +230,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
     const ready: [SelectorKey<T>, number][] = [];
     this.#ready = ready;
     try {
-      this.#kqueue[pollInto](t, this.#maxEvents || 1, this.#sink);
+      this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, this.#sink);
     } catch (error) {
       if (error instanceof InterruptedError) return [];
       throw error;

@@ -6,7 +6,8 @@
 import { POLLIN, POLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { type Poll, poll } from "../select/poll.ts";
-import { pollTimeout } from "./_timeout.ts";
+import { pollTimeout, pollWaitSeconds } from "./_timeout.ts";
+import { waitSeconds } from "./_select_async.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -42,6 +43,13 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
     const primitive = poll();
     super(primitive, POLLIN, POLLOUT);
     this.#poll = primitive;
+  }
+
+  /**
+   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
+   */
+  [waitSeconds](timeout: number | null | undefined): number {
+    return pollWaitSeconds(timeout);
   }
 
   /**

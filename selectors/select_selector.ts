@@ -6,7 +6,8 @@
 import { InterruptedError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
 import { select } from "../select/select.ts";
-import { selectTimeout } from "./_timeout.ts";
+import { selectTimeout, selectWaitSeconds } from "./_timeout.ts";
+import { waitSeconds } from "./_select_async.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
@@ -85,6 +86,13 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
   }
 
   /**
+   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
+   */
+  [waitSeconds](timeout: number | null | undefined): number {
+    return selectWaitSeconds(timeout);
+  }
+
+  /**
    * `select()` on the read and write sets.
    *
    * @param timeout Seconds, rounded up to the microsecond; `undefined`/`null`
@@ -107,7 +115,7 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
     let readable: number[];
     let writable: number[];
     try {
-      [readable, writable] = select(this.#readers, this.#writers, [], t);
+      [readable, writable] = select(this.#readers, this.#writers, [], t as number | null);
     } catch (error) {
       if (error instanceof InterruptedError) return [];
       throw error;
