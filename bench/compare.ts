@@ -302,10 +302,14 @@ try {
     await Deno.writeTextFile(`${ROOT}bench/results.svg`, plot(samples, env));
     const readme = withSummary(await Deno.readTextFile(`${ROOT}README.md`), readmeSummary(input));
     if (readme !== null) await Deno.writeTextFile(`${ROOT}README.md`, readme);
-    // `deno task test` checks formatting, and deno fmt pads Markdown tables.
-    const written = ["bench/results.md", ...(readme !== null ? ["README.md"] : [])];
+    // `deno task test` checks formatting, and deno fmt pads Markdown tables and lays out SVG.
+    const written = [
+      "bench/results.md",
+      "bench/results.svg",
+      ...(readme !== null ? ["README.md"] : []),
+    ];
     await run([Deno.execPath(), "fmt", "--quiet", ...written]);
-    log(`wrote ${written.join(", ")} and bench/results.svg`);
+    log(`wrote ${written.join(", ")}`);
   }
   log(`done in ${seconds} s`);
 } finally {
