@@ -31,11 +31,40 @@ export function loadDeno(abi: Abi): RawLibc {
   const errnoCell = new Int32Array(Deno.UnsafePointerView.getArrayBuffer(errnoPointer, 4));
   return {
     backend: "deno",
-    symbols: s,
+    symbols: withBigIntSizes(s, symbols as unknown as Record<string, SymbolSpec>),
     errno: () => errnoCell[0]!,
     cString: (p: unknown) =>
       p === null ? null : Deno.UnsafePointerView.getCString(p as Deno.PointerObject),
   };
+}
+
+// deno-lint-ignore no-explicit-any
+type Bound = (...args: any[]) => any;
+
+/**
+ * Deno takes a JS number in a 64-bit (`usize`) slot only on its slow path (about
+ * +170 ns a call, measured on `read`); a BigInt keeps the fast one. The callers
+ * pass byte counts as numbers, so the functions whose third argument is a `size_t`
+ * (`read`, `write`, `recv`, `send`, `recvfrom`, `sendto`) convert it here.
+ */
+function withBigIntSizes(
+  bound: Record<string, Bound>,
+  specs: Readonly<Record<string, SymbolSpec>>,
+): Record<string, Bound> {
+  const out: Record<string, Bound> = { ...bound };
+  for (const [name, spec] of Object.entries(specs)) {
+    const f = bound[name];
+    const params = spec.parameters;
+    if (f === undefined || params[2] !== "usize" || params.indexOf("usize") !== 2) continue;
+    if (params.length === 3) {
+      out[name] = (a, b, n) => f(a, b, typeof n === "number" ? BigInt(n) : n);
+    } else if (params.length === 4) {
+      out[name] = (a, b, n, d) => f(a, b, typeof n === "number" ? BigInt(n) : n, d);
+    } else if (params.length === 6) {
+      out[name] = (a, b, n, d, e, g) => f(a, b, typeof n === "number" ? BigInt(n) : n, d, e, g);
+    }
+  }
+  return out;
 }
 
 /**
