@@ -17,7 +17,7 @@ import { AF_INET, BlockingIOError, SOCK_STREAM, Socket } from "../socket/mod.ts"
 import { startEchoServer } from "./selectors_echo_server.ts";
 
 const CLIENTS = Number(process.argv[2] ?? 50);
-const ROUNDS = Number(process.argv[3] ?? 100);
+const ROUNDS = Number(process.argv[3] ?? 200);
 
 /** One client: sends a message, reads the echo back, checks it, repeats. */
 interface Client {

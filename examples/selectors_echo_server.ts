@@ -89,7 +89,7 @@ export function startEchoServer(options: EchoServerOptions = {}): EchoServer {
   const echo: Callback = (conn, mask) => {
     try {
       if (mask & EVENT_READ) {
-        const data = conn.recv(4096);
+        const data = conn.recv(65536);
         if (data.length === 0) return drop(conn);
         const queued = outboxes.get(conn)!;
         const outbox = new Uint8Array(queued.length + data.length);
