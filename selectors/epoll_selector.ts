@@ -49,6 +49,11 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
     this.#epoll = primitive;
   }
 
+  /** The closed check `epoll.poll` makes first, made once so `select` allocates no closure. */
+  readonly #checkOpen = (): void => {
+    this.#epoll.fileno();
+  };
+
   /**
    * The epoll fd.
    *
@@ -86,7 +91,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
    * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
    */
   [waitSeconds](timeout: number | null | undefined): number {
-    return epollWaitSeconds(timeout, () => this.#epoll.fileno());
+    return epollWaitSeconds(timeout, this.#checkOpen);
   }
 
   /**
@@ -100,7 +105,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
     timeout: number | null | undefined,
     sink: (fd: number, events: number) => void,
   ): void {
-    const seconds = epollTimeout(timeout, () => this.#epoll.fileno());
+    const seconds = epollTimeout(timeout, this.#checkOpen);
     this.#epoll[pollInto](seconds, this.fdToKey.size || 1, sink);
   }
 }
