@@ -15,8 +15,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
 import { libc, toNfds } from "../ffi/libc.ts";
-import { close, pipe, read } from "../os/mod.ts";
-import { kevent, KQ_EV_ADD, KQ_FILTER_READ, kqueue, poll, POLLIN } from "../select/mod.ts";
+import { close, pipe } from "../os/mod.ts";
+import { kevent, KQ_EV_ADD, KQ_FILTER_READ, kqueue } from "../select/mod.ts";
 import {
   type BaseSelector,
   DefaultSelector,
@@ -29,6 +29,7 @@ import {
 import { createServer, socketpair, TimeoutError } from "../socket/mod.ts";
 import { type Child, leakFree, sleep, spawnShell } from "./_select_helpers.ts";
 import { kqueueUnavailable } from "./_kqueue_util.ts";
+import { findJsThread } from "./_js_thread.ts";
 
 const EINTR = 4;
 const MARKER_MS = 1237;
@@ -38,30 +39,6 @@ let delivered = 0;
 const onSignal = () => {
   delivered++;
 };
-
-/** The JS thread's id: the one blocked in poll(…, MARKER_MS) while a child looks. */
-async function jsThreadId(): Promise<number> {
-  const pid = process.pid;
-  const marker = `0x${MARKER_MS.toString(16)}`;
-  const [r, w] = pipe();
-  const child = spawnShell(
-    `sleep 0.1; for t in /proc/${pid}/task/*; do ` +
-      `read -r nr a b c rest < "$t/syscall" 2>/dev/null || continue; ` +
-      `case "$nr $c" in "7 ${marker}"|"73 ${marker}") echo "\${t##*/}";; esac; done`,
-    w,
-  );
-  close(w);
-  try {
-    const p = poll();
-    p.register(r, POLLIN);
-    p.poll(MARKER_MS);
-    const tid = Number(new TextDecoder().decode(read(r, 64)).trim());
-    await child.exited;
-    return Number.isInteger(tid) && tid > 0 ? tid : pid;
-  } finally {
-    close(r);
-  }
-}
 
 /** A child that sends SIGWINCH to the JS thread at 0.2, 0.4 and 0.6 s. */
 function signaller(): Child {
@@ -107,7 +84,7 @@ describe("EINTR in selectors, kqueue and sockets: the deadline holds (PEP 475)",
 }, () => {
   before(async () => {
     process.on("SIGWINCH", onSignal);
-    target = await jsThreadId();
+    target = (await findJsThread(MARKER_MS)) ?? process.pid;
   });
   after(() => {
     process.off("SIGWINCH", onSignal);

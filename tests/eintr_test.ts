@@ -25,6 +25,7 @@ import { libc, toNfds } from "../ffi/libc.ts";
 import { close, pipe, read } from "../os/mod.ts";
 import { epoll, EPOLLIN, poll, POLLIN, select } from "../select/mod.ts";
 import { type Child, leakFree, sleep, spawnShell, withPipe } from "./_select_helpers.ts";
+import { findJsThread } from "./_js_thread.ts";
 
 const EINTR = 4;
 const MARKER_MS = 1234;
@@ -36,35 +37,6 @@ let delivered = 0;
 const onSignal = () => {
   delivered++;
 };
-
-/**
- * The id of the thread that runs JS: the one blocked in `poll(…, MARKER_MS)` while a
- * child scans this process's threads (x86_64 and aarch64 syscall numbers of poll
- * and ppoll); the pid if the child cannot tell.
- */
-async function jsThreadId(): Promise<number> {
-  const pid = process.pid;
-  const marker = `0x${MARKER_MS.toString(16)}`;
-  const [r, w] = pipe();
-  const child = spawnShell(
-    `sleep 0.1; for t in /proc/${pid}/task/*; do ` +
-      `read -r nr a b c rest < "$t/syscall" 2>/dev/null || continue; ` +
-      `case "$nr $c" in "7 ${marker}"|"73 ${marker}") echo "\${t##*/}";; esac; done`,
-    w,
-  );
-  close(w);
-  try {
-    const p = poll();
-    p.register(r, POLLIN);
-    p.poll(MARKER_MS);
-    const tid = Number(new TextDecoder().decode(read(r, 64)).trim());
-    await child.exited;
-    threadSeen = Number.isInteger(tid) && tid > 0;
-    return threadSeen ? tid : pid;
-  } finally {
-    close(r);
-  }
-}
 
 /** A child that sends SIGWINCH to the JS thread at 0.2, 0.4 and 0.6 s. */
 function signaller(): Child {
@@ -98,7 +70,9 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
 }, () => {
   before(async () => {
     process.on("SIGWINCH", onSignal);
-    target = await jsThreadId();
+    const tid = await findJsThread(MARKER_MS);
+    threadSeen = tid !== null;
+    target = tid ?? process.pid;
     mainThreadRunsJs = target === process.pid && threadSeen;
   });
   after(() => {
