@@ -12,6 +12,14 @@ import { selectAsync } from "./_select_async.ts";
 import type { SelectorKey } from "./key.ts";
 import type { SelectorMapping } from "./mapping.ts";
 
+/** The abstract methods, by Python name (sorted, as CPython lists them) and JS name. */
+const ABSTRACT_METHODS = [
+  ["get_map", "getMap"],
+  ["register", "register"],
+  ["select", "select"],
+  ["unregister", "unregister"],
+] as const;
+
 /**
  * A selector: register file objects for `EVENT_READ`/`EVENT_WRITE`, then wait
  * until some are ready. Python's abstract `selectors.BaseSelector`; subclasses
@@ -40,6 +48,25 @@ import type { SelectorMapping } from "./mapping.ts";
  * ```
  */
 export abstract class BaseSelector<T = unknown> {
+  /**
+   * Refuses to build a selector class that leaves an abstract method
+   * unimplemented, as Python's ABC machinery does for `BaseSelector()`.
+   *
+   * @throws {TypeError} `"Can't instantiate abstract class BaseSelector without an
+   *   implementation for abstract methods 'get_map', 'register', 'select', 'unregister'"`.
+   */
+  constructor() {
+    const missing = ABSTRACT_METHODS.filter(([, name]) =>
+      typeof (this as unknown as Record<string, unknown>)[name] !== "function"
+    ).map(([pythonName]) => `'${pythonName}'`);
+    if (missing.length > 0) {
+      throw new TypeError(
+        `Can't instantiate abstract class ${new.target.name} without an implementation ` +
+          `for abstract method${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`,
+      );
+    }
+  }
+
   /**
    * Starts watching `fileobj`.
    *
