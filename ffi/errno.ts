@@ -95,3 +95,22 @@ export function waitInterrupted(errnum: number): boolean {
 export function lastOsError(): OSError {
   return osError(libc().errno());
 }
+
+/** The most bytes one read, write, recv or send moves (Linux's own `MAX_RW_COUNT`). */
+export const MAX_RW_COUNT = 0x7ffff000;
+
+/**
+ * Runs `call` until it does not fail with EINTR (PEP 475), and throws the matching
+ * `OSError` for any other failure. For calls where EAGAIN is a real answer (reads
+ * and writes on non-blocking fds), unlike the waits of `waitInterrupted`.
+ */
+export function retryOnEintr(call: () => number): number {
+  const c = libc();
+  const EINTR = abi.errno.EINTR;
+  for (;;) {
+    const result = call();
+    if (result >= 0) return result;
+    const errno = c.errno();
+    if (errno !== EINTR) throw osError(errno);
+  }
+}

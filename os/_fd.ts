@@ -4,30 +4,17 @@
  *
  * @module
  */
-import { abi } from "../ffi/abi.ts";
-import { osError } from "../ffi/errno.ts";
-import { libc } from "../ffi/libc.ts";
+import { MAX_RW_COUNT, retryOnEintr } from "../ffi/errno.ts";
 import { cInt, pyTypeName } from "../select/_convert.ts";
 
 /** An `int fd` argument: any C int (a negative one fails in the kernel with EBADF). */
 export const fdArgument: (fd: unknown) => number = cInt;
 
 /** The most bytes one read or write moves (Linux's own `MAX_RW_COUNT`). */
-export const MAX_RW = 0x7ffff000;
+export const MAX_RW: number = MAX_RW_COUNT;
 
-/**
- * Runs `call` until it does not fail with EINTR (PEP 475), and throws the matching
- * `OSError` for any other failure.
- */
-export function retrying(call: () => number): number {
-  const c = libc();
-  for (;;) {
-    const result = call();
-    if (result >= 0) return result;
-    const errno = c.errno();
-    if (errno !== abi.errno.EINTR) throw osError(errno);
-  }
-}
+/** EINTR-retrying system call runner (PEP 475), shared with `socket/`. */
+export const retrying: (call: () => number) => number = retryOnEintr;
 
 /** Bytes of a bytes-like object (any `ArrayBufferView` or `ArrayBuffer`). */
 export function bytesOf(data: unknown): Uint8Array {

@@ -7,7 +7,7 @@
  */
 import { TimeoutError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { lastOsError, osError } from "../ffi/errno.ts";
+import { lastOsError, MAX_RW_COUNT, osError, retryOnEintr } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { SOCKADDR_STORAGE_SIZE } from "../ffi/sockaddr.ts";
 
@@ -31,21 +31,10 @@ export const scratchLength: Uint32Array = new Uint32Array(1);
 export const SEND_FLAGS: number = abi.os === "darwin" ? 0 : MSG_NOSIGNAL;
 
 /** The most bytes one recv or send moves (Linux's own `MAX_RW_COUNT`). */
-export const MAX_IO = 0x7ffff000;
+export const MAX_IO: number = MAX_RW_COUNT;
 
-/**
- * Runs `call` until it does not fail with EINTR (PEP 475) and throws the matching
- * `OSError` for any other failure.
- */
-export function retrying(call: () => number): number {
-  const c = libc();
-  for (;;) {
-    const result = call();
-    if (result >= 0) return result;
-    const errno = c.errno();
-    if (errno !== EINTR) throw osError(errno);
-  }
-}
+/** EINTR-retrying system call runner (PEP 475). */
+export const retrying: (call: () => number) => number = retryOnEintr;
 
 /** Throws the `OSError` for errno when `result` is negative. */
 export function check(result: number): number {
