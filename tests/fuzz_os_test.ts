@@ -22,13 +22,11 @@ import {
 } from "../os/mod.ts";
 import {
   anyInt,
-  assertClosed,
   callsMade,
   type Desc,
   documented,
   Env,
   fdNumber,
-  growFdTable,
   hasPython,
   nonNumber,
   type Outcome,
@@ -38,6 +36,7 @@ import {
   toJs,
   toPy,
 } from "./_fuzz_parity.ts";
+import { assertGuardsClosed, prepareFdTable } from "./_fuzz_fds.ts";
 
 type OpName = "read" | "write" | "close" | "getBlocking" | "setBlocking" | "open";
 interface Op {
@@ -176,22 +175,12 @@ function normalise(o: Outcome, op: Op): Outcome {
   return o;
 }
 
-function isOpen(f: number): boolean {
-  try {
-    getBlocking(f);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe("os helpers under arbitrary input", () => {
   before(() => {
-    growFdTable(() => open("/dev/null", O_RDONLY), close);
-    assertClosed(Array.from({ length: 24 }, (_, i) => 1000 + i), isOpen);
+    prepareFdTable();
   });
   after(() => {
-    assertClosed(Array.from({ length: 24 }, (_, i) => 1000 + i), isOpen);
+    assertGuardsClosed();
   });
 
   it("every call works or throws a documented error (2,000 sequences, shrunk on failure)", () => {
