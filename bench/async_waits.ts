@@ -7,7 +7,7 @@
  * every pipe until every wait has resolved. Then the latency of one wait, from the
  * write that makes its fd ready to its Promise settling.
  *
- * Run: `deno run --allow-ffi --allow-read bench/async_waits.ts`
+ * Run: `deno task bench:waits`
  *
  * @module
  */

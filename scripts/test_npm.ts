@@ -2,7 +2,7 @@
  * Runs the test suite on Node and Bun against the built npm package, the way
  * denoland/std does: build `npm/` (tests included, in `npm/tests/`), install the
  * tests' npm dependencies there, then run the same files with each runtime's own
- * runner. Node 26 and Bun come from npm into `node_modules/.cache/iomux-runtimes/`.
+ * runner. Node 26 and Bun are pinned and installed by `scripts/runtimes.ts`.
  *
  * Usage: deno task test:node   (the system Node, 20 here, with koffi; Node 26 with node:ffi)
  *        deno task test:bun    (Bun with bun:ffi)
@@ -10,13 +10,10 @@
  * @module
  */
 import { buildNpm } from "./build_npm.ts";
+import { BUN_VERSION, installedRuntime, NODE_VERSION } from "./runtimes.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const NPM = `${ROOT}npm/`;
-const RUNTIMES = `${ROOT}node_modules/.cache/iomux-runtimes/`;
-const NODE_26 = "26.10.0";
-const BUN = "1.4.5";
-const ARCH = Deno.build.arch === "x86_64" ? "x64" : "arm64";
 
 /** Runs a command with the terminal as its output; true when it exits 0. */
 async function run(cmd: string, args: string[], cwd = ROOT): Promise<boolean> {
@@ -35,31 +32,6 @@ async function run(cmd: string, args: string[], cwd = ROOT): Promise<boolean> {
 function capture(cmd: string, args: string[]): string {
   const { stdout } = new Deno.Command(cmd, { args, cwd: ROOT, stderr: "inherit" }).outputSync();
   return new TextDecoder().decode(stdout).trim();
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Installs the npm packages that carry Node 26's and Bun's binaries, once. */
-export async function runtime(name: "node26" | "bun"): Promise<string> {
-  const binary = `${RUNTIMES}node_modules/.bin/${name === "bun" ? "bun" : "node"}`;
-  if (!exists(binary)) {
-    Deno.mkdirSync(RUNTIMES, { recursive: true });
-    if (!exists(`${RUNTIMES}package.json`)) {
-      Deno.writeTextFileSync(`${RUNTIMES}package.json`, "{}\n");
-    }
-    const pkg = name === "bun" ? `bun@${BUN}` : `node-${Deno.build.os}-${ARCH}@${NODE_26}`;
-    if (!await run("npm", ["install", "--no-audit", "--no-fund", pkg], RUNTIMES)) {
-      throw new Error(`cannot install ${pkg}`);
-    }
-  }
-  return binary;
 }
 
 /** Fails unless `binary` picks the backend this run means to test. */
@@ -81,7 +53,7 @@ function testFiles(dir: string): string[] {
 }
 
 /** Builds `npm/` and installs what its tests need (koffi among them) into npm/node_modules. */
-export async function prepareNpm(): Promise<void> {
+async function prepareNpm(): Promise<void> {
   buildNpm();
   if (!await run("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], NPM)) {
     throw new Error("npm install in npm/ failed");
@@ -100,11 +72,11 @@ async function main(which: string): Promise<boolean> {
       `node ${major}`,
       await run("node", ["--test", "--test-reporter=spec", "--test-timeout=120000", ...files]),
     ]);
-    const node26 = await runtime("node26");
+    const node26 = await installedRuntime("node");
     const quiet = ["--disable-warning=ExperimentalWarning"];
     checkBackend(node26, quiet, "node:ffi");
     results.push([
-      `node ${NODE_26}`,
+      `node ${NODE_VERSION}`,
       await run(node26, [
         ...quiet,
         "--test",
@@ -114,9 +86,9 @@ async function main(which: string): Promise<boolean> {
       ]),
     ]);
   } else {
-    const bun = await runtime("bun");
+    const bun = await installedRuntime("bun");
     checkBackend(bun, [], "bun:ffi");
-    results.push([`bun ${BUN}`, await run(bun, ["test", "--timeout", "60000", ...files])]);
+    results.push([`bun ${BUN_VERSION}`, await run(bun, ["test", "--timeout", "60000", ...files])]);
   }
   for (const [name, ok] of results) console.log(`${name}: ${ok ? "passed" : "FAILED"}`);
   return results.every(([, ok]) => ok);

@@ -1,7 +1,7 @@
 // An echo server on Deno's own sockets (`Deno.listen`, Tokio underneath): the
 // baseline iomux's selectors echo server is compared against.
 //
-// Usage: deno run --allow-net bench/js/deno_listen_echo.ts
+// Usage: deno run --allow-net bench/compare/js/deno_listen_echo.ts
 // Listens on 127.0.0.1, an ephemeral port, printed first.
 
 const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -78,7 +78,7 @@ export function readmeSummary(input: ReportInput): string {
   lines.push(
     "",
     `${input.env.date}; ${input.env.cpu}; ${input.env.os}. ` +
-      "Every target of issue 7, every round and the allocation check: " +
+      "Our targets, every round and the allocation check: " +
       "[bench/results.md](bench/results.md).",
   );
   return lines.join("\n");

@@ -9,9 +9,10 @@
  * POLLIN). Every runtime's variant sets up the same fds in the same way.
  *
  * Why the idle thread: in a process with more than one thread the kernel takes an
- * atomic reference on each fd's file for every poll/select (fdget), which a
+ * atomic reference on each fd's file for every poll/select (Linux fs/file.c,
+ * __fget_light: "no refcnt increment if fd table isn't shared"), which a
  * single-threaded C program skips. Every JS runtime is multi-threaded, so the fair
- * baseline is C with one idle thread (ffi_notes.md).
+ * baseline is C with one idle thread.
  */
 #define _GNU_SOURCE
 #include <errno.h>

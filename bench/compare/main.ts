@@ -1,9 +1,11 @@
 /**
  * `deno task bench:compare`: iomux against C, CPython, Node and Bun, side by side, in
- * one run. Builds the C programs with the system compiler into a temporary directory,
- * runs every variant once per round (rounds interleaved, so machine noise lands on all
- * of them alike), takes medians, and writes `bench/results.md`, `bench/results.svg`
- * and the part of README.md's "Performance" section between its bench markers.
+ * one run. Builds the C programs in `c/` with the system compiler into a temporary
+ * directory, runs every variant (`c/`, `python/`, `js/`; the runtimes come from
+ * `_toolchain.ts`) once per round, rounds interleaved so that machine noise lands on
+ * all of them alike, takes medians, and writes `bench/results.md` (`_report.ts`),
+ * `bench/results.svg` (`_plot.ts`) and the part of README.md's "Performance" section
+ * between its bench markers (`_readme.ts`).
  *
  * Options: `--rounds=7` `--budget=350` (ms per process) `--echo-rounds=7`
  * `--quick` (1 round, short budgets, small echo load: a smoke test)
@@ -11,7 +13,7 @@
  *
  * @module
  */
-import { C_BASELINE, detect, ROOT, type Toolchain, tryOutput, variants } from "./_runtimes.ts";
+import { C_BASELINE, detect, ROOT, type Toolchain, tryOutput, variants } from "./_toolchain.ts";
 import { type EchoResult, type HeapResult, markdown, type Samples } from "./_report.ts";
 import { plot } from "./_plot.ts";
 import { readmeSummary, withSummary } from "./_readme.ts";
@@ -59,9 +61,9 @@ async function buildC(t: Toolchain, dir: string): Promise<void> {
       "-pthread",
       "-o",
       `${dir}/${name}`,
-      `bench/c/${name}.c`,
+      `bench/compare/c/${name}.c`,
     ]);
-    if (!r.ok) throw new Error(`building bench/c/${name}.c failed:\n${r.stderr}`);
+    if (!r.ok) throw new Error(`building bench/compare/c/${name}.c failed:\n${r.stderr}`);
   }
 }
 
@@ -113,25 +115,25 @@ function echoServers(t: Toolchain, cBin: string): Server[] {
     servers.push({
       name: "python",
       label: "CPython selectors",
-      cmd: [t.python, "bench/python/echo_server.py"],
+      cmd: [t.python, "bench/compare/python/echo_server.py"],
     });
   }
   servers.push({
     name: "deno.listen",
     label: "Deno.listen (Tokio)",
-    cmd: [deno, "run", "--allow-net", "bench/js/deno_listen_echo.ts"],
+    cmd: [deno, "run", "--allow-net", "bench/compare/js/deno_listen_echo.ts"],
   });
   const iomux = [deno, "run", "--allow-ffi", "--allow-read", "--allow-env"];
   servers.push(
     {
       name: "iomux",
       label: "iomux DefaultSelector.select() loop (Deno), `recv(65536)`",
-      cmd: [...iomux, "bench/js/iomux_echo_server.ts"],
+      cmd: [...iomux, "bench/compare/js/iomux_echo_server.ts"],
     },
     {
       name: "iomux.recvInto",
       label: "iomux DefaultSelector.select() loop (Deno), `recvInto` one buffer",
-      cmd: [...iomux, "bench/js/iomux_echo_server.ts", "--recv-into"],
+      cmd: [...iomux, "bench/compare/js/iomux_echo_server.ts", "--recv-into"],
     },
   );
   try {
@@ -235,7 +237,7 @@ async function heap(): Promise<HeapResult | null> {
     "--allow-read",
     "--allow-env",
     "--v8-flags=--expose-gc,--min-semi-space-size=64",
-    "bench/js/heap.ts",
+    "bench/compare/js/heap.ts",
     String(quick ? 100_000 : 1_000_000),
   ]);
   if (!r.ok) {

@@ -1,9 +1,9 @@
 /**
- * The comparison's report: medians, ratios and the issue-7 targets as Markdown.
+ * The comparison's report: medians, ratios and iomux's performance targets as Markdown.
  *
  * @module
  */
-import type { Toolchain, Variant } from "./_runtimes.ts";
+import type { Toolchain, Variant } from "./_toolchain.ts";
 
 /** Every round's ns per call of one variant at one N (key `id@n`). */
 export interface Sample {
@@ -25,7 +25,7 @@ export interface EchoResult {
   error?: string | undefined;
 }
 
-/** What bench/js/heap.ts prints. */
+/** What bench/compare/js/heap.ts prints. */
 export interface HeapResult {
   rows: { call: string; bytes: number; resultBytes: number }[];
   calls: number;
@@ -264,7 +264,7 @@ function echoSection(input: ReportInput): string[] {
 
 function heapSection(input: ReportInput): string[] {
   const h = input.heap;
-  if (!h) return ["Not measured (bench/js/heap.ts failed)."];
+  if (!h) return ["Not measured (bench/compare/js/heap.ts failed)."];
   const lines = [
     "Bytes allocated per call in Deno (N = 10, 5 ready), next to a baseline that only builds " +
     "an array of the same shape as the call's result (heapUsed deltas over 20,000-call " +
@@ -314,10 +314,11 @@ export function markdown(input: ReportInput): string {
     `Machine: ${env}.`,
     ...(missing.length ? ["", ...missing] : []),
     "",
-    "## Targets (issue 7)",
+    "## Our targets",
     "",
-    "From the median rounds; in parentheses, the same ratio from each variant's best round,",
-    "which the other load on a shared machine disturbs least.",
+    'What iomux aims for (ARCHITECTURE.md, "Performance targets"). From the median rounds;',
+    "in parentheses, the same ratio from each variant's best round, which the other load on a",
+    "shared machine disturbs least.",
     "",
     ...targetTable(input),
     "",
@@ -326,7 +327,8 @@ export function markdown(input: ReportInput): string {
     "N watched pipe fds (both ends of N/2 pipes, watched for reading), 5 ready, timeout 0.",
     "÷ C: this time over the C program's with the same mechanism (`DefaultSelector` is",
     "compared with `epoll_wait`); the C programs run one idle extra thread, as every JS",
-    "runtime does (ffi_notes.md). CPython ÷: CPython's time for the same call over this one.",
+    "runtime does (bench/compare/c/mux.h says why). CPython ÷: CPython's time for the same",
+    "call over this one.",
     "",
     ...costTable(input),
     "",

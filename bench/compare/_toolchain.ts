@@ -5,8 +5,10 @@
  * @module
  */
 
+import { installedRuntime, pinnedPackage, type PinnedRuntime } from "../../scripts/runtimes.ts";
+
 /** The repository root, where every command runs. */
-export const ROOT: string = new URL("..", import.meta.url).pathname;
+export const ROOT: string = new URL("../../", import.meta.url).pathname;
 
 /** One program that prints a JSON result line. */
 export interface Variant {
@@ -18,7 +20,7 @@ export interface Variant {
   readonly cmd: readonly string[];
 }
 
-/** A runtime that runs `bench/js/mux.mjs`. */
+/** A runtime that runs `bench/compare/js/mux.mjs`. */
 export interface JsRuntime {
   /** Short name used in variant ids (`deno`, `node`, `node-koffi`, `bun`). */
   readonly name: string;
@@ -95,36 +97,27 @@ function npmSnapshot(workDir: string): string | null {
   return `file://${copy}${target.replace(/^\.\//, "")}`;
 }
 
-/** Where scripts/test_npm.ts installs Node 26 and Bun from npm; the same pins. */
-const RUNTIMES = `${ROOT}node_modules/.cache/iomux-runtimes/`;
-const PINNED = {
-  node: `node-${Deno.build.os}-${Deno.build.arch === "x86_64" ? "x64" : "arm64"}@26.10.0`,
-  bun: "bun@1.4.5",
-};
-
-/** A runtime binary from the shared cache, installed with npm on first use. */
-async function cachedRuntime(name: "node" | "bun"): Promise<string | null> {
-  const binary = `${RUNTIMES}node_modules/.bin/${name}`;
-  if (!exists(binary)) {
-    if (await tryOutput(["npm", "--version"]) === null) return null;
-    Deno.mkdirSync(RUNTIMES, { recursive: true });
-    if (!exists(`${RUNTIMES}package.json`)) {
-      Deno.writeTextFileSync(`${RUNTIMES}package.json`, "{}\n");
-    }
-    console.error(`installing ${PINNED[name]} from npm into ${RUNTIMES}`);
-    await tryOutput(["npm", "install", "--no-audit", "--no-fund", PINNED[name]], RUNTIMES);
+/** A pinned runtime from `scripts/runtimes.ts` (installed on first use), or null. */
+async function pinnedRuntime(name: PinnedRuntime, missing: string[]): Promise<string | null> {
+  try {
+    return await installedRuntime(name);
+  } catch (e) {
+    missing.push(`pinned ${pinnedPackage(name)}: ${(e as Error).message.slice(0, 160)}`);
+    return null;
   }
-  return (await tryOutput([binary, "--version"])) !== null ? binary : null;
 }
 
-/** A `bun` binary: on PATH, else the cached one. */
-async function findBun(): Promise<string | null> {
-  if (await tryOutput(["bun", "--version"]) !== null) return "bun";
-  return await cachedRuntime("bun");
+/** The pinned Bun, else a `bun` on PATH. */
+async function findBun(missing: string[]): Promise<string | null> {
+  const pinned = await pinnedRuntime("bun", missing);
+  if (pinned) return pinned;
+  return await tryOutput(["bun", "--version"]) !== null ? "bun" : null;
 }
 
 /** A Node with the built-in `node:ffi` (Node 26+): the system `node` if it is one. */
-async function findNodes(): Promise<{ ffi: string | null; plain: string | null }> {
+async function findNodes(
+  missing: string[],
+): Promise<{ ffi: string | null; plain: string | null }> {
   const hasFfi = async (node: string) =>
     await tryOutput([node, "-p", "typeof process.getBuiltinModule?.('node:ffi')?.dlopen"]) ===
       "function";
@@ -132,7 +125,7 @@ async function findNodes(): Promise<{ ffi: string | null; plain: string | null }
   let ffi: string | null = null;
   if (system && await hasFfi(system)) ffi = system;
   if (!ffi) {
-    const cached = await cachedRuntime("node");
+    const cached = await pinnedRuntime("node", missing);
     if (cached && await hasFfi(cached)) ffi = cached;
   }
   return { ffi, plain: system };
@@ -160,9 +153,17 @@ async function freshNpmBuild(): Promise<void> {
     }
     return t;
   };
+  // Every library folder (`_py/`, `_wait/`, `ffi/`, `select/`, …) and the root's
+  // own files (`mod.ts`, `errors.ts`): everything but what the package does not ship.
+  const notLibrary = new Set(["bench", "examples", "node_modules", "npm", "scripts", "tests"]);
   const sources = Math.max(
-    ...["ffi", "select", "selectors", "os", "socket"].map(newest),
-    Deno.statSync(`${ROOT}mod.ts`).mtime!.getTime(),
+    0,
+    ...[...Deno.readDirSync(ROOT)]
+      .filter((e) => e.isDirectory && !e.name.startsWith(".") && !notLibrary.has(e.name))
+      .map((e) => newest(e.name)),
+    ...[...Deno.readDirSync(ROOT)]
+      .filter((e) => e.isFile && e.name.endsWith(".ts"))
+      .map((e) => Deno.statSync(`${ROOT}${e.name}`).mtime!.getTime()),
   );
   if (built < sources) {
     console.error("building npm/ (deno task build:npm)");
@@ -185,7 +186,7 @@ export async function detect(workDir: string): Promise<Toolchain> {
     name: "deno",
     label: `Deno ${Deno.version.deno}`,
     prefix: [Deno.execPath(), "run", "--allow-ffi", "--allow-read", "--allow-env"],
-    entry: new URL("../mod.ts", import.meta.url).href,
+    entry: new URL("../../mod.ts", import.meta.url).href,
   });
   const cc = await tryOutput(["cc", "--version"]);
   if (cc) {
@@ -201,10 +202,10 @@ export async function detect(workDir: string): Promise<Toolchain> {
   await freshNpmBuild();
   const entry = npmSnapshot(workDir);
   if (!entry) {
-    t.missing.push("Node and Bun: no npm build in npm/ (run `deno run -A scripts/build_npm.ts`)");
+    t.missing.push("Node and Bun: no npm build in npm/ (run `deno task build:npm`)");
     return t;
   }
-  const nodes = await findNodes();
+  const nodes = await findNodes(t.missing);
   if (nodes.ffi) {
     const v = await tryOutput([nodes.ffi, "--version"]);
     t.versions["node (node:ffi)"] = v ?? "?";
@@ -239,7 +240,7 @@ export async function detect(workDir: string): Promise<Toolchain> {
       });
     } else t.missing.push(`Node ${v} with koffi: iomux does not load (is koffi installed?)`);
   }
-  const bun = await findBun();
+  const bun = await findBun(t.missing);
   if (bun) {
     const v = await tryOutput([bun, "--version"]);
     t.versions.bun = v ?? "?";
@@ -275,7 +276,7 @@ export function variants(t: Toolchain, ns: readonly number[], budgetMs: number, 
     }
     if (t.python) {
       for (const m of ["selectors", ...mechanisms]) {
-        add("python", m, [t.python, "bench/python/mux.py", m, String(n), String(budgetMs)]);
+        add("python", m, [t.python, "bench/compare/python/mux.py", m, String(n), String(budgetMs)]);
       }
     }
     for (const js of t.js) {
@@ -291,7 +292,7 @@ export function variants(t: Toolchain, ns: readonly number[], budgetMs: number, 
       for (const m of ["selectors", ...mechanisms, ...asyncs]) {
         add(js.name, m, [
           ...js.prefix,
-          "bench/js/mux.mjs",
+          "bench/compare/js/mux.mjs",
           js.name,
           m,
           String(n),

@@ -1,4 +1,4 @@
-"""CPython's readiness calls over N watched pipe fds with 5 ready (see bench/c/mux.h).
+"""CPython's readiness calls over N watched pipe fds with 5 ready (see bench/compare/c/mux.h).
 
 Usage: python3 mux.py MECHANISM N [BUDGET_MS]
 MECHANISM: selectors (DefaultSelector().select(0)), poll (select.poll().poll(0)),

@@ -1,13 +1,13 @@
-// The CPython selectors echo server (bench/python/echo_server.py) line for line on
+// The CPython selectors echo server (bench/compare/python/echo_server.py) line for line on
 // iomux: a blocking DefaultSelector.select() loop, callbacks in key.data. The
 // comparison runs it beside examples/selectors_echo_server.ts, whose loop awaits
 // selectAsync() instead.
 //
-// Usage: deno run --allow-ffi bench/js/iomux_echo_server.ts [--recv-into] [--once]
+// Usage: deno run --allow-ffi bench/compare/js/iomux_echo_server.ts [--recv-into] [--once]
 // Listens on 127.0.0.1, an ephemeral port, printed first.
 
-import { DefaultSelector, EVENT_READ } from "../../selectors/mod.ts";
-import { IPPROTO_TCP, SO_REUSEADDR, Socket, SOL_SOCKET, TCP_NODELAY } from "../../socket/mod.ts";
+import { DefaultSelector, EVENT_READ } from "../../../selectors/mod.ts";
+import { IPPROTO_TCP, SO_REUSEADDR, Socket, SOL_SOCKET, TCP_NODELAY } from "../../../socket/mod.ts";
 
 type Callback = (sock: Socket) => void;
 const sel = new DefaultSelector<Callback>();

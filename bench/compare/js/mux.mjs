@@ -1,4 +1,4 @@
-// iomux's readiness calls over N watched pipe fds with 5 ready (see bench/c/mux.h),
+// iomux's readiness calls over N watched pipe fds with 5 ready (see bench/compare/c/mux.h),
 // one script for Deno, Node and Bun: the runner passes the iomux entry point to load
 // (the sources for Deno, the npm build for Node and Bun).
 //
@@ -14,7 +14,7 @@ const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.sl
 const [runtime, mechanism, nText, budgetText, entry] = args;
 const n = Number(nText);
 const budgetMs = budgetText ? Number(budgetText) : 600;
-const root = entry ?? new URL("../../mod.ts", import.meta.url).href;
+const root = entry ?? new URL("../../../mod.ts", import.meta.url).href;
 // The selectors come from their own entry point while the root one lacks them.
 const iomux = { ...await import(root) };
 if (!iomux.DefaultSelector) {

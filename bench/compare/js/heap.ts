@@ -3,13 +3,13 @@
 // the heap left after 1M select() calls once garbage is collected.
 //
 // Usage: deno run --allow-ffi --allow-read --v8-flags=--expose-gc,--min-semi-space-size=64 \
-//   bench/js/heap.ts [CALLS]
+//   bench/compare/js/heap.ts [CALLS]
 // --min-semi-space-size keeps a measured stretch of calls free of any collection, so a
 // heapUsed delta is exactly what it allocated. Prints one JSON line.
 
 const iomux = {
-  ...await import(new URL("../../mod.ts", import.meta.url).href),
-  ...await import(new URL("../../selectors/mod.ts", import.meta.url).href),
+  ...await import(new URL("../../../mod.ts", import.meta.url).href),
+  ...await import(new URL("../../../selectors/mod.ts", import.meta.url).href),
 };
 
 const READY = 5;
