@@ -32,15 +32,6 @@ export function pinnedPackage(name: PinnedRuntime): string {
   return `node-${Deno.build.os}-${arch}@${NODE_VERSION}`;
 }
 
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The version a binary reports, or null when it does not run. */
 function versionOf(binary: string): string | null {
   try {
@@ -58,17 +49,20 @@ function versionOf(binary: string): string | null {
  */
 export async function installedRuntime(name: PinnedRuntime): Promise<string> {
   const binary = `${RUNTIMES_DIR}node_modules/.bin/${name}`;
-  if (!exists(binary)) {
+  if (versionOf(binary) === null) {
     const pkg = pinnedPackage(name);
     Deno.mkdirSync(RUNTIMES_DIR, { recursive: true });
-    if (!exists(`${RUNTIMES_DIR}package.json`)) {
-      Deno.writeTextFileSync(`${RUNTIMES_DIR}package.json`, "{}\n");
+    try {
+      // An npm project of its own, so that npm installs here and not in a parent folder.
+      Deno.writeTextFileSync(`${RUNTIMES_DIR}package.json`, "{}\n", { createNew: true });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
     }
     console.error(`installing ${pkg} from npm into ${RUNTIMES_DIR}`);
     let failure = "";
     try {
       const out = await new Deno.Command("npm", {
-        args: ["install", "--no-audit", "--no-fund", pkg],
+        args: ["install", "--no-audit", "--no-fund", "--save-exact", pkg],
         cwd: RUNTIMES_DIR,
         stdin: "null",
       }).output();
