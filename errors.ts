@@ -323,16 +323,13 @@ export class TimeoutError extends OSError {}
  * one that already is). `key` holds what Python's `KeyError` holds in `args[0]`:
  * the fd itself for `Poll.unregister`, the message for `selectors`.
  *
- * @example
+ * @example Unregistering an fd that `poll` does not watch
  * ```ts
+ * import assert from "node:assert/strict";
  * import { KeyError } from "@iomux/iomux";
  * import { poll } from "@iomux/iomux/select";
  *
- * try {
- *   poll().unregister(12345);
- * } catch (e) {
- *   console.log(e instanceof KeyError, (e as KeyError).key); // true 12345
- * }
+ * assert.throws(() => poll().unregister(12345), (e) => e instanceof KeyError && e.key === 12345);
  * ```
  */
 export class KeyError extends Error {
@@ -355,16 +352,13 @@ export class KeyError extends Error {
  * A bad value: a negative fd, an fd out of range for `select`, a bad event mask, a
  * NaN timeout, an operation on a closed `Epoll` or `Kqueue`.
  *
- * @example
+ * @example A negative timeout for `select`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ValueError } from "@iomux/iomux";
  * import { select } from "@iomux/iomux/select";
  *
- * try {
- *   select([], [], [], -1);
- * } catch (e) {
- *   console.log(e instanceof ValueError, (e as Error).message); // true "timeout must be non-negative"
- * }
+ * assert.throws(() => select([], [], [], -1), new ValueError("timeout must be non-negative"));
  * ```
  */
 export class ValueError extends Error {
