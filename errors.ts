@@ -5,18 +5,21 @@
  *
  * @example Catching a closed descriptor
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OSError } from "@iomux/iomux";
  * import { select } from "@iomux/iomux/select";
  * import { close, pipe } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
  * close(r);
+ * let code: string | null = null;
  * try {
  *   select([r], [], [], 0);
  * } catch (e) {
  *   if (!(e instanceof OSError)) throw e;
- *   console.log(e.code); // "EBADF"
+ *   code = e.code;
  * }
+ * assert.equal(code, "EBADF");
  * close(w);
  * ```
  *
@@ -29,12 +32,17 @@
  * `"[Errno 9] Bad file descriptor"`; built from a message alone (`"invalid flags"`),
  * `errno`, `code` and `strerror` are `null`.
  *
- * @example
+ * @example Build one from an errno, or from a message alone
  * ```ts
+ * import assert from "node:assert/strict";
  * import { OSError } from "@iomux/iomux";
  *
  * const e = new OSError(9, "Bad file descriptor", "EBADF");
- * console.log(e.message); // "[Errno 9] Bad file descriptor"
+ * assert.equal(e.message, "[Errno 9] Bad file descriptor");
+ * assert.deepEqual([e.errno, e.code, e.strerror], [9, "EBADF", "Bad file descriptor"]);
+ *
+ * const plain = new OSError("invalid flags");
+ * assert.deepEqual([plain.message, plain.errno, plain.code], ["invalid flags", null, null]);
  * ```
  */
 export class OSError extends Error {
@@ -72,10 +80,12 @@ export class OSError extends Error {
 /**
  * Python's alias for {@linkcode OSError}: `select.error is OSError`.
  *
- * @example
+ * @example `error` is `OSError`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { error, OSError } from "@iomux/iomux";
- * console.log(error === OSError); // true
+ *
+ * assert.equal(error, OSError);
  * ```
  */
 export const error: typeof OSError = OSError;
@@ -83,10 +93,13 @@ export const error: typeof OSError = OSError;
 /**
  * ENOENT: no such file, or (from `poll`/`epoll`) an fd that is not registered.
  *
- * @example
+ * @example Opening a path that does not exist
  * ```ts
- * import { FileNotFoundError, OSError } from "@iomux/iomux";
- * console.log(new FileNotFoundError(2, "No such file or directory") instanceof OSError); // true
+ * import assert from "node:assert/strict";
+ * import { FileNotFoundError } from "@iomux/iomux";
+ * import { O_RDONLY, open } from "@iomux/iomux/os";
+ *
+ * assert.throws(() => open("/no/such/path", O_RDONLY), FileNotFoundError);
  * ```
  */
 export class FileNotFoundError extends OSError {}
@@ -94,10 +107,14 @@ export class FileNotFoundError extends OSError {}
 /**
  * EEXIST: for example an fd registered twice with `epoll`.
  *
- * @example
+ * @example Built from errno 17
  * ```ts
- * import { FileExistsError } from "@iomux/iomux";
- * console.log(new FileExistsError(17, "File exists").message); // "[Errno 17] File exists"
+ * import assert from "node:assert/strict";
+ * import { FileExistsError, OSError } from "@iomux/iomux";
+ *
+ * const e = new FileExistsError(17, "File exists");
+ * assert.ok(e instanceof OSError);
+ * assert.equal(e.message, "[Errno 17] File exists");
  * ```
  */
 export class FileExistsError extends OSError {}
@@ -105,10 +122,14 @@ export class FileExistsError extends OSError {}
 /**
  * EPERM or EACCES: for example a regular file registered with `epoll`.
  *
- * @example
+ * @example Built from errno 1
  * ```ts
- * import { PermissionError } from "@iomux/iomux";
- * console.log(new PermissionError(1, "Operation not permitted").errno); // 1
+ * import assert from "node:assert/strict";
+ * import { OSError, PermissionError } from "@iomux/iomux";
+ *
+ * const e = new PermissionError(1, "Operation not permitted");
+ * assert.ok(e instanceof OSError);
+ * assert.equal(e.message, "[Errno 1] Operation not permitted");
  * ```
  */
 export class PermissionError extends OSError {}
@@ -116,10 +137,14 @@ export class PermissionError extends OSError {}
 /**
  * EINTR. The waiting calls retry by themselves (PEP 475), so users rarely see it.
  *
- * @example
+ * @example Built from errno 4
  * ```ts
- * import { InterruptedError } from "@iomux/iomux";
- * console.log(new InterruptedError(4, "Interrupted system call").name); // "InterruptedError"
+ * import assert from "node:assert/strict";
+ * import { InterruptedError, OSError } from "@iomux/iomux";
+ *
+ * const e = new InterruptedError(4, "Interrupted system call");
+ * assert.ok(e instanceof OSError);
+ * assert.equal(e.message, "[Errno 4] Interrupted system call");
  * ```
  */
 export class InterruptedError extends OSError {}
@@ -128,10 +153,17 @@ export class InterruptedError extends OSError {}
  * EAGAIN, EWOULDBLOCK, EALREADY or EINPROGRESS: an operation on a non-blocking fd
  * that would have to wait.
  *
- * @example
+ * @example Reading an empty non-blocking pipe
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BlockingIOError } from "@iomux/iomux";
- * console.log(new BlockingIOError(11, "Resource temporarily unavailable").errno); // 11
+ * import { close, pipe, read, setBlocking } from "@iomux/iomux/os";
+ *
+ * const [r, w] = pipe();
+ * setBlocking(r, false);
+ * assert.throws(() => read(r, 1), BlockingIOError);
+ * close(r);
+ * close(w);
  * ```
  */
 export class BlockingIOError extends OSError {}
@@ -139,10 +171,14 @@ export class BlockingIOError extends OSError {}
 /**
  * ECHILD.
  *
- * @example
+ * @example Built from errno 10
  * ```ts
- * import { ChildProcessError } from "@iomux/iomux";
- * console.log(new ChildProcessError(10, "No child processes").errno); // 10
+ * import assert from "node:assert/strict";
+ * import { ChildProcessError, OSError } from "@iomux/iomux";
+ *
+ * const e = new ChildProcessError(10, "No child processes");
+ * assert.ok(e instanceof OSError);
+ * assert.equal(e.message, "[Errno 10] No child processes");
  * ```
  */
 export class ChildProcessError extends OSError {}
@@ -150,10 +186,14 @@ export class ChildProcessError extends OSError {}
 /**
  * Base class of the connection errors, as in Python.
  *
- * @example
+ * @example The connection errors share a base class
  * ```ts
- * import { ConnectionError, ConnectionResetError } from "@iomux/iomux";
- * console.log(new ConnectionResetError(104, "Connection reset by peer") instanceof ConnectionError); // true
+ * import assert from "node:assert/strict";
+ * import { ConnectionError, ConnectionResetError, OSError } from "@iomux/iomux";
+ *
+ * const e = new ConnectionResetError(104, "Connection reset by peer");
+ * assert.ok(e instanceof ConnectionError);
+ * assert.ok(e instanceof OSError);
  * ```
  */
 export class ConnectionError extends OSError {}
@@ -161,10 +201,16 @@ export class ConnectionError extends OSError {}
 /**
  * EPIPE or ESHUTDOWN: writing to a pipe or socket whose other end is closed.
  *
- * @example
+ * @example Writing to a pipe nobody reads
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BrokenPipeError } from "@iomux/iomux";
- * console.log(new BrokenPipeError(32, "Broken pipe").errno); // 32
+ * import { close, pipe, write } from "@iomux/iomux/os";
+ *
+ * const [r, w] = pipe();
+ * close(r);
+ * assert.throws(() => write(w, new Uint8Array([1])), BrokenPipeError);
+ * close(w);
  * ```
  */
 export class BrokenPipeError extends ConnectionError {}
@@ -172,10 +218,14 @@ export class BrokenPipeError extends ConnectionError {}
 /**
  * ECONNABORTED.
  *
- * @example
+ * @example Built from errno 103
  * ```ts
- * import { ConnectionAbortedError } from "@iomux/iomux";
- * console.log(new ConnectionAbortedError(103, "Software caused connection abort").errno); // 103
+ * import assert from "node:assert/strict";
+ * import { ConnectionAbortedError, ConnectionError } from "@iomux/iomux";
+ *
+ * const e = new ConnectionAbortedError(103, "Software caused connection abort");
+ * assert.ok(e instanceof ConnectionError);
+ * assert.equal(e.message, "[Errno 103] Software caused connection abort");
  * ```
  */
 export class ConnectionAbortedError extends ConnectionError {}
@@ -183,10 +233,14 @@ export class ConnectionAbortedError extends ConnectionError {}
 /**
  * ECONNREFUSED: nobody listens at the address.
  *
- * @example
+ * @example Built from errno 111
  * ```ts
- * import { ConnectionRefusedError } from "@iomux/iomux";
- * console.log(new ConnectionRefusedError(111, "Connection refused").errno); // 111
+ * import assert from "node:assert/strict";
+ * import { ConnectionError, ConnectionRefusedError } from "@iomux/iomux";
+ *
+ * const e = new ConnectionRefusedError(111, "Connection refused");
+ * assert.ok(e instanceof ConnectionError);
+ * assert.equal(e.message, "[Errno 111] Connection refused");
  * ```
  */
 export class ConnectionRefusedError extends ConnectionError {}
@@ -194,10 +248,14 @@ export class ConnectionRefusedError extends ConnectionError {}
 /**
  * ECONNRESET: the peer reset the connection.
  *
- * @example
+ * @example Built from errno 104
  * ```ts
- * import { ConnectionResetError } from "@iomux/iomux";
- * console.log(new ConnectionResetError(104, "Connection reset by peer").errno); // 104
+ * import assert from "node:assert/strict";
+ * import { ConnectionError, ConnectionResetError } from "@iomux/iomux";
+ *
+ * const e = new ConnectionResetError(104, "Connection reset by peer");
+ * assert.ok(e instanceof ConnectionError);
+ * assert.equal(e.message, "[Errno 104] Connection reset by peer");
  * ```
  */
 export class ConnectionResetError extends ConnectionError {}
@@ -205,10 +263,13 @@ export class ConnectionResetError extends ConnectionError {}
 /**
  * EISDIR.
  *
- * @example
+ * @example Opening a directory for writing
  * ```ts
+ * import assert from "node:assert/strict";
  * import { IsADirectoryError } from "@iomux/iomux";
- * console.log(new IsADirectoryError(21, "Is a directory").errno); // 21
+ * import { O_WRONLY, open } from "@iomux/iomux/os";
+ *
+ * assert.throws(() => open("/", O_WRONLY), IsADirectoryError);
  * ```
  */
 export class IsADirectoryError extends OSError {}
@@ -216,10 +277,13 @@ export class IsADirectoryError extends OSError {}
 /**
  * ENOTDIR.
  *
- * @example
+ * @example A path through a file
  * ```ts
+ * import assert from "node:assert/strict";
  * import { NotADirectoryError } from "@iomux/iomux";
- * console.log(new NotADirectoryError(20, "Not a directory").errno); // 20
+ * import { O_RDONLY, open } from "@iomux/iomux/os";
+ *
+ * assert.throws(() => open("/dev/null/x", O_RDONLY), NotADirectoryError);
  * ```
  */
 export class NotADirectoryError extends OSError {}
@@ -227,10 +291,14 @@ export class NotADirectoryError extends OSError {}
 /**
  * ESRCH.
  *
- * @example
+ * @example Built from errno 3
  * ```ts
- * import { ProcessLookupError } from "@iomux/iomux";
- * console.log(new ProcessLookupError(3, "No such process").errno); // 3
+ * import assert from "node:assert/strict";
+ * import { OSError, ProcessLookupError } from "@iomux/iomux";
+ *
+ * const e = new ProcessLookupError(3, "No such process");
+ * assert.ok(e instanceof OSError);
+ * assert.equal(e.message, "[Errno 3] No such process");
  * ```
  */
 export class ProcessLookupError extends OSError {}
@@ -238,10 +306,14 @@ export class ProcessLookupError extends OSError {}
 /**
  * ETIMEDOUT.
  *
- * @example
+ * @example Built from errno 110
  * ```ts
- * import { TimeoutError } from "@iomux/iomux";
- * console.log(new TimeoutError(110, "Connection timed out").errno); // 110
+ * import assert from "node:assert/strict";
+ * import { OSError, TimeoutError } from "@iomux/iomux";
+ *
+ * const e = new TimeoutError(110, "Connection timed out");
+ * assert.ok(e instanceof OSError);
+ * assert.equal(e.message, "[Errno 110] Connection timed out");
  * ```
  */
 export class TimeoutError extends OSError {}
@@ -251,16 +323,13 @@ export class TimeoutError extends OSError {}
  * one that already is). `key` holds what Python's `KeyError` holds in `args[0]`:
  * the fd itself for `Poll.unregister`, the message for `selectors`.
  *
- * @example
+ * @example Unregistering an fd that `poll` does not watch
  * ```ts
+ * import assert from "node:assert/strict";
  * import { KeyError } from "@iomux/iomux";
  * import { poll } from "@iomux/iomux/select";
  *
- * try {
- *   poll().unregister(12345);
- * } catch (e) {
- *   console.log(e instanceof KeyError, (e as KeyError).key); // true 12345
- * }
+ * assert.throws(() => poll().unregister(12345), (e) => e instanceof KeyError && e.key === 12345);
  * ```
  */
 export class KeyError extends Error {
@@ -283,16 +352,13 @@ export class KeyError extends Error {
  * A bad value: a negative fd, an fd out of range for `select`, a bad event mask, a
  * NaN timeout, an operation on a closed `Epoll` or `Kqueue`.
  *
- * @example
+ * @example A negative timeout for `select`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ValueError } from "@iomux/iomux";
  * import { select } from "@iomux/iomux/select";
  *
- * try {
- *   select([], [], [], -1);
- * } catch (e) {
- *   console.log(e instanceof ValueError, (e as Error).message); // true "timeout must be non-negative"
- * }
+ * assert.throws(() => select([], [], [], -1), new ValueError("timeout must be non-negative"));
  * ```
  */
 export class ValueError extends Error {
@@ -311,10 +377,15 @@ export class ValueError extends Error {
 /**
  * `getKey` on a closed selector, or a second concurrent `Poll.poll`.
  *
- * @example
+ * @example `getKey` on a closed selector
  * ```ts
+ * import assert from "node:assert/strict";
  * import { RuntimeError } from "@iomux/iomux";
- * console.log(new RuntimeError("Selector is closed").name); // "RuntimeError"
+ * import { DefaultSelector } from "@iomux/iomux/selectors";
+ *
+ * const sel = new DefaultSelector();
+ * sel.close();
+ * assert.throws(() => sel.getKey(0), new RuntimeError("Selector is closed"));
  * ```
  */
 export class RuntimeError extends Error {

@@ -6,15 +6,16 @@
  * `@iomux/iomux/selectors`, `@iomux/iomux/os` and `@iomux/iomux/socket` export
  * one module each.
  *
- * @example
+ * @example Everything from one entry point
  * ```ts
- * import { Epoll, EPOLLIN, pipe, write, close } from "@iomux/iomux";
+ * import assert from "node:assert/strict";
+ * import { close, Epoll, EPOLLIN, pipe, write } from "@iomux/iomux";
  *
  * const [r, w] = pipe();
  * using ep = new Epoll();
  * ep.register(r, EPOLLIN);
  * write(w, new Uint8Array([1]));
- * console.log(ep.poll(1)); // [ [ r, 1 ] ]
+ * assert.deepEqual(ep.poll(1), [[r, EPOLLIN]]);
  * close(r);
  * close(w);
  * ```

@@ -23,11 +23,13 @@ function flagsOf(fd: number): number {
  * @returns `true` when reads and writes on `fd` may block.
  * @throws {OSError} EBADF if `fd` is not open.
  *
- * @example
+ * @example A new pipe blocks
  * ```ts
+ * import assert from "node:assert/strict";
  * import { close, getBlocking, pipe } from "@iomux/iomux/os";
+ *
  * const [r, w] = pipe();
- * console.log(getBlocking(r)); // true
+ * assert.equal(getBlocking(r), true);
  * close(r);
  * close(w);
  * ```
@@ -44,12 +46,14 @@ export function getBlocking(fd: number): boolean {
  *   instead of waiting.
  * @throws {OSError} EBADF if `fd` is not open.
  *
- * @example
+ * @example Make a pipe's read end non-blocking
  * ```ts
+ * import assert from "node:assert/strict";
  * import { close, getBlocking, pipe, setBlocking } from "@iomux/iomux/os";
+ *
  * const [r, w] = pipe();
  * setBlocking(r, false);
- * console.log(getBlocking(r)); // false
+ * assert.equal(getBlocking(r), false);
  * close(r);
  * close(w);
  * ```

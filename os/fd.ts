@@ -20,14 +20,16 @@ import { bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
  * @throws {BlockingIOError} `fd` is non-blocking and has nothing to read.
  * @throws {OSError} EINVAL for a negative `n`, EBADF for a closed fd, and so on.
  *
- * @example
+ * @example Read what was written, then end of file
  * ```ts
+ * import assert from "node:assert/strict";
  * import { close, pipe, read, write } from "@iomux/iomux/os";
+ *
  * const [r, w] = pipe();
  * write(w, new TextEncoder().encode("hello"));
- * console.log(new TextDecoder().decode(read(r, 100))); // "hello"
+ * assert.equal(new TextDecoder().decode(read(r, 100)), "hello");
  * close(w);
- * console.log(read(r, 100).length); // 0: end of file
+ * assert.equal(read(r, 100).length, 0); // end of file
  * close(r);
  * ```
  */
@@ -70,11 +72,13 @@ function ssize(n: unknown): number {
  * @throws {BlockingIOError} `fd` is non-blocking and full.
  * @throws {BrokenPipeError} The reading end is closed.
  *
- * @example
+ * @example Write bytes to a pipe
  * ```ts
+ * import assert from "node:assert/strict";
  * import { close, pipe, write } from "@iomux/iomux/os";
+ *
  * const [r, w] = pipe();
- * console.log(write(w, new Uint8Array([1, 2, 3]))); // 3
+ * assert.equal(write(w, new Uint8Array([1, 2, 3])), 3);
  * close(r);
  * close(w);
  * ```
@@ -93,12 +97,16 @@ export function write(fd: number, data: ArrayBufferView | ArrayBuffer): number {
  * @param fd An open fd.
  * @throws {OSError} EBADF if `fd` is not open.
  *
- * @example
+ * @example Close both ends of a pipe
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { OSError } from "@iomux/iomux";
  * import { close, pipe } from "@iomux/iomux/os";
+ *
  * const [r, w] = pipe();
  * close(r);
  * close(w);
+ * assert.throws(() => close(r), (e) => e instanceof OSError && e.code === "EBADF"); // already closed
  * ```
  */
 export function close(fd: number): void {

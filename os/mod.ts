@@ -2,20 +2,17 @@
  * Raw file descriptors for runtimes that hand out none: pipes, `open`, reads and
  * writes, blocking mode. The fds work with every `select` and `selectors` API.
  *
- * @example
+ * @example Read a pipe without blocking
  * ```ts
+ * import assert from "node:assert/strict";
  * import { close, pipe, read, setBlocking, write } from "@iomux/iomux/os";
  * import { BlockingIOError } from "@iomux/iomux";
  *
  * const [r, w] = pipe();
  * setBlocking(r, false);
- * try {
- *   read(r, 10);
- * } catch (e) {
- *   console.log(e instanceof BlockingIOError); // true: nothing to read yet
- * }
+ * assert.throws(() => read(r, 10), BlockingIOError); // nothing to read yet
  * write(w, new Uint8Array([1]));
- * console.log(read(r, 10).length); // 1
+ * assert.deepEqual(read(r, 10), new Uint8Array([1]));
  * close(r);
  * close(w);
  * ```

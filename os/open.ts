@@ -24,11 +24,13 @@ const encoder = new TextEncoder();
  * @throws {PermissionError} Access is denied.
  * @throws {ValueError} `path` contains a NUL character.
  *
- * @example
+ * @example Read from /dev/zero
  * ```ts
+ * import assert from "node:assert/strict";
  * import { close, O_RDONLY, open, read } from "@iomux/iomux/os";
+ *
  * const fd = open("/dev/zero", O_RDONLY);
- * console.log(read(fd, 4)); // Uint8Array(4) [ 0, 0, 0, 0 ]
+ * assert.deepEqual(read(fd, 4), new Uint8Array([0, 0, 0, 0]));
  * close(fd);
  * ```
  */

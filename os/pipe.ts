@@ -15,12 +15,14 @@ const { O_CLOEXEC, F_SETFD, FD_CLOEXEC } = abi.fcntl;
  * @returns `[readEnd, writeEnd]`.
  * @throws {OSError} EMFILE when the process is out of fds, and so on.
  *
- * @example
+ * @example A pipe carries bytes from its write end to its read end
  * ```ts
+ * import assert from "node:assert/strict";
  * import { close, pipe, read, write } from "@iomux/iomux/os";
+ *
  * const [r, w] = pipe();
  * write(w, new Uint8Array([7]));
- * console.log(read(r, 1)); // Uint8Array(1) [ 7 ]
+ * assert.deepEqual(read(r, 1), new Uint8Array([7]));
  * close(r);
  * close(w);
  * ```

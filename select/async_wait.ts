@@ -16,12 +16,14 @@ export type { Interests } from "./_waiter.ts";
  * Options of the waits that run beside the event loop (`pollAsync`,
  * `selectAsync`).
  *
- * @example
+ * @example Give up a wait after 10 ms
  * ```ts
+ * import assert from "node:assert/strict";
  * import { type AsyncWaitOptions, poll } from "@iomux/iomux/select";
+ *
  * const options: AsyncWaitOptions = { signal: AbortSignal.timeout(10) };
  * const p = poll();
- * console.log(await p.pollAsync(null, options).catch((e) => e.name)); // "TimeoutError"
+ * await assert.rejects(p.pollAsync(null, options), { name: "TimeoutError" });
  * ```
  */
 export interface AsyncWaitOptions {

@@ -61,6 +61,7 @@ function create(): number {
  *
  * @example Edge-triggered readiness of a pipe
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Epoll, EPOLLET, EPOLLIN } from "@iomux/iomux/select";
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
@@ -68,8 +69,8 @@ function create(): number {
  * using ep = new Epoll();
  * ep.register(r, EPOLLIN | EPOLLET);
  * write(w, new Uint8Array([42]));
- * console.log(ep.poll(1)); // [ [ r, 1 ] ]
- * console.log(ep.poll(0)); // [] (edge-triggered: nothing new)
+ * assert.deepEqual(ep.poll(1), [[r, EPOLLIN]]);
+ * assert.deepEqual(ep.poll(0), []); // edge-triggered: nothing new
  * close(r);
  * close(w);
  * ```
@@ -114,12 +115,14 @@ export class Epoll {
    * @returns An `Epoll` that owns `fd`.
    * @throws {OSError} `fd` is below -1 (EBADF).
    *
-   * @example
+   * @example Wrap an epoll fd in a second object
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Epoll } from "@iomux/iomux/select";
+   *
    * const ep = new Epoll();
    * const same = Epoll.fromFd(ep.fileno());
-   * console.log(same.fileno() === ep.fileno()); // true
+   * assert.equal(same.fileno(), ep.fileno());
    * same.close(); // closes the shared fd
    * ep.close();
    * ```
@@ -145,12 +148,15 @@ export class Epoll {
   /**
    * Whether `close()` has been called.
    *
-   * @example
+   * @example Closed after `close()`
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Epoll } from "@iomux/iomux/select";
+   *
    * const ep = new Epoll();
+   * assert.equal(ep.closed, false);
    * ep.close();
-   * console.log(ep.closed); // true
+   * assert.equal(ep.closed, true);
    * ```
    */
   get closed(): boolean {
@@ -163,11 +169,13 @@ export class Epoll {
    * @returns The fd.
    * @throws {ValueError} The object is closed.
    *
-   * @example
+   * @example The epoll fd
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Epoll } from "@iomux/iomux/select";
+   *
    * using ep = new Epoll();
-   * console.log(ep.fileno() > 0); // true
+   * assert.ok(Number.isInteger(ep.fileno()) && ep.fileno() >= 0);
    * ```
    */
   fileno(): number {
@@ -177,12 +185,15 @@ export class Epoll {
   /**
    * Closes the epoll fd. Idempotent; errors from `close(2)` are ignored, as in CPython.
    *
-   * @example
+   * @example Closing twice is allowed
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Epoll } from "@iomux/iomux/select";
+   *
    * const ep = new Epoll();
    * ep.close();
-   * ep.close();
+   * ep.close(); // a no-op, as in Python
+   * assert.equal(ep.closed, true);
    * ```
    */
   close(): void {
@@ -209,13 +220,18 @@ export class Epoll {
    * @throws {OSError} `fd` is closed (EBADF), or another kernel error.
    * @throws {ValueError} The object is closed, or `fd` is negative.
    *
-   * @example
+   * @example Watch a pipe's write end
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { FileExistsError } from "@iomux/iomux";
    * import { Epoll, EPOLLOUT } from "@iomux/iomux/select";
    * import { close, pipe } from "@iomux/iomux/os";
+   *
    * const [r, w] = pipe();
    * using ep = new Epoll();
    * ep.register(w, EPOLLOUT);
+   * assert.deepEqual(ep.poll(0), [[w, EPOLLOUT]]);
+   * assert.throws(() => ep.register(w, EPOLLOUT), FileExistsError); // EEXIST
    * close(r);
    * close(w);
    * ```
@@ -240,14 +256,18 @@ export class Epoll {
    * @throws {FileNotFoundError} `fd` is not registered.
    * @throws {ValueError} The object is closed.
    *
-   * @example
+   * @example Change what is watched
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Epoll, EPOLLIN, EPOLLOUT } from "@iomux/iomux/select";
    * import { close, pipe } from "@iomux/iomux/os";
+   *
    * const [r, w] = pipe();
    * using ep = new Epoll();
-   * ep.register(r, EPOLLOUT);
-   * ep.modify(r, EPOLLIN | EPOLLOUT);
+   * ep.register(w, EPOLLIN); // a write end never becomes readable
+   * assert.deepEqual(ep.poll(0), []);
+   * ep.modify(w, EPOLLIN | EPOLLOUT);
+   * assert.deepEqual(ep.poll(0), [[w, EPOLLOUT]]);
    * close(r);
    * close(w);
    * ```
@@ -274,14 +294,18 @@ export class Epoll {
    * @throws {OSError} `fd` has been closed since (EBADF).
    * @throws {ValueError} The object is closed.
    *
-   * @example
+   * @example Stop watching an fd
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { FileNotFoundError } from "@iomux/iomux";
    * import { Epoll } from "@iomux/iomux/select";
    * import { close, pipe } from "@iomux/iomux/os";
+   *
    * const [r, w] = pipe();
    * using ep = new Epoll();
    * ep.register(r);
    * ep.unregister(r);
+   * assert.throws(() => ep.unregister(r), FileNotFoundError); // ENOENT: no longer registered
    * close(r);
    * close(w);
    * ```
@@ -308,14 +332,16 @@ export class Epoll {
    * @throws {RangeError} The timeout does not fit a C `int` of milliseconds.
    * @throws {OSError} The system call failed.
    *
-   * @example
+   * @example At most `maxevents` events, without waiting
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Epoll, EPOLLOUT } from "@iomux/iomux/select";
    * import { close, pipe } from "@iomux/iomux/os";
+   *
    * const [r, w] = pipe();
    * using ep = new Epoll();
    * ep.register(w, EPOLLOUT);
-   * console.log(ep.poll(0, 10)); // [ [ w, 4 ] ]
+   * assert.deepEqual(ep.poll(0, 10), [[w, EPOLLOUT]]); // seconds, as in Python
    * close(r);
    * close(w);
    * ```
@@ -402,16 +428,17 @@ export class Epoll {
    * @throws {TypeError} The timeout is not a number.
    * @throws {RangeError} The timeout does not fit a C `int` of milliseconds.
    *
-   * @example
+   * @example Wait while timers keep running
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Epoll, EPOLLIN } from "@iomux/iomux/select";
    * import { close, pipe, write } from "@iomux/iomux/os";
    *
    * const [r, w] = pipe();
    * using ep = new Epoll();
    * ep.register(r, EPOLLIN);
-   * setTimeout(() => write(w, new Uint8Array([1])), 5);
-   * console.log(await ep.pollAsync(1)); // [ [ r, 1 ] ], timers ran meanwhile
+   * setTimeout(() => write(w, new Uint8Array([1])), 5); // the timer fires during the wait
+   * assert.deepEqual(await ep.pollAsync(), [[r, EPOLLIN]]);
    * close(r);
    * close(w);
    * ```
@@ -471,11 +498,13 @@ export class Epoll {
  * @param flags 0 or `EPOLL_CLOEXEC`.
  * @returns A new epoll instance.
  *
- * @example
+ * @example A new epoll object is open
  * ```ts
+ * import assert from "node:assert/strict";
  * import { epoll } from "@iomux/iomux/select";
+ *
  * using ep = epoll();
- * console.log(ep.closed); // false
+ * assert.equal(ep.closed, false);
  * ```
  */
 export function epoll(sizehint?: number, flags?: number): Epoll {

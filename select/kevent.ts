@@ -109,14 +109,18 @@ let trusted: KeventFields | undefined;
  * `(ident, filter, flags, fflags, data, udata)` with C signedness (`udata`
  * compared as a signed `intptr_t`).
  *
- * @example
+ * @example Python's defaults, and Python's repr
  * ```ts
+ * import assert from "node:assert/strict";
  * import { KEvent, KQ_EV_ADD, KQ_FILTER_READ, KQ_FILTER_WRITE } from "@iomux/iomux/select";
  *
  * const ev = new KEvent(5);
- * console.log(ev.filter === KQ_FILTER_READ, ev.flags === KQ_EV_ADD); // true true
- * console.log(String(new KEvent(5, KQ_FILTER_WRITE)));
- * // <select.kevent ident=5 filter=-2 flags=0x1 fflags=0x0 data=0x0 udata=0x0>
+ * assert.equal(ev.filter, KQ_FILTER_READ);
+ * assert.equal(ev.flags, KQ_EV_ADD);
+ * assert.equal(
+ *   String(new KEvent(5, KQ_FILTER_WRITE)),
+ *   "<select.kevent ident=5 filter=-2 flags=0x1 fflags=0x0 data=0x0 udata=0x0>",
+ * );
  * ```
  */
 export class KEvent {
@@ -232,11 +236,13 @@ export class KEvent {
    * @param other Any value.
    * @returns `true` when all six fields are equal.
    *
-   * @example
+   * @example Equal fields, equal events
    * ```ts
+   * import assert from "node:assert/strict";
    * import { KEvent } from "@iomux/iomux/select";
-   * console.log(new KEvent(3).equals(new KEvent(3))); // true
-   * console.log(new KEvent(3).equals(null)); // false
+   *
+   * assert.equal(new KEvent(3).equals(new KEvent(3)), true);
+   * assert.equal(new KEvent(3).equals(null), false);
    * ```
    */
   equals(other: unknown): boolean {
@@ -252,12 +258,14 @@ export class KEvent {
    * @throws {TypeError} `other` is not a `KEvent` (Python raises TypeError for
    *   `<` against a non-kevent).
    *
-   * @example
+   * @example Sort events as Python sorts them
    * ```ts
+   * import assert from "node:assert/strict";
    * import { KEvent } from "@iomux/iomux/select";
+   *
    * const events = [new KEvent(9), new KEvent(4)];
    * events.sort((a, b) => a.compare(b));
-   * console.log(events.map((e) => e.ident)); // [ 4, 9 ]
+   * assert.deepEqual(events.map((e) => e.ident), [4, 9]);
    * ```
    */
   compare(other: KEvent): number {
@@ -280,11 +288,15 @@ export class KEvent {
    *
    * @returns The repr.
    *
-   * @example
+   * @example Python's repr
    * ```ts
+   * import assert from "node:assert/strict";
    * import { KEvent } from "@iomux/iomux/select";
-   * console.log(new KEvent(3).toString());
-   * // <select.kevent ident=3 filter=-1 flags=0x1 fflags=0x0 data=0x0 udata=0x0>
+   *
+   * assert.equal(
+   *   new KEvent(3).toString(),
+   *   "<select.kevent ident=3 filter=-1 flags=0x1 fflags=0x0 data=0x0 udata=0x0>",
+   * );
    * ```
    */
   toString(): string {
@@ -321,11 +333,13 @@ export class KEvent {
  * @throws {TypeError} A field that is not an integer.
  * @throws {RangeError} A field outside its C type's range.
  *
- * @example
+ * @example A change that deletes a write filter
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kevent, KQ_EV_DELETE, KQ_FILTER_WRITE } from "@iomux/iomux/select";
+ *
  * const ev = kevent(7, KQ_FILTER_WRITE, KQ_EV_DELETE);
- * console.log(ev.ident, ev.filter, ev.flags); // 7 -2 2
+ * assert.deepEqual([ev.ident, ev.filter, ev.flags], [7, KQ_FILTER_WRITE, KQ_EV_DELETE]);
  * ```
  */
 export function kevent(

@@ -69,6 +69,7 @@ function writeTimespec(words: Int32Array, ns: Ns): void {
  *
  * @example Waiting for a pipe to become readable
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kevent, KQ_FILTER_READ, Kqueue, OSError } from "@iomux/iomux/select";
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
@@ -76,7 +77,7 @@ function writeTimespec(words: Int32Array, ns: Ns): void {
  *   try {
  *     return new Kqueue();
  *   } catch (e) {
- *     // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+ *     // Linux without IOMUX_KQUEUE_LIB has no kqueue: this example then checks nothing.
  *     if (e instanceof OSError && e.code === "ENOSYS") return null;
  *     throw e;
  *   }
@@ -87,8 +88,10 @@ function writeTimespec(words: Int32Array, ns: Ns): void {
  *   const [r, w] = pipe();
  *   kq.control([kevent(r, KQ_FILTER_READ)], 0);
  *   write(w, new Uint8Array([1, 2, 3]));
- *   const [ev] = kq.control(null, 1, 1);
- *   console.log(ev?.ident === r, ev?.data); // true 3
+ *   const [ev, ...more] = kq.control(null, 1, 1);
+ *   assert.equal(more.length, 0);
+ *   assert.equal(ev?.ident, r);
+ *   assert.equal(ev?.data, 3); // bytes ready to read
  *   kq.close();
  *   close(r);
  *   close(w);
@@ -128,17 +131,20 @@ export class Kqueue {
    * @returns A `Kqueue` that owns `fd`.
    * @throws {OSError} `fd` is below -1 (EBADF), or kqueue is unavailable (ENOSYS).
    *
-   * @example
+   * @example Wrap a kqueue fd in a second object
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Kqueue, OSError } from "@iomux/iomux/select";
+   *
    * try {
    *   const kq = new Kqueue();
    *   const same = Kqueue.fromFd(kq.fileno());
-   *   console.log(same.fileno() === kq.fileno()); // true
+   *   assert.equal(same.fileno(), kq.fileno());
    *   same.close(); // closes the shared fd
    *   kq.close();
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
    * ```
    */
@@ -157,15 +163,19 @@ export class Kqueue {
   /**
    * Whether `close()` has been called.
    *
-   * @example
+   * @example Closed after `close()`
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Kqueue, OSError } from "@iomux/iomux/select";
+   *
    * try {
    *   const kq = new Kqueue();
+   *   assert.equal(kq.closed, false);
    *   kq.close();
-   *   console.log(kq.closed); // true
+   *   assert.equal(kq.closed, true);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
    * ```
    */
@@ -179,14 +189,17 @@ export class Kqueue {
    * @returns The fd.
    * @throws {ValueError} The object is closed.
    *
-   * @example
+   * @example The kqueue fd
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Kqueue, OSError } from "@iomux/iomux/select";
+   *
    * try {
    *   using kq = new Kqueue();
-   *   console.log(kq.fileno() > 0); // true
+   *   assert.ok(Number.isInteger(kq.fileno()) && kq.fileno() >= 0);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
    * ```
    */
@@ -198,15 +211,19 @@ export class Kqueue {
    * Closes the kqueue fd. Idempotent; errors from `close(2)` are ignored, as in
    * CPython.
    *
-   * @example
+   * @example Closing twice is allowed
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Kqueue, OSError } from "@iomux/iomux/select";
+   *
    * try {
    *   const kq = new Kqueue();
    *   kq.close();
-   *   kq.close();
+   *   kq.close(); // a no-op, as in Python
+   *   assert.equal(kq.closed, true);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
    * ```
    */
@@ -242,16 +259,24 @@ export class Kqueue {
    * @throws {OSError} The system call failed (EBADF for a closed fd in a change
    *   when there is no room to report it, and so on).
    *
-   * @example
+   * @example Add a filter, then collect what is ready without waiting
    * ```ts
+   * import assert from "node:assert/strict";
    * import { kevent, KQ_FILTER_WRITE, Kqueue, OSError } from "@iomux/iomux/select";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * try {
    *   using kq = new Kqueue();
-   *   kq.control([kevent(1, KQ_FILTER_WRITE)], 0);
-   *   console.log(kq.control(null, 4, 0).length <= 1); // true
+   *   kq.control([kevent(w, KQ_FILTER_WRITE)], 0); // changes only: nothing is collected
+   *   const ready = kq.control(null, 4, 0);
+   *   assert.deepEqual(ready.map((ev) => [ev.ident, ev.filter]), [[w, KQ_FILTER_WRITE]]);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
+   * close(r);
+   * close(w);
    * ```
    */
   control(
@@ -372,14 +397,17 @@ export class Kqueue {
  * @throws {OSError} ENOSYS where kqueue is unavailable (Linux without
  *   `IOMUX_KQUEUE_LIB`).
  *
- * @example
+ * @example A new kqueue is open
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kqueue, OSError } from "@iomux/iomux/select";
+ *
  * try {
  *   using kq = kqueue();
- *   console.log(kq.closed); // false
+ *   assert.equal(kq.closed, false);
  * } catch (e) {
- *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+ *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+ *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
  * }
  * ```
  */

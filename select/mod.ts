@@ -2,8 +2,9 @@
  * Python's `select` module: {@linkcode select}, {@linkcode poll} and
  * {@linkcode epoll}, with CPython's semantics, straight to the system calls.
  *
- * @example
+ * @example Poll a pipe
  * ```ts
+ * import assert from "node:assert/strict";
  * import { poll, POLLIN } from "@iomux/iomux/select";
  * import { close, pipe, read, write } from "@iomux/iomux/os";
  *
@@ -11,9 +12,9 @@
  * const p = poll();
  * p.register(r, POLLIN);
  * write(w, new TextEncoder().encode("ping"));
- * for (const [fd] of p.poll(1000)) {
- *   console.log(new TextDecoder().decode(read(fd, 100))); // "ping"
- * }
+ * const ready = p.poll(1000);
+ * assert.deepEqual(ready, [[r, POLLIN]]);
+ * assert.equal(new TextDecoder().decode(read(r, 100)), "ping");
  * close(r);
  * close(w);
  * ```

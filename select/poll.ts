@@ -37,8 +37,9 @@ let constructing = false;
  * place, unregistering and registering it again moves it to the end. A closed fd
  * is reported as `POLLNVAL` rather than raising.
  *
- * @example
+ * @example Both ends of a pipe, before and after a write
  * ```ts
+ * import assert from "node:assert/strict";
  * import { poll, POLLIN, POLLOUT } from "@iomux/iomux/select";
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
@@ -46,9 +47,9 @@ let constructing = false;
  * const p = poll();
  * p.register(r, POLLIN);
  * p.register(w, POLLOUT);
- * console.log(p.poll(0)); // [ [ w, 4 ] ]
+ * assert.deepEqual(p.poll(0), [[w, POLLOUT]]);
  * write(w, new Uint8Array([1]));
- * console.log(p.poll(0)); // [ [ r, 1 ], [ w, 4 ] ]
+ * assert.deepEqual(p.poll(0), [[r, POLLIN], [w, POLLOUT]]);
  * close(r);
  * close(w);
  * ```
@@ -81,11 +82,19 @@ export class Poll {
    * @throws {ValueError} A negative fd or mask.
    * @throws {RangeError} A mask above 65535.
    *
-   * @example
+   * @example Watch a pipe's read end for input
    * ```ts
+   * import assert from "node:assert/strict";
    * import { poll, POLLIN } from "@iomux/iomux/select";
+   * import { close, pipe, write } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * const p = poll();
-   * p.register(0, POLLIN);
+   * p.register(r, POLLIN);
+   * write(w, new Uint8Array([1]));
+   * assert.deepEqual(p.poll(0), [[r, POLLIN]]);
+   * close(r);
+   * close(w);
    * ```
    */
   register(fd: FileLike, eventmask?: number): void {
@@ -111,12 +120,20 @@ export class Poll {
    * @throws {FileNotFoundError} `fd` is not registered (ENOENT, as CPython).
    * @throws {TypeError} `eventmask` is missing or not an integer.
    *
-   * @example
+   * @example Change what is watched
    * ```ts
+   * import assert from "node:assert/strict";
    * import { poll, POLLIN, POLLOUT } from "@iomux/iomux/select";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * const p = poll();
-   * p.register(1, POLLOUT);
-   * p.modify(1, POLLIN | POLLOUT);
+   * p.register(w, POLLIN); // a write end never becomes readable
+   * assert.deepEqual(p.poll(0), []);
+   * p.modify(w, POLLIN | POLLOUT);
+   * assert.deepEqual(p.poll(0), [[w, POLLOUT]]);
+   * close(r);
+   * close(w);
    * ```
    */
   modify(fd: FileLike, eventmask: number): void {
@@ -137,12 +154,21 @@ export class Poll {
    * @param fd An fd or an object with `fileno()`.
    * @throws {KeyError} `fd` is not registered (`key` is the fd).
    *
-   * @example
+   * @example Stop watching an fd
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { KeyError } from "@iomux/iomux";
    * import { poll } from "@iomux/iomux/select";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * const p = poll();
-   * p.register(1);
-   * p.unregister(1);
+   * p.register(w);
+   * p.unregister(w);
+   * assert.deepEqual(p.poll(0), []);
+   * assert.throws(() => p.unregister(w), KeyError); // no longer registered
+   * close(r);
+   * close(w);
    * ```
    */
   unregister(fd: FileLike): void {
@@ -168,12 +194,18 @@ export class Poll {
    * @throws {RuntimeError} Another `poll` on this object is still waiting.
    * @throws {OSError} The system call failed.
    *
-   * @example
+   * @example A writable pipe is ready at once
    * ```ts
-   * import { poll } from "@iomux/iomux/select";
+   * import assert from "node:assert/strict";
+   * import { poll, POLLOUT } from "@iomux/iomux/select";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * const p = poll();
-   * p.register(1);
-   * console.log(p.poll(10).length); // 1 while stdout is writable
+   * p.register(w); // POLLIN | POLLPRI | POLLOUT by default
+   * assert.deepEqual(p.poll(10), [[w, POLLOUT]]); // milliseconds, as in Python
+   * close(r);
+   * close(w);
    * ```
    */
   poll(timeout?: number | null): [fd: number, events: number][] {
@@ -251,16 +283,17 @@ export class Poll {
    * @throws {TypeError} The timeout is not a number.
    * @throws {RangeError} The timeout does not fit a C `int` of milliseconds.
    *
-   * @example
+   * @example Wait while timers keep running
    * ```ts
+   * import assert from "node:assert/strict";
    * import { poll, POLLIN } from "@iomux/iomux/select";
    * import { close, pipe, write } from "@iomux/iomux/os";
    *
    * const [r, w] = pipe();
    * const p = poll();
    * p.register(r, POLLIN);
-   * setTimeout(() => write(w, new Uint8Array([1])), 5);
-   * console.log(await p.pollAsync()); // [ [ r, 1 ] ], timers ran meanwhile
+   * setTimeout(() => write(w, new Uint8Array([1])), 5); // the timer fires during the wait
+   * assert.deepEqual(await p.pollAsync(), [[r, POLLIN]]);
    * close(r);
    * close(w);
    * ```
@@ -335,11 +368,13 @@ export class Poll {
  *
  * @returns An empty registration set.
  *
- * @example
+ * @example A poll object with nothing registered
  * ```ts
+ * import assert from "node:assert/strict";
  * import { poll } from "@iomux/iomux/select";
+ *
  * const p = poll();
- * console.log(p.poll(0)); // []
+ * assert.deepEqual(p.poll(0), []);
  * ```
  */
 export function poll(): Poll {

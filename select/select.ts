@@ -143,14 +143,15 @@ function writeTimeout(timeval: Int32Array, ns: Ns, round: Round): void {
  *
  * @example Wait for a pipe to become readable
  * ```ts
+ * import assert from "node:assert/strict";
  * import { select } from "@iomux/iomux/select";
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
- * console.log(select([r], [w], [], 0)); // [ [], [ w ], [] ]
+ * assert.deepEqual(select([r], [w], [], 0), [[], [w], []]);
  * write(w, new TextEncoder().encode("hi"));
  * const [readable] = select([r], [], [], 1);
- * console.log(readable.includes(r)); // true
+ * assert.deepEqual(readable, [r]);
  * close(r);
  * close(w);
  * ```

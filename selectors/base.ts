@@ -31,6 +31,7 @@ const ABSTRACT_METHODS = [
  *
  * @example Wait for a pipe, then release the selector with `using`
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultSelector, EVENT_READ } from "@iomux/iomux/selectors";
  * import { close, pipe, read, write } from "@iomux/iomux/os";
  *
@@ -39,10 +40,10 @@ const ABSTRACT_METHODS = [
  *   using sel = new DefaultSelector<string>();
  *   sel.register(r, EVENT_READ, "pipe");
  *   write(w, new TextEncoder().encode("hi"));
- *   for (const [key, events] of sel.select(1)) {
- *     console.log(key.data, events, read(key.fd, 10).length); // "pipe" 1 2
- *   }
- * }
+ *   const ready = sel.select(1);
+ *   assert.deepEqual(ready.map(([key, events]) => [key.data, events]), [["pipe", EVENT_READ]]);
+ *   assert.equal(read(r, 10).length, 2);
+ * } // the selector is closed here; the pipe stays open
  * close(r);
  * close(w);
  * ```
@@ -104,12 +105,16 @@ export abstract class BaseSelector<T = unknown> {
    * @throws {ValueError} Invalid events (the registration is then gone, as in
    *   CPython) or an invalid file object.
    *
-   * @example
+   * @example Watch for writing too
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_READ, EVENT_WRITE, SelectSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new SelectSelector();
    * sel.register(1, EVENT_WRITE);
-   * console.log(sel.modify(1, EVENT_READ | EVENT_WRITE).events); // 3
+   * const key = sel.modify(1, EVENT_READ | EVENT_WRITE);
+   * assert.equal(key.events, 3);
+   * assert.equal(sel.getKey(1), key);
    * ```
    */
   modify(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
@@ -136,17 +141,18 @@ export abstract class BaseSelector<T = unknown> {
    * @param options `signal`: aborting it rejects the Promise with `signal.reason`.
    * @returns The same pairs `select` would return.
    *
-   * @example
+   * @example Wait while timers keep running
    * ```ts
+   * import assert from "node:assert/strict";
    * import { DefaultSelector, EVENT_READ } from "@iomux/iomux/selectors";
    * import { close, pipe, write } from "@iomux/iomux/os";
    *
    * const [r, w] = pipe();
    * using sel = new DefaultSelector();
    * sel.register(r, EVENT_READ);
-   * setTimeout(() => write(w, new Uint8Array([1])), 5);
+   * setTimeout(() => write(w, new Uint8Array([1])), 5); // the timer fires during the wait
    * const ready = await sel.selectAsync(5);
-   * console.log(ready.length, ready[0]![1]); // 1 1
+   * assert.deepEqual(ready.map(([key, events]) => [key.fd, events]), [[r, EVENT_READ]]);
    * close(r);
    * close(w);
    * ```
@@ -161,12 +167,15 @@ export abstract class BaseSelector<T = unknown> {
   /**
    * Releases the selector's resources. This default does nothing.
    *
-   * @example
+   * @example Closing twice is allowed
    * ```ts
+   * import assert from "node:assert/strict";
    * import { PollSelector } from "@iomux/iomux/selectors";
+   *
    * const sel = new PollSelector();
    * sel.close();
    * sel.close(); // idempotent
+   * assert.equal(sel.getMap().size, 0);
    * ```
    */
   close(): void {}
@@ -180,12 +189,16 @@ export abstract class BaseSelector<T = unknown> {
    * @throws {RuntimeError} `"Selector is closed"`.
    * @throws {ValueError} `fileobj` is invalid and not registered by identity.
    *
-   * @example
+   * @example Find the key of a registered fd
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { KeyError } from "@iomux/iomux";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE, "stdout");
-   * console.log(sel.getKey(1).data); // "stdout"
+   * assert.equal(sel.getKey(1).data, "stdout");
+   * assert.throws(() => sel.getKey(2), new KeyError("2 is not registered"));
    * ```
    */
   getKey(fileobj: FileLike): SelectorKey<T> {

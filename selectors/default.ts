@@ -83,17 +83,18 @@ export interface DefaultSelectorConstructor {
  * importing makes no system call. `instanceof`, `name` and subclassing follow the
  * chosen class.
  *
- * @example
+ * @example The best selector of the platform
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultSelector, EpollSelector, EVENT_READ } from "@iomux/iomux/selectors";
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
  * using sel = new DefaultSelector<string>();
- * if (Deno.build.os === "linux") console.log(sel instanceof EpollSelector); // true
+ * if (Deno.build.os === "linux") assert.ok(sel instanceof EpollSelector);
  * sel.register(r, EVENT_READ, "wake-up pipe");
  * write(w, new Uint8Array([1]));
- * for (const [key] of sel.select(1)) console.log(key.data); // "wake-up pipe"
+ * assert.deepEqual(sel.select(1).map(([key]) => key.data), ["wake-up pipe"]);
  * close(r);
  * close(w);
  * ```

@@ -20,17 +20,17 @@ import { PollLikeSelector } from "./poll_like.ts";
  *
  * @typeParam T The type of the data attached to each key.
  *
- * @example
+ * @example Wait for a pipe with epoll
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EpollSelector, EVENT_READ } from "@iomux/iomux/selectors";
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
  * using sel = new EpollSelector();
- * sel.register(r, EVENT_READ);
+ * const key = sel.register(r, EVENT_READ);
  * write(w, new Uint8Array([1]));
- * const [[key, events]] = sel.select(1) as [[unknown, number]];
- * console.log(events); // 1
+ * assert.deepEqual(sel.select(1), [[key, EVENT_READ]]);
  * close(r);
  * close(w);
  * ```
@@ -60,11 +60,13 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
    * @returns The fd.
    * @throws {ValueError} The selector is closed.
    *
-   * @example
+   * @example The epoll fd
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EpollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new EpollSelector();
-   * console.log(sel.fileno() >= 0); // true
+   * assert.ok(Number.isInteger(sel.fileno()) && sel.fileno() >= 0);
    * ```
    */
   fileno(): number {
@@ -74,12 +76,15 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
   /**
    * Closes the epoll instance, then forgets every key. Idempotent.
    *
-   * @example
+   * @example Closing twice is allowed
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EpollSelector } from "@iomux/iomux/selectors";
+   *
    * const sel = new EpollSelector();
    * sel.close();
-   * sel.close();
+   * sel.close(); // idempotent
+   * assert.equal(sel.getMap().size, 0);
    * ```
    */
   override close(): void {

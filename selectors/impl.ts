@@ -24,10 +24,13 @@ import { SelectorMapping } from "./mapping.ts";
  *
  * @typeParam T The type of the data attached to each key.
  *
- * @example
+ * @example Every concrete selector builds on it
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BaseSelectorImpl, SelectSelector } from "@iomux/iomux/selectors";
- * console.log(new SelectSelector() instanceof BaseSelectorImpl); // true
+ *
+ * using sel = new SelectSelector();
+ * assert.ok(sel instanceof BaseSelectorImpl);
  * ```
  */
 export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
@@ -71,11 +74,15 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * @throws {KeyError} `"<repr> (FD n) is already registered"`.
    * @throws {TypeError} `events` is not an integer.
    *
-   * @example
+   * @example Register an fd and get its key
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { KeyError } from "@iomux/iomux";
    * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new SelectSelector();
-   * console.log(sel.register(0, EVENT_READ).fd); // 0
+   * assert.equal(sel.register(0, EVENT_READ).fd, 0);
+   * assert.throws(() => sel.register(0, EVENT_READ), new KeyError("0 (FD 0) is already registered"));
    * ```
    */
   register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
@@ -98,12 +105,15 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * @throws {KeyError} `"<repr> is not registered"`.
    * @throws {ValueError} Invalid and not registered by identity.
    *
-   * @example
+   * @example Unregister returns the key it removes
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new SelectSelector();
-   * sel.register(0, EVENT_READ);
-   * console.log(sel.unregister(0).fd); // 0
+   * const key = sel.register(0, EVENT_READ);
+   * assert.equal(sel.unregister(0), key);
+   * assert.equal(sel.getMap().size, 0);
    * ```
    */
   unregister(fileobj: FileLike): SelectorKey<T> {
@@ -128,12 +138,15 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * @throws {KeyError} `"<repr> is not registered"`.
    * @throws {ValueError} Invalid events, after the old key was removed (CPython).
    *
-   * @example
+   * @example Replace the data, keep the events
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new SelectSelector<string>();
    * sel.register(0, EVENT_READ, "a");
-   * console.log(sel.modify(0, EVENT_READ, "b").data); // "b"
+   * assert.equal(sel.modify(0, EVENT_READ, "b").data, "b");
+   * assert.equal(sel.getKey(0).data, "b");
    * ```
    */
   override modify(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
@@ -164,13 +177,15 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
   /**
    * Forgets every key and ends pending `selectAsync` waits. Idempotent.
    *
-   * @example
+   * @example Closing forgets every registration
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
+   *
    * const sel = new SelectSelector();
    * sel.register(0, EVENT_READ);
    * sel.close();
-   * console.log(sel.getMap().size); // 0
+   * assert.equal(sel.getMap().size, 0);
    * ```
    */
   override close(): void {
@@ -187,17 +202,16 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * @throws {RuntimeError} `"Selector is closed"`.
    * @throws {KeyError} `"<repr> is not registered"`.
    *
-   * @example
+   * @example No keys once closed
    * ```ts
+   * import assert from "node:assert/strict";
+   * import { RuntimeError } from "@iomux/iomux";
    * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
+   *
    * const sel = new SelectSelector();
    * sel.register(0, EVENT_READ);
    * sel.close();
-   * try {
-   *   sel.getKey(0);
-   * } catch (e) {
-   *   console.log((e as Error).message); // "Selector is closed"
-   * }
+   * assert.throws(() => sel.getKey(0), new RuntimeError("Selector is closed"));
    * ```
    */
   override getKey(fileobj: FileLike): SelectorKey<T> {
@@ -210,11 +224,13 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    *
    * @returns The same mapping on every call, empty after `close()`.
    *
-   * @example
+   * @example The same live mapping every time
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new SelectSelector();
-   * console.log(sel.getMap() === sel.getMap()); // true
+   * assert.equal(sel.getMap(), sel.getMap());
    * ```
    */
   getMap(): SelectorMapping<T> {

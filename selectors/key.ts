@@ -10,10 +10,13 @@ import { pyRepr } from "./_repr.ts";
 /**
  * Wait until the file object is readable (`1`).
  *
- * @example
+ * @example Combine the event bits
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EVENT_READ, EVENT_WRITE } from "@iomux/iomux/selectors";
- * console.log(EVENT_READ | EVENT_WRITE); // 3
+ *
+ * assert.equal(EVENT_READ, 1);
+ * assert.equal(EVENT_READ | EVENT_WRITE, 3);
  * ```
  */
 export const EVENT_READ = 1;
@@ -21,10 +24,12 @@ export const EVENT_READ = 1;
 /**
  * Wait until the file object is writable (`2`).
  *
- * @example
+ * @example Python's value
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EVENT_WRITE } from "@iomux/iomux/selectors";
- * console.log(EVENT_WRITE); // 2
+ *
+ * assert.equal(EVENT_WRITE, 2);
  * ```
  */
 export const EVENT_WRITE = 2;
@@ -42,16 +47,19 @@ export const EVENT_WRITE = 2;
  *
  * @typeParam T The type of the attached data.
  *
- * @example
+ * @example The key that `register` returns
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultSelector, EVENT_READ, SelectorKey } from "@iomux/iomux/selectors";
  * import { close, pipe } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
  * using sel = new DefaultSelector<string>();
  * const key = sel.register(r, EVENT_READ, "reader");
- * console.log(key instanceof SelectorKey, key.fd === r, key.data); // true true "reader"
- * console.log(sel.getKey(r) === key); // true
+ * assert.ok(key instanceof SelectorKey);
+ * assert.deepEqual([key.fileobj, key.fd, key.events, key.data], [r, r, EVENT_READ, "reader"]);
+ * assert.ok(Object.isFrozen(key));
+ * assert.equal(sel.getKey(r), key);
  * close(r);
  * close(w);
  * ```
@@ -88,11 +96,15 @@ export class SelectorKey<T = unknown> {
    *
    * @returns The repr.
    *
-   * @example
+   * @example Python's repr
    * ```ts
+   * import assert from "node:assert/strict";
    * import { SelectorKey } from "@iomux/iomux/selectors";
-   * console.log(String(new SelectorKey(5, 5, 1, undefined)));
-   * // SelectorKey(fileobj=5, fd=5, events=1, data=None)
+   *
+   * assert.equal(
+   *   String(new SelectorKey(5, 5, 1, undefined)),
+   *   "SelectorKey(fileobj=5, fd=5, events=1, data=None)",
+   * );
    * ```
    */
   toString(): string {

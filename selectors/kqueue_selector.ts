@@ -41,8 +41,9 @@ const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, nu
  *
  * @typeParam T The type of the data attached to each key.
  *
- * @example
+ * @example Wait for a pipe with kqueue
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EVENT_READ, KqueueSelector, OSError } from "@iomux/iomux/selectors";
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
@@ -50,13 +51,14 @@ const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, nu
  * try {
  *   sel = new KqueueSelector();
  * } catch (e) {
- *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // Linux, no libkqueue
+ *   // Linux without IOMUX_KQUEUE_LIB has no kqueue: this example then checks nothing.
+ *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
  * }
  * if (sel) {
  *   const [r, w] = pipe();
- *   sel.register(r, EVENT_READ);
+ *   const key = sel.register(r, EVENT_READ);
  *   write(w, new Uint8Array([1]));
- *   console.log(sel.select(1).map(([key, events]) => [key.fd === r, events])); // [ [ true, 1 ] ]
+ *   assert.deepEqual(sel.select(1), [[key, EVENT_READ]]);
  *   sel.close();
  *   close(r);
  *   close(w);
@@ -93,14 +95,17 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @returns The fd.
    * @throws {ValueError} The selector is closed.
    *
-   * @example
+   * @example The kqueue fd
    * ```ts
+   * import assert from "node:assert/strict";
    * import { KqueueSelector, OSError } from "@iomux/iomux/selectors";
+   *
    * try {
    *   using sel = new KqueueSelector();
-   *   console.log(sel.fileno() >= 0); // true
+   *   assert.ok(Number.isInteger(sel.fileno()) && sel.fileno() >= 0);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
    * ```
    */
@@ -128,15 +133,22 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @throws {ValueError} Invalid events or file object, or a closed selector.
    * @throws {KeyError} Already registered.
    *
-   * @example
+   * @example Register a pipe's write end
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, KqueueSelector, OSError } from "@iomux/iomux/selectors";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * try {
    *   using sel = new KqueueSelector();
-   *   console.log(sel.register(1, EVENT_WRITE).events); // 2
+   *   assert.equal(sel.register(w, EVENT_WRITE).events, EVENT_WRITE);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
+   * close(r);
+   * close(w);
    * ```
    */
   override register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
@@ -167,21 +179,23 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @returns The removed key.
    * @throws {KeyError} Not registered.
    *
-   * @example
+   * @example Unregister returns the key it removes
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_READ, KqueueSelector, OSError } from "@iomux/iomux/selectors";
    * import { close, pipe } from "@iomux/iomux/os";
+   *
    * const [r, w] = pipe();
    * try {
    *   using sel = new KqueueSelector();
-   *   sel.register(r, EVENT_READ);
-   *   console.log(sel.unregister(r).fd === r); // true
+   *   const key = sel.register(r, EVENT_READ);
+   *   assert.equal(sel.unregister(r), key);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
-   * } finally {
-   *   close(r);
-   *   close(w);
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
+   * close(r);
+   * close(w);
    * ```
    */
   override unregister(fileobj: FileLike): SelectorKey<T> {
@@ -213,16 +227,23 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @throws {ValueError} The selector is closed.
    * @throws {TypeError} The timeout is not a number (or is NaN or too large).
    *
-   * @example
+   * @example A writable pipe is ready at once
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, KqueueSelector, OSError } from "@iomux/iomux/selectors";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * try {
    *   using sel = new KqueueSelector();
-   *   sel.register(1, EVENT_WRITE);
-   *   console.log(sel.select(0).length <= 1); // true
+   *   const key = sel.register(w, EVENT_WRITE);
+   *   assert.deepEqual(sel.select(0), [[key, EVENT_WRITE]]);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
+   * close(r);
+   * close(w);
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {
@@ -243,15 +264,19 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
   /**
    * Closes the kqueue, then forgets every key. Idempotent.
    *
-   * @example
+   * @example Closing twice is allowed
    * ```ts
+   * import assert from "node:assert/strict";
    * import { KqueueSelector, OSError } from "@iomux/iomux/selectors";
+   *
    * try {
    *   const sel = new KqueueSelector();
    *   sel.close();
-   *   sel.close();
+   *   sel.close(); // idempotent
+   *   assert.equal(sel.getMap().size, 0);
    * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
    * }
    * ```
    */

@@ -19,8 +19,9 @@ import type { SelectorKey } from "./key.ts";
  *
  * @typeParam T The type of the keys' data.
  *
- * @example
+ * @example A live view of the registrations
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultSelector, EVENT_READ } from "@iomux/iomux/selectors";
  * import { close, pipe } from "@iomux/iomux/os";
  *
@@ -28,7 +29,9 @@ import type { SelectorKey } from "./key.ts";
  * using sel = new DefaultSelector();
  * const map = sel.getMap();
  * const key = sel.register(r, EVENT_READ);
- * console.log(map.size, [...map].includes(r), map.get(r) === key); // 1 true true
+ * assert.equal(map.size, 1); // registered after the view was taken
+ * assert.deepEqual([...map], [r]);
+ * assert.equal(map.get(r), key);
  * close(r);
  * close(w);
  * ```
@@ -53,11 +56,13 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
   /**
    * How many file objects are registered (Python's `len(m)`).
    *
-   * @example
+   * @example Empty at first
    * ```ts
+   * import assert from "node:assert/strict";
    * import { DefaultSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new DefaultSelector();
-   * console.log(sel.getMap().size); // 0
+   * assert.equal(sel.getMap().size, 0);
    * ```
    */
   get size(): number {
@@ -73,11 +78,14 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    * @returns The key, or `defaultValue`.
    * @throws {ValueError} `fileobj` is invalid and not registered by identity.
    *
-   * @example
+   * @example A default for what is not registered
    * ```ts
+   * import assert from "node:assert/strict";
    * import { DefaultSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new DefaultSelector();
-   * console.log(sel.getMap().get(0), sel.getMap().get(0, "none")); // undefined none
+   * assert.equal(sel.getMap().get(0), undefined);
+   * assert.equal(sel.getMap().get(0, "none"), "none");
    * ```
    */
   get<D = undefined>(fileobj: FileLike, defaultValue?: D): SelectorKey<T> | D {
@@ -92,12 +100,15 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    * @returns `true` when registered.
    * @throws {ValueError} `fileobj` is invalid and not registered by identity.
    *
-   * @example
+   * @example Registered or not
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
-   * console.log(sel.getMap().has(1), sel.getMap().has(2)); // true false
+   * assert.equal(sel.getMap().has(1), true);
+   * assert.equal(sel.getMap().has(2), false);
    * ```
    */
   has(fileobj: FileLike): boolean {
@@ -109,12 +120,14 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @returns An iterator over the fds.
    *
-   * @example
+   * @example The registered fds
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
-   * console.log([...sel.getMap().keys()]); // [ 1 ]
+   * assert.deepEqual([...sel.getMap().keys()], [1]);
    * ```
    */
   keys(): MapIterator<number> {
@@ -126,12 +139,14 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @returns An iterator over the {@linkcode SelectorKey}s.
    *
-   * @example
+   * @example The keys
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE, "out");
-   * console.log([...sel.getMap().values()].map((k) => k.data)); // [ "out" ]
+   * assert.deepEqual([...sel.getMap().values()].map((k) => k.data), ["out"]);
    * ```
    */
   values(): MapIterator<SelectorKey<T>> {
@@ -143,12 +158,14 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @returns An iterator over the pairs.
    *
-   * @example
+   * @example Each fd with its key
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
-   * for (const [fd, key] of sel.getMap().entries()) console.log(fd, key.events); // 1 2
+   * assert.deepEqual([...sel.getMap().entries()].map(([fd, key]) => [fd, key.events]), [[1, 2]]);
    * ```
    */
   entries(): MapIterator<[number, SelectorKey<T>]> {
@@ -160,12 +177,14 @@ export class SelectorMapping<T = unknown> implements Iterable<number> {
    *
    * @returns An iterator over the fds.
    *
-   * @example
+   * @example Iterating gives the fds
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
-   * console.log([...sel.getMap()]); // [ 1 ]
+   * assert.deepEqual([...sel.getMap()], [1]);
    * ```
    */
   [Symbol.iterator](): MapIterator<number> {

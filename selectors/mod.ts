@@ -7,14 +7,17 @@
  *
  * @example A tiny event loop over a pipe
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DefaultSelector, EVENT_READ } from "@iomux/iomux/selectors";
  * import { close, pipe, read, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
+ * const received: string[] = [];
  * using sel = new DefaultSelector<(fd: number) => void>();
- * sel.register(r, EVENT_READ, (fd) => console.log(read(fd, 100).length)); // 5
+ * sel.register(r, EVENT_READ, (fd) => received.push(new TextDecoder().decode(read(fd, 100))));
  * write(w, new TextEncoder().encode("hello"));
  * for (const [key] of sel.select(1)) key.data(key.fd);
+ * assert.deepEqual(received, ["hello"]);
  * close(r);
  * close(w);
  * ```

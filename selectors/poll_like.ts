@@ -40,10 +40,13 @@ const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, nu
  *
  * @typeParam T The type of the data attached to each key.
  *
- * @example
+ * @example The base of the poll and epoll selectors
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PollLikeSelector, PollSelector } from "@iomux/iomux/selectors";
- * console.log(new PollSelector() instanceof PollLikeSelector); // true
+ *
+ * using sel = new PollSelector();
+ * assert.ok(sel instanceof PollLikeSelector);
  * ```
  */
 export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> {
@@ -85,11 +88,13 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
    * @returns The new key.
    * @throws {OSError} The primitive refused the fd.
    *
-   * @example
+   * @example Register an fd for writing
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
-   * console.log(sel.register(1, EVENT_WRITE).events); // 2
+   * assert.equal(sel.register(1, EVENT_WRITE).events, EVENT_WRITE);
    * ```
    */
   override register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
@@ -110,12 +115,14 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
    * @param fileobj An fd or an object with `fileno()`.
    * @returns The removed key.
    *
-   * @example
+   * @example Unregister returns the key it removes
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
-   * sel.register(1, EVENT_WRITE);
-   * console.log(sel.unregister(1).fd); // 1
+   * const key = sel.register(1, EVENT_WRITE);
+   * assert.equal(sel.unregister(1), key);
    * ```
    */
   override unregister(fileobj: FileLike): SelectorKey<T> {
@@ -138,12 +145,14 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
    * @param data The new data (`undefined` when omitted).
    * @returns The key now stored; the same object when nothing changed.
    *
-   * @example
+   * @example Change the events of a registration
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_READ, EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new PollSelector();
    * sel.register(1, EVENT_WRITE);
-   * console.log(sel.modify(1, EVENT_READ).events); // 1
+   * assert.equal(sel.modify(1, EVENT_READ).events, EVENT_READ);
    * ```
    */
   override modify(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
@@ -181,12 +190,18 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
    * @throws {RangeError} An infinite or too large timeout.
    * @throws {ValueError} A NaN timeout.
    *
-   * @example
+   * @example A writable pipe is ready at once
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * using sel = new PollSelector();
-   * const key = sel.register(1, EVENT_WRITE);
-   * console.log(sel.select(0).length <= 1); // true
+   * const key = sel.register(w, EVENT_WRITE);
+   * assert.deepEqual(sel.select(0), [[key, EVENT_WRITE]]);
+   * close(r);
+   * close(w);
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {

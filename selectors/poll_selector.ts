@@ -20,17 +20,18 @@ import { PollLikeSelector } from "./poll_like.ts";
  *
  * @typeParam T The type of the data attached to each key.
  *
- * @example
+ * @example Nothing to read, then one byte
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EVENT_READ, PollSelector } from "@iomux/iomux/selectors";
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
  * using sel = new PollSelector();
- * sel.register(r, EVENT_READ);
- * console.log(sel.select(0)); // []
+ * const key = sel.register(r, EVENT_READ);
+ * assert.deepEqual(sel.select(0), []);
  * write(w, new Uint8Array([1]));
- * console.log(sel.select(0).length); // 1
+ * assert.deepEqual(sel.select(0), [[key, EVENT_READ]]);
  * close(r);
  * close(w);
  * ```

@@ -23,8 +23,9 @@ import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
  *
  * @typeParam T The type of the data attached to each key.
  *
- * @example
+ * @example Only the write end of a fresh pipe is ready
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EVENT_READ, EVENT_WRITE, SelectSelector } from "@iomux/iomux/selectors";
  * import { close, pipe } from "@iomux/iomux/os";
  *
@@ -32,8 +33,7 @@ import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
  * using sel = new SelectSelector();
  * sel.register(r, EVENT_READ);
  * const wKey = sel.register(w, EVENT_WRITE);
- * const ready = sel.select(0);
- * console.log(ready.length, ready[0]![0] === wKey, ready[0]![1]); // 1 true 2
+ * assert.deepEqual(sel.select(0), [[wKey, EVENT_WRITE]]);
  * close(r);
  * close(w);
  * ```
@@ -50,11 +50,13 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @param data Anything to attach.
    * @returns The new key.
    *
-   * @example
+   * @example An fd beyond `FD_SETSIZE` is refused only by `select()`
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new SelectSelector();
-   * console.log(sel.register(5000, EVENT_READ).fd); // 5000: checked only by select()
+   * assert.equal(sel.register(5000, EVENT_READ).fd, 5000); // checked only by select()
    * ```
    */
   override register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
@@ -70,12 +72,14 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @param fileobj An fd or an object with `fileno()`.
    * @returns The removed key.
    *
-   * @example
+   * @example Unregister returns the key it removes
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
+   *
    * using sel = new SelectSelector();
    * sel.register(0, EVENT_READ);
-   * console.log(sel.unregister(0).events); // 1
+   * assert.equal(sel.unregister(0).events, EVENT_READ);
    * ```
    */
   override unregister(fileobj: FileLike): SelectorKey<T> {
@@ -102,12 +106,18 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @throws {ValueError} A registered fd is ≥ 1,024, or the timeout is NaN.
    * @throws {TypeError} The timeout is not a number.
    *
-   * @example
+   * @example A writable pipe is ready at once
    * ```ts
+   * import assert from "node:assert/strict";
    * import { EVENT_WRITE, SelectSelector } from "@iomux/iomux/selectors";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
    * using sel = new SelectSelector();
-   * sel.register(1, EVENT_WRITE);
-   * console.log(sel.select(0).length <= 1); // true
+   * const key = sel.register(w, EVENT_WRITE);
+   * assert.deepEqual(sel.select(0), [[key, EVENT_WRITE]]);
+   * close(r);
+   * close(w);
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {

@@ -53,14 +53,16 @@ function familyOfHost(host: string): number {
  * @returns The connected socket.
  * @throws {ConnectionRefusedError} Nobody listens there.
  *
- * @example
+ * @example Connect to a listening server
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createConnection, createServer } from "@iomux/iomux/socket";
+ *
  * using server = createServer(["127.0.0.1", 0]);
  * using client = createConnection(server.getsockname() as [string, number]);
  * const [conn] = server.accept();
  * conn.close();
- * console.log(client.getpeername()[1] === server.getsockname()[1]); // true
+ * assert.equal(client.getpeername()[1], server.getsockname()[1]);
  * ```
  */
 export function createConnection(
@@ -89,11 +91,15 @@ export function createConnection(
  * @throws {OSError} `"[Errno 98] Address already in use (while attempting to bind on
  *   address ('127.0.0.1', 8000))"`, as Python words it.
  *
- * @example
+ * @example Listen on a free loopback port
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createServer } from "@iomux/iomux/socket";
+ *
  * using server = createServer(["127.0.0.1", 0]);
- * console.log(server.getsockname()[0]); // "127.0.0.1"
+ * const [host, port] = server.getsockname() as [string, number];
+ * assert.equal(host, "127.0.0.1");
+ * assert.ok(port > 0); // the kernel picked a free port
  * ```
  */
 export function createServer(address: AddressLike, options: CreateServerOptions = {}): Socket {

@@ -12,16 +12,16 @@ import { abi } from "../ffi/abi.ts";
  * (any address) and `"localhost"`, and raises this for every other name.
  * `errno` holds the `EAI_*` value (negative on glibc), `code` its name.
  *
- * @example
+ * @example A host name that does not resolve
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gaierror, Socket } from "@iomux/iomux/socket";
  *
  * using s = new Socket();
- * try {
- *   s.bind(["example.invalid", 0]);
- * } catch (e) {
- *   console.log(e instanceof gaierror, (e as gaierror).code); // true "EAI_NONAME"
- * }
+ * assert.throws(
+ *   () => s.bind(["example.invalid", 0]),
+ *   (e) => e instanceof gaierror && e.code === "EAI_NONAME",
+ * );
  * ```
  */
 // deno-lint-ignore camelcase

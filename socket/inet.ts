@@ -145,10 +145,14 @@ export function formatIPv6(bytes: Uint8Array): string {
  * @throws {OSError} `"illegal IP address string passed to inet_pton"`, or
  *   EAFNOSUPPORT for another family.
  *
- * @example
+ * @example The IPv6 loopback address as bytes
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AF_INET6, inetPton } from "@iomux/iomux/socket";
- * console.log(inetPton(AF_INET6, "::1")[15]); // 1
+ *
+ * const loopback = new Uint8Array(16);
+ * loopback[15] = 1;
+ * assert.deepEqual(inetPton(AF_INET6, "::1"), loopback);
  * ```
  */
 export function inetPton(family: number, text: string): Uint8Array {
@@ -169,10 +173,12 @@ export function inetPton(family: number, text: string): Uint8Array {
  * @throws {ValueError} `"invalid length of packed IP address string"`, or
  *   `"unknown address family N"`.
  *
- * @example
+ * @example Four bytes as a dotted quad
  * ```ts
+ * import assert from "node:assert/strict";
  * import { AF_INET, inetNtop } from "@iomux/iomux/socket";
- * console.log(inetNtop(AF_INET, new Uint8Array([127, 0, 0, 1]))); // "127.0.0.1"
+ *
+ * assert.equal(inetNtop(AF_INET, new Uint8Array([127, 0, 0, 1])), "127.0.0.1");
  * ```
  */
 export function inetNtop(family: number, bytes: Uint8Array): string {
@@ -195,10 +201,12 @@ export function inetNtop(family: number, bytes: Uint8Array): string {
  * @returns 4 bytes.
  * @throws {OSError} `"illegal IP address string passed to inet_aton"`.
  *
- * @example
+ * @example The short forms `inet_aton` accepts
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inetAton } from "@iomux/iomux/socket";
- * console.log(inetAton("127.1")); // Uint8Array(4) [ 127, 0, 0, 1 ]
+ *
+ * assert.deepEqual(inetAton("127.1"), new Uint8Array([127, 0, 0, 1]));
  * ```
  */
 export function inetAton(text: string): Uint8Array {
@@ -214,10 +222,12 @@ export function inetAton(text: string): Uint8Array {
  * @returns The dotted quad.
  * @throws {OSError} `"packed IP wrong length for inet_ntoa"`.
  *
- * @example
+ * @example Four bytes as a dotted quad
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inetNtoa } from "@iomux/iomux/socket";
- * console.log(inetNtoa(new Uint8Array([10, 0, 0, 1]))); // "10.0.0.1"
+ *
+ * assert.equal(inetNtoa(new Uint8Array([10, 0, 0, 1])), "10.0.0.1");
  * ```
  */
 export function inetNtoa(bytes: Uint8Array): string {

@@ -10,6 +10,7 @@
  *
  * @example A non-blocking connect, waited for with select
  * ```ts
+ * import assert from "node:assert/strict";
  * import { select } from "@iomux/iomux/select";
  * import { BlockingIOError } from "@iomux/iomux";
  * import { Socket, SO_ERROR, SOL_SOCKET } from "@iomux/iomux/socket";
@@ -22,10 +23,11 @@
  * try {
  *   client.connect(server.getsockname());
  * } catch (e) {
- *   if (!(e instanceof BlockingIOError)) throw e;
+ *   if (!(e instanceof BlockingIOError)) throw e; // EINPROGRESS: still connecting
  * }
  * const [, writable] = select([], [client], [], 5);
- * console.log(writable.length, client.getsockopt(SOL_SOCKET, SO_ERROR)); // 1 0
+ * assert.deepEqual(writable, [client]);
+ * assert.equal(client.getsockopt(SOL_SOCKET, SO_ERROR), 0); // connected
  * server.accept()[0].close();
  * ```
  *

@@ -72,6 +72,7 @@ function receiveBuffer(size: number): Uint8Array {
  *
  * @example An echo round trip over loopback
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Socket } from "@iomux/iomux/socket";
  *
  * using server = new Socket();
@@ -82,7 +83,7 @@ function receiveBuffer(size: number): Uint8Array {
  * const [conn] = server.accept();
  * using _conn = conn;
  * client.sendAll(new TextEncoder().encode("ping"));
- * console.log(new TextDecoder().decode(conn.recv(1024))); // "ping"
+ * assert.equal(new TextDecoder().decode(conn.recv(1024)), "ping");
  * ```
  */
 export class Socket extends SocketBase {

@@ -48,11 +48,14 @@ function isCInt(value: unknown): value is number | bigint {
  * Python-like `toString()`. Use {@linkcode Socket}; this class exists to keep each
  * file small.
  *
- * @example
+ * @example Every socket is a `SocketBase` with an fd
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Socket, SocketBase } from "@iomux/iomux/socket";
+ *
  * using s = new Socket();
- * console.log(s instanceof SocketBase, s.fileno() >= 0); // true true
+ * assert.ok(s instanceof SocketBase);
+ * assert.ok(s.fileno() >= 0);
  * ```
  */
 export class SocketBase {
@@ -75,11 +78,14 @@ export class SocketBase {
    * @throws {OSError} EAFNOSUPPORT, EINVAL, ENOTSOCK (a `fileno` that is not a socket)…
    * @throws {ValueError} `"negative file descriptor"`.
    *
-   * @example
+   * @example A Unix datagram socket
    * ```ts
+   * import assert from "node:assert/strict";
    * import { AF_UNIX, SOCK_DGRAM, Socket } from "@iomux/iomux/socket";
+   *
    * using s = new Socket(AF_UNIX, SOCK_DGRAM);
-   * console.log(s.family === AF_UNIX, s.type === SOCK_DGRAM); // true true
+   * assert.equal(s.family, AF_UNIX);
+   * assert.equal(s.type, SOCK_DGRAM);
    * ```
    */
   constructor(family?: number, type?: number, proto?: number, fileno?: number | null) {
@@ -194,18 +200,16 @@ export class SocketBase {
    * @param value Seconds, `0` or `null`.
    * @throws {ValueError} `"Timeout value out of range"` for a negative value.
    *
-   * @example
+   * @example `accept` gives up after the timeout
    * ```ts
+   * import assert from "node:assert/strict";
    * import { Socket, TimeoutError } from "@iomux/iomux/socket";
+   *
    * using server = new Socket();
    * server.bind(["127.0.0.1", 0]);
    * server.listen();
    * server.settimeout(0.05);
-   * try {
-   *   server.accept();
-   * } catch (e) {
-   *   console.log(e instanceof TimeoutError, (e as Error).message); // true "timed out"
-   * }
+   * assert.throws(() => server.accept(), (e) => e instanceof TimeoutError && e.message === "timed out");
    * ```
    */
   settimeout(value: number | null): void {

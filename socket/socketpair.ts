@@ -20,13 +20,15 @@ const { AF_UNIX, SOCK_STREAM, SOCK_CLOEXEC } = abi.socket.constants;
  * @returns Two sockets, each the other's peer.
  * @throws {OSError} EMFILE and so on.
  *
- * @example
+ * @example A connected pair of sockets
  * ```ts
+ * import assert from "node:assert/strict";
  * import { socketpair } from "@iomux/iomux/socket";
+ *
  * const [a, b] = socketpair();
  * using _a = a, _b = b;
  * a.send(new Uint8Array([1, 2, 3]));
- * console.log(b.recv(10)); // Uint8Array(3) [ 1, 2, 3 ]
+ * assert.deepEqual(b.recv(10), new Uint8Array([1, 2, 3]));
  * ```
  */
 export function socketpair(
