@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type EchoServer, startEchoServer } from "../../examples/selectors_echo_server.ts";
-import { describeSnapshot, openFdList, snapshot } from "../_resources.ts";
+import { describeSnapshot, openFdList, snapshot } from "../_kit/resources.ts";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CONNECTIONS = env("STRESS_CONNECTIONS", 1000);
