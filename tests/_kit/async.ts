@@ -1,47 +1,17 @@
-// Helpers shared by the async wait tests: pipes that are always closed, fd counting,
-// and the waiting thread's idle state.
+/**
+ * Shared by the async wait tests: the waiting thread's idle state, and timers that
+ * show the event loop kept running.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import process from "node:process";
-import { close, getBlocking, pipe } from "../../os/mod.ts";
 import { waiterState } from "../../select/_waiter.ts";
+import { openFds } from "./fds.ts";
+import { eventually } from "./time.ts";
 
 export const isLinux = process.platform === "linux";
 export const byte = new Uint8Array([1]);
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-/** A generous bound for "promptly" on a loaded 2-core machine. */
-export const PROMPT_MS = 2000;
-
-export type Pipe = [readEnd: number, writeEnd: number];
-/** `count` pipes; typed as at least three so that tests can destructure the first ones. */
-export type Pipes = [Pipe, Pipe, Pipe, ...Pipe[]];
-
-/** Runs `body` with `count` fresh pipes, closing them whatever happens. */
-export async function withPipes<T>(count: number, body: (pipes: Pipes) => Promise<T>): Promise<T> {
-  const pipes: Pipe[] = [];
-  try {
-    for (let i = 0; i < count; i++) pipes.push(pipe());
-    return await body(pipes as Pipes);
-  } finally {
-    for (const [r, w] of pipes) {
-      close(r);
-      close(w);
-    }
-  }
-}
-
-/** How many of fds 0–4095 are open. */
-export function openFdCount(): number {
-  let open = 0;
-  for (let fd = 0; fd < 4096; fd++) {
-    try {
-      getBlocking(fd);
-      open++;
-    } catch {
-      // EBADF: not open.
-    }
-  }
-  return open;
-}
 
 /**
  * Waits until the open-fd count is back to `baseline` and the waiting thread is idle:
@@ -52,9 +22,8 @@ export async function assertAllReleased(baseline: number): Promise<void> {
     const state = waiterState();
     return state.pending === 0 && !state.calling && state.wakeFd === -1;
   };
-  const until = performance.now() + PROMPT_MS;
-  while ((openFdCount() !== baseline || !idle()) && performance.now() < until) await sleep(5);
-  assert.equal(openFdCount(), baseline);
+  await eventually(() => openFds().length === baseline && idle());
+  assert.equal(openFds().length, baseline);
   const { pending, calling, wakeFd } = waiterState();
   assert.deepEqual({ pending, calling, wakeFd }, { pending: 0, calling: false, wakeFd: -1 });
 }

@@ -9,7 +9,8 @@
 import process from "node:process";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { close, getBlocking, O_RDONLY, open, read } from "../../os/mod.ts";
+import { close, O_RDONLY, open, read } from "../../os/mod.ts";
+import { openFds } from "./fds.ts";
 
 /** A measurement of the process. */
 export interface Snapshot {
@@ -44,20 +45,6 @@ export function collectGarbage(): void {
   gcFunction();
 }
 
-/** The open fds below `limit`, probed one by one with fcntl(F_GETFL). */
-export function openFdList(limit = 4096): number[] {
-  const fds: number[] = [];
-  for (let fd = 0; fd < limit; fd++) {
-    try {
-      getBlocking(fd);
-      fds.push(fd);
-    } catch {
-      // EBADF: not open
-    }
-  }
-  return fds;
-}
-
 /** A field of /proc/self/status (the number before its unit), or NaN. */
 export function procStatus(field: string): number {
   let fd: number;
@@ -79,7 +66,7 @@ export function procStatus(field: string): number {
 export function snapshot(probeLimit = 4096): Snapshot {
   collectGarbage();
   return {
-    fds: openFdList(probeLimit).length,
+    fds: openFds(probeLimit).length,
     threads: procStatus("Threads"),
     heap: process.memoryUsage().heapUsed,
     rss: procStatus("VmRSS") * 1024,

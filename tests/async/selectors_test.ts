@@ -4,7 +4,9 @@
 // are always ready. Waits that must end do so with a timeout, so a failure cannot hang.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { byte, isLinux, PROMPT_MS, sleep, withPipes } from "../_kit/async.ts";
+import { byte, isLinux } from "../_kit/async.ts";
+import { PROMPT_MS, sleep } from "../_kit/time.ts";
+import { withPipes } from "../_kit/fds.ts";
 import { write } from "../../os/mod.ts";
 import {
   type BaseSelector,

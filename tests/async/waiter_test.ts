@@ -9,16 +9,10 @@ import { getEventListeners } from "node:events";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
-import {
-  assertAllReleased,
-  byte,
-  isLinux,
-  openFdCount,
-  PROMPT_MS,
-  sleep,
-  ticksDuring,
-  withPipes,
-} from "../_kit/async.ts";
+import { assertAllReleased, byte, isLinux, ticksDuring } from "../_kit/async.ts";
+import { openFds } from "../_kit/fds.ts";
+import { PROMPT_MS, sleep } from "../_kit/time.ts";
+import { withPipes } from "../_kit/fds.ts";
 import {
   Epoll,
   EPOLLET,
@@ -314,7 +308,7 @@ describe("the shared waiting thread", () => {
   }
 
   it("leaves no fd open and no call pending once the waits are over", async () => {
-    const baseline = openFdCount();
+    const baseline = openFds().length;
     await withPipes(2, async ([[r, w], [r2]]) => {
       const p = poll();
       p.register(r, POLLIN);

@@ -40,7 +40,7 @@ import {
   SOL_SOCKET,
 } from "../../socket/mod.ts";
 import { kqueueUnavailable } from "../_kit/kqueue.ts";
-import { openFdList } from "../_kit/resources.ts";
+import { openFds } from "../_kit/fds.ts";
 
 const linux = process.platform === "linux";
 
@@ -67,7 +67,7 @@ describe("closed primitives", () => {
   it("Epoll: every method fails with 'I/O operation on closed epoll object'", {
     skip: !linux,
   }, async () => {
-    const fds = openFdList();
+    const fds = openFds();
     const ep = epoll();
     const fd = ep.fileno();
     ep.close();
@@ -91,7 +91,7 @@ describe("closed primitives", () => {
     );
     ep.close();
     ep[Symbol.dispose]();
-    assert.deepEqual(openFdList(), fds);
+    assert.deepEqual(openFds(), fds);
     // The fd number is free again: closing it twice did not close someone else's fd.
     const [r, w] = pipe();
     try {

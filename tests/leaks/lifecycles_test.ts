@@ -20,7 +20,8 @@ import {
 } from "../../selectors/mod.ts";
 import { createConnection, createServer, socketpair } from "../../socket/mod.ts";
 import { kqueueUnavailable } from "../_kit/kqueue.ts";
-import { describeSnapshot, openFdList, snapshot } from "../_kit/resources.ts";
+import { describeSnapshot, snapshot } from "../_kit/resources.ts";
+import { openFds } from "../_kit/fds.ts";
 
 const LIFECYCLES = 10_000;
 /** A leak of 400 bytes per lifecycle would pass 4 MiB at 10,000; GC noise stays far below. */
@@ -46,16 +47,16 @@ async function flat(
   lingering = 0,
 ): Promise<void> {
   for (let i = 0; i < Math.min(500, count); i++) await body(i);
-  const fdsBefore = openFdList();
+  const fdsBefore = openFds();
   const before = snapshot();
   for (let i = 0; i < count; i++) await body(i);
   const after = snapshot();
   console.log(`${count} lifecycles: before ${describeSnapshot(before)}`);
   console.log(`${" ".repeat(String(count).length)} lifecycles: after  ${describeSnapshot(after)}`);
   if (lingering === 0) {
-    assert.deepEqual(openFdList(), fdsBefore, "file descriptors leaked or closed");
+    assert.deepEqual(openFds(), fdsBefore, "file descriptors leaked or closed");
   } else {
-    const now = openFdList().length;
+    const now = openFds().length;
     assert.ok(now <= fdsBefore.length + lingering, `fds ${fdsBefore.length} -> ${now}`);
   }
   if (!Number.isNaN(before.threads)) {

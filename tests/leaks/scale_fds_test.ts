@@ -25,7 +25,7 @@ import {
   SelectSelector,
 } from "../../selectors/mod.ts";
 import { fdLimits, raiseFdLimit } from "../_kit/selectors.ts";
-import { openFdList } from "../_kit/resources.ts";
+import { openFds } from "../_kit/fds.ts";
 
 const linux = process.platform === "linux";
 /** Pipes opened: 5,100 give 10,200 fds, well above FD_SETSIZE. */
@@ -58,7 +58,7 @@ describe(`scale: ${2 * PIPES} fds`, { skip: enoughFds ? false : "RLIMIT_NOFILE t
     await p.pollAsync(1);
     close(idleR);
     close(idleW);
-    fdsBefore = openFdList(1 << 16);
+    fdsBefore = openFds(1 << 16);
     restoreLimit = raiseFdLimit();
     for (let i = 0; i < PIPES; i++) pipes.push(pipe());
     for (const [i, [, w]] of pipes.entries()) if (i % STRIDE === 0) write(w, ONE);
@@ -71,7 +71,7 @@ describe(`scale: ${2 * PIPES} fds`, { skip: enoughFds ? false : "RLIMIT_NOFILE t
     }
     pipes = [];
     restoreLimit();
-    assert.deepEqual(openFdList(1 << 16), fdsBefore, "fds leaked");
+    assert.deepEqual(openFds(1 << 16), fdsBefore, "fds leaked");
   });
 
   it("poll: 10,200 registered, exactly the ready ones reported, in registration order", () => {

@@ -29,14 +29,9 @@ import {
   write,
 } from "../../os/mod.ts";
 import { PIPE_BUF } from "../../select/mod.ts";
-import {
-  assertErrno,
-  assertRaises,
-  closeQuietly,
-  isCloseOnExec,
-  leakFree,
-  withPipe,
-} from "../_kit/select.ts";
+import { assertErrno, assertRaises } from "../_kit/errors.ts";
+import { closeQuietly, leakFree, withPipe } from "../_kit/fds.ts";
+import { isCloseOnExec } from "../_kit/child.ts";
 
 // deno-lint-ignore no-explicit-any
 type Untyped = any;

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Outcome, TIMEOUTS } from "./_parity_child.ts";
-import { haveCommand } from "../_kit/select.ts";
+import { haveCommand } from "../_kit/child.ts";
 
 type Api = keyof typeof TIMEOUTS;
 interface Run {

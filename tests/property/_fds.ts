@@ -3,21 +3,12 @@
  * 1,023, and fds 1000–1023 kept closed, so that the suites can pass them as
  * "never opened" fds that are still below FD_SETSIZE.
  */
-import { close, getBlocking, O_RDONLY, open } from "../../os/mod.ts";
+import { close, O_RDONLY, open } from "../../os/mod.ts";
+import { isOpen } from "../_kit/fds.ts";
 import { assertClosed, growFdTable } from "./_parity.ts";
 
 /** The fds the suites rely on being closed. */
 const GUARD_FDS: readonly number[] = Array.from({ length: 24 }, (_, i) => 1000 + i);
-
-/** Whether `fd` is open (`fcntl(F_GETFL)` succeeds). */
-export function isOpen(fd: number): boolean {
-  try {
-    getBlocking(fd);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Throws unless every guard fd is closed. */
 export function assertGuardsClosed(): void {

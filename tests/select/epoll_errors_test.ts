@@ -17,7 +17,8 @@ import {
   PermissionError,
   ValueError,
 } from "../../select/mod.ts";
-import { assertErrno, assertRaises, closeQuietly, leakFree } from "../_kit/select.ts";
+import { assertErrno, assertRaises } from "../_kit/errors.ts";
+import { closeQuietly, leakFree } from "../_kit/fds.ts";
 
 // deno-lint-ignore no-explicit-any
 type Untyped = any;

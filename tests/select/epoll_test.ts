@@ -20,15 +20,9 @@ import {
   OSError,
   ValueError,
 } from "../../select/mod.ts";
-import {
-  assertErrno,
-  assertRaises,
-  closeQuietly,
-  isCloseOnExec,
-  leakFree,
-  spawnShell,
-  withPipe,
-} from "../_kit/select.ts";
+import { assertErrno, assertRaises } from "../_kit/errors.ts";
+import { closeQuietly, leakFree, withPipe } from "../_kit/fds.ts";
+import { isCloseOnExec, spawnShell } from "../_kit/child.ts";
 
 // deno-lint-ignore no-explicit-any
 type Untyped = any;

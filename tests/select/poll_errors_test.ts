@@ -13,7 +13,8 @@ import {
   POLLOUT,
   ValueError,
 } from "../../select/mod.ts";
-import { assertRaises, leakFree, withPipe } from "../_kit/select.ts";
+import { assertRaises } from "../_kit/errors.ts";
+import { leakFree, withPipe } from "../_kit/fds.ts";
 
 // deno-lint-ignore no-explicit-any
 type Untyped = any;

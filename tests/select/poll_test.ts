@@ -17,7 +17,9 @@ import {
   RuntimeError,
   ValueError,
 } from "../../select/mod.ts";
-import { assertRaises, leakFree, spawnShell, withPipe, withPipes } from "../_kit/select.ts";
+import { assertRaises } from "../_kit/errors.ts";
+import { leakFree, withPipe, withPipes } from "../_kit/fds.ts";
+import { spawnShell } from "../_kit/child.ts";
 
 const MSG = new TextEncoder().encode(" This is a test.");
 // deno-lint-ignore no-explicit-any

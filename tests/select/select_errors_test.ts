@@ -6,7 +6,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { close, pipe } from "../../os/mod.ts";
 import { type FileLike, OSError, select, ValueError } from "../../select/mod.ts";
-import { assertErrno, assertRaises, closeQuietly, leakFree, withPipe } from "../_kit/select.ts";
+import { assertErrno, assertRaises } from "../_kit/errors.ts";
+import { closeQuietly, leakFree, withPipe } from "../_kit/fds.ts";
 
 const FD_SETSIZE = 1024;
 // deno-lint-ignore no-explicit-any

@@ -6,7 +6,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { close, pipe, read, write } from "../../os/mod.ts";
 import { type FileLike, OSError, select, ValueError } from "../../select/mod.ts";
-import { assertErrno, assertRaises, leakFree, spawnShell, withPipe } from "../_kit/select.ts";
+import { assertErrno, assertRaises } from "../_kit/errors.ts";
+import { leakFree, withPipe } from "../_kit/fds.ts";
+import { spawnShell } from "../_kit/child.ts";
 
 const ONE = new Uint8Array([1]);
 // deno-lint-ignore no-explicit-any
