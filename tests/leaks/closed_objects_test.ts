@@ -21,7 +21,6 @@ import {
   ValueError,
 } from "../../select/mod.ts";
 import {
-  type BaseSelector,
   DefaultSelector,
   EpollSelector,
   EVENT_READ,
@@ -41,6 +40,7 @@ import {
 } from "../../socket/mod.ts";
 import { kqueueUnavailable } from "../_kit/kqueue.ts";
 import { openFds } from "../_kit/fds.ts";
+import { SELECTORS } from "../_kit/selectors.ts";
 
 const linux = process.platform === "linux";
 
@@ -133,18 +133,7 @@ describe("closed primitives", () => {
   );
 });
 
-function selectorClasses(): [string, () => BaseSelector][] {
-  const list: [string, () => BaseSelector][] = [
-    ["SelectSelector", () => new SelectSelector()],
-    ["PollSelector", () => new PollSelector()],
-    ["DefaultSelector", () => new DefaultSelector()],
-  ];
-  if (linux) list.push(["EpollSelector", () => new EpollSelector()]);
-  if (!kqueueUnavailable) list.push(["KqueueSelector", () => new KqueueSelector()]);
-  return list;
-}
-
-for (const [name, make] of selectorClasses()) {
+for (const [name, make] of SELECTORS) {
   describe(`closed ${name}`, () => {
     it("getKey: RuntimeError; unregister/modify: KeyError; close idempotent; map empty", () => {
       const [r, w] = pipe();
@@ -300,7 +289,7 @@ describe("closed sockets", () => {
   });
 
   it("a socket closed while registered: unregister finds it by identity", () => {
-    for (const [name, make] of selectorClasses()) {
+    for (const [name, make] of SELECTORS) {
       const [a, b] = socketpair();
       const sel = make();
       sel.register(a, EVENT_READ);

@@ -8,20 +8,11 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { close, pipe, read, write } from "../../os/mod.ts";
 import { epoll, EPOLLIN, EPOLLOUT, poll, POLLIN, select } from "../../select/mod.ts";
-import {
-  type BaseSelector,
-  DefaultSelector,
-  EpollSelector,
-  EVENT_READ,
-  EVENT_WRITE,
-  KqueueSelector,
-  PollSelector,
-  SelectSelector,
-} from "../../selectors/mod.ts";
+import { EVENT_READ, EVENT_WRITE } from "../../selectors/mod.ts";
 import { createConnection, createServer, socketpair } from "../../socket/mod.ts";
-import { kqueueUnavailable } from "../_kit/kqueue.ts";
 import { describeSnapshot, snapshot } from "../_kit/resources.ts";
 import { openFds } from "../_kit/fds.ts";
+import { SELECTORS } from "../_kit/selectors.ts";
 
 const LIFECYCLES = 10_000;
 /** A leak of 400 bytes per lifecycle would pass 4 MiB at 10,000; GC noise stays far below. */
@@ -69,17 +60,6 @@ async function flat(
     after.heap - before.heap < HEAP_SLACK,
     `heap grew by ${after.heap - before.heap} bytes over ${count} lifecycles`,
   );
-}
-
-function selectors(): [string, () => BaseSelector][] {
-  const list: [string, () => BaseSelector][] = [
-    ["SelectSelector", () => new SelectSelector()],
-    ["PollSelector", () => new PollSelector()],
-    ["DefaultSelector", () => new DefaultSelector()],
-  ];
-  if (linux) list.push(["EpollSelector", () => new EpollSelector()]);
-  if (!kqueueUnavailable) list.push(["KqueueSelector", () => new KqueueSelector()]);
-  return list;
 }
 
 describe(`leaks: ${LIFECYCLES} lifecycles leave fds, threads and heap flat`, () => {
@@ -159,7 +139,7 @@ describe(`leaks: ${LIFECYCLES} lifecycles leave fds, threads and heap flat`, () 
       }),
   );
 
-  for (const [name, make] of selectors()) {
+  for (const [name, make] of SELECTORS) {
     it(`${name}: register, select, modify, unregister, close`, async () => {
       const [r, w] = pipe();
       try {
@@ -207,7 +187,7 @@ describe(`leaks: ${LIFECYCLES} lifecycles leave fds, threads and heap flat`, () 
     }
   });
 
-  for (const [name, make] of selectors()) {
+  for (const [name, make] of SELECTORS) {
     it(`${name}.selectAsync: waits that complete when a write comes`, async () => {
       const [r, w] = pipe();
       const sel = make();

@@ -3,10 +3,9 @@
 // error, and (when python3 is here) do exactly what the same sequence does in CPython.
 // A closed fd (1023) is registered first in every object: poll reports it as POLLNVAL
 // at once, so no generated poll() blocks, whatever its timeout.
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { close, pipe, write } from "../../os/mod.ts";
 import { type Poll, poll, POLLIN, POLLNVAL } from "../../select/mod.ts";
 import {
   anyFd,
@@ -24,7 +23,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
-import { prepareFdTable } from "./_fds.ts";
+import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];
 const GUARD = 1023;
@@ -48,8 +47,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 const ops = fc.array(op, { minLength: 1, maxLength: 12 });
 
-let rfd = -1;
-let wfd = -1;
+const ready = readyPipe();
 
 function apply(p: Poll, o: Op, env: Env): Outcome {
   const a = o.args.map((d) => toJs(d, env)) as [number, number];
@@ -79,7 +77,7 @@ function labelKey(o: Outcome, env: Env): Outcome {
 }
 
 function runJs(seq: Op[]): Outcome[] {
-  const env = new Env({ r: rfd, w: wfd });
+  const env = new Env({ r: ready.r, w: ready.w });
   const p = poll();
   p.register(GUARD, POLLIN);
   return seq.map((o) => documented(labelKey(apply(p, o, env), env)));
@@ -117,15 +115,7 @@ def run(ops):
 `;
 
 describe("poll objects under arbitrary input", () => {
-  before(() => {
-    prepareFdTable();
-    [rfd, wfd] = pipe();
-    write(wfd, new Uint8Array([1]));
-  });
-  after(() => {
-    close(rfd);
-    close(wfd);
-  });
+  useReadyPipe(ready);
 
   it("every call works or throws a documented error (2,000 sequences, shrunk on failure)", () => {
     fc.assert(fc.property(ops, (seq) => void runJs(seq)), { numRuns: 2000 });

@@ -1,10 +1,9 @@
 // Property tests of select.select(): arbitrary lists, items and timeouts either work
 // or fail with a documented error, and (when python3 is here) with CPython's error,
 // word for word. Every generated call has a ready fd in it, so none of them blocks.
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { close, pipe, write } from "../../os/mod.ts";
 import { select } from "../../select/mod.ts";
 import {
   anyFd,
@@ -22,7 +21,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
-import { prepareFdTable } from "./_fds.ts";
+import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];
 
@@ -49,11 +48,10 @@ const selectCase: fc.Arbitrary<SelectCase> = fc
     return { args };
   });
 
-let rfd = -1;
-let wfd = -1;
+const ready = readyPipe();
 
 function runJs(c: SelectCase): Outcome {
-  const env = new Env({ r: rfd, w: wfd });
+  const env = new Env({ r: ready.r, w: ready.w });
   const [r, w, x, t] = c.args.map((d) => toJs(d, env));
   return documented(outcome(
     () => select(r as number[], w as number[], x as number[], t as number),
@@ -73,15 +71,7 @@ def run(c):
 `;
 
 describe("select() under arbitrary input", () => {
-  before(() => {
-    prepareFdTable();
-    [rfd, wfd] = pipe();
-    write(wfd, new Uint8Array([1]));
-  });
-  after(() => {
-    close(rfd);
-    close(wfd);
-  });
+  useReadyPipe(ready);
 
   it("every call works or throws a documented error (5,000 inputs, shrunk on failure)", () => {
     fc.assert(fc.property(selectCase, (c) => void runJs(c)), { numRuns: 5000 });
@@ -92,13 +82,19 @@ describe("select() under arbitrary input", () => {
       fc.property(selectCase, (c) => {
         const o = runJs(c);
         if (!("ok" in o)) return;
-        const env = new Env({ r: rfd, w: wfd });
+        const env = new Env({ r: ready.r, w: ready.w });
         const inputs = c.args.slice(0, 3).map((d) => toJs(d, env)) as unknown[][];
         const [rr, ww, xx] = o.ok as unknown[][];
         // r is readable, w writable, nothing has out-of-band data.
         const label = (l: unknown) => Array.isArray(l) ? l.map((i) => env.item(i)) : [];
-        assert.deepEqual(rr, label(inputs[0]!).filter((l) => l === "r" || isReadyObj(l, env, rfd)));
-        assert.deepEqual(ww, label(inputs[1]!).filter((l) => l === "w" || isReadyObj(l, env, wfd)));
+        assert.deepEqual(
+          rr,
+          label(inputs[0]!).filter((l) => l === "r" || isReadyObj(l, env, ready.r)),
+        );
+        assert.deepEqual(
+          ww,
+          label(inputs[1]!).filter((l) => l === "w" || isReadyObj(l, env, ready.w)),
+        );
         assert.deepEqual(xx, []);
       }),
       { numRuns: 1000 },
