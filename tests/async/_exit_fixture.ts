@@ -1,4 +1,4 @@
-// Run by async_test.ts in a child process: two waits with no time limit, ended by
+// Run by waiter_test.ts in a child process: two waits with no time limit, ended by
 // close() and by an abort. The process must then exit on its own, although the pipe
 // stays open: a waiting thread left behind would keep it alive.
 import { Epoll, EPOLLIN, poll, POLLIN } from "../../select/mod.ts";

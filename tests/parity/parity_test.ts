@@ -4,7 +4,9 @@
  * `python3`, each with a ready fd so that nothing blocks. The outcomes must match
  * (class and message, OverflowError being RangeError), and under `strace` the
  * timeout each process handed to `pselect6`, `poll` and `epoll_wait` must match too:
- * that is the rounding (reference §0.1.2, §1, §2.4, §3.3) checked where it acts.
+ * that is the rounding (Python/pytime.c `_PyTime_FromSecondsObject` and
+ * `_PyTime_FromMillisecondsObject`, used by Modules/selectmodule.c `select_select_impl`,
+ * `select_poll_poll_impl` and `select_epoll_poll_impl`) checked where it acts.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -31,7 +33,7 @@ const python = haveCommand("python3", "-c", "import select; select.epoll");
 const strace = haveCommand("strace", "-V");
 const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
 
-/** A JS value as the Python literal iomux reads it as (see _fuzz_parity.ts's doc). */
+/** A JS value as the Python literal iomux reads it as (see property/_parity.ts's doc). */
 function toPy(value: unknown): string {
   if (value === null || value === undefined) return "None";
   if (typeof value === "string") return JSON.stringify(value);
@@ -61,7 +63,7 @@ def outcome(call, x):
         return "ok"
     except Exception as e:
         name = {"OverflowError": "RangeError"}.get(type(e).__name__, type(e).__name__)
-        # 3.11 and 3.12 spell PyTime_t with an underscore (reference §9).
+        # 3.11 and 3.12 spell PyTime_t with an underscore (PEP 741 renamed it in 3.13).
         return [name, str(e).replace("C _PyTime_t", "C PyTime_t")]
 print(json.dumps({
     "fd": w, "epfd": ep.fileno(),
@@ -157,7 +159,8 @@ describe("timeout parity with CPython", { skip: !python || !deno }, () => {
           assert.equal(ours[api].length, calls, `${api}: one system call per successful call`);
           assert.deepEqual(ours[api], theirs[api], `${api}: syscall timeouts differ`);
         }
-        // Spot checks of the table (reference §0.2.1), so that a parity that went
+        // Spot checks of the table (each API rounds its own way: select up to whole
+        // µs, poll away from zero, epoll toward +∞), so that a parity that went
         // wrong on both sides still shows.
         assert.equal(ours.select[3], "{tv_sec=0, tv_nsec=1000}", "select(1e-10) waits 1 µs");
         assert.equal(ours.select[0], "NULL");

@@ -426,6 +426,18 @@ for _fd in range(1000, 1024):
     except OSError:
         pass
 
+def place_fd(fd, target):
+    """Moves fd onto target (which must be free here), the number the JS side has."""
+    if fd != target:
+        try:
+            os.fstat(target)
+            raise SystemExit("fd %d is in use in python3" % target)
+        except OSError:
+            pass
+        os.dup2(fd, target)
+        os.close(fd)
+    return target
+
 class Boom(Exception):
     pass
 

@@ -224,15 +224,7 @@ R, W = os.pipe()
 os.write(W, b"x")
 GR, GW = os.pipe()
 for name, fd in (("r", R), ("w", W), ("gr", GR), ("g", GW)):
-    target = FDS[name]
-    if fd != target:
-        try:
-            os.fstat(target)
-            raise SystemExit("fd %d is in use in python3" % target)
-        except OSError:
-            pass
-        os.dup2(fd, target)
-        os.close(fd)
+    place_fd(fd, FDS[name])
 
 def label(x, env):
     if x is None: return None

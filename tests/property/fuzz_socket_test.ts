@@ -197,16 +197,7 @@ def pair():
     x, y = socket.socketpair()
     out = []
     for s, target in ((x, TARGET[0]), (y, TARGET[1])):
-        fd = s.detach()
-        if fd != target:
-            try:
-                os.fstat(target)
-                raise SystemExit("fd %d in use in python3" % target)
-            except OSError:
-                pass
-            os.dup2(fd, target)
-            os.close(fd)
-        out.append(socket.socket(fileno=target))
+        out.append(socket.socket(fileno=place_fd(s.detach(), target)))
     return out
 
 def run(ops):

@@ -134,8 +134,8 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
       withPipe(async (r) => {
         // Timeouts below the syscall's unit are rounded up, so a signal landing between
         // the deadline and the kernel's own timeout takes the "deadline passed" path
-        // (Modules/selectmodule.c: `if (timeout < 0) break;` after EINTR); a storm
-        // makes that likely on every call. It also overflows the runtime's signal
+        // (Modules/selectmodule.c `select_select_impl`: an expired deadline after
+        // EINTR ends the wait with nothing ready); a storm makes that likely on every call. It also overflows the runtime's signal
         // queue (Node's holds 4,096), which may then drop the SIGCHLD of the storm's
         // own end: its stdout closing is what says it is gone.
         const p = poll();

@@ -1,6 +1,6 @@
 /**
- * `epoll` objects: every epoll row of reference §7.1 and §7.4 (class and exact
- * message), in CPython's order of checks.
+ * `epoll` objects: every error of Modules/selectmodule.c `select_epoll_*_impl` and
+ * `PyObject_AsFileDescriptor` (class and exact message), in CPython's order of checks.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -25,7 +25,7 @@ type Untyped = any;
 const CLOSED = "I/O operation on closed epoll object";
 const linux = process.platform === "linux";
 
-describe("epoll: every error row of reference §7.4", { skip: !linux }, () => {
+describe("epoll: every error of Modules/selectmodule.c pyepoll_*", { skip: !linux }, () => {
   it(
     "register twice, unknown fds, closed fds, regular files",
     leakFree(() => {

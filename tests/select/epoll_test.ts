@@ -1,7 +1,7 @@
 /**
  * `epoll` objects: CPython's Lib/test/test_epoll.py ported (TCP pairs replaced by
  * pipes opened read-write, which are readable and writable like a socket), and every
- * epoll row of reference §7.4 (class and exact message).
+ * epoll behaviour of Modules/selectmodule.c `select_epoll_*_impl` (class and exact message).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -296,7 +296,7 @@ describe("epoll: CPython test_epoll.py", { skip: !linux }, () => {
   );
 });
 
-describe("epoll: semantics (reference §3)", { skip: !linux }, () => {
+describe("epoll: semantics (Modules/selectmodule.c pyepoll_*)", { skip: !linux }, () => {
   it(
     "reports HUP and ERR even when not asked, and the registered fd",
     leakFree(() => {

@@ -86,7 +86,7 @@ describe("kevent (test_create_event)", () => {
     assert.deepEqual(fields(ev), [0x7fff, 1, 2, 3, 0x7ffe, 0x7fff]);
     ev = kevent(U64_MAX, 1, 2, 3, I64_MAX, U64_MAX);
     assert.deepEqual(fields(ev), [U64_MAX, 1, 2, 3, I64_MAX, U64_MAX]);
-    // Issue 11973: flags and fflags take their whole unsigned range.
+    // bpo-11973: flags and fflags take their whole unsigned range.
     assert.equal(kevent(0, 1, 0xffff).flags, 0xffff);
     assert.equal(kevent(0, 1, 2, 0xffffffff).fflags, 0xffffffff);
     // A 64-bit value is a number while exact, a BigInt beyond.
@@ -247,7 +247,7 @@ describe("kevent conversions (CPython's C types)", () => {
 });
 
 describe("KQ_* constants", () => {
-  it("have the macOS/FreeBSD header values (reference §5.4)", () => {
+  it("have the macOS/FreeBSD <sys/event.h> values", () => {
     assert.deepEqual(
       [
         KQ_FILTER_READ,

@@ -1,5 +1,6 @@
-// select.kqueue against a real kqueue: CPython's test_kqueue.py (reference §8.4)
-// ported, plus control()'s argument, timeout and error rules (§4.3, §7.5).
+// select.kqueue against a real kqueue: CPython's Lib/test/test_kqueue.py ported, plus
+// control()'s argument, timeout and error rules (Modules/selectmodule.c
+// select_kqueue_control_impl).
 // On macOS and FreeBSD this runs against the kernel; on Linux only when
 // IOMUX_KQUEUE_LIB names a libkqueue shared library (otherwise it is skipped, and
 // only the "kqueue is unavailable" checks run).
@@ -175,7 +176,9 @@ describe("kqueue (test_kqueue.py)", { skip }, () => {
   });
 });
 
-describe("kqueue.control rules (reference §4.3)", { skip }, () => {
+describe("kqueue.control rules (Modules/selectmodule.c select_kqueue_control_impl)", {
+  skip,
+}, () => {
   it("checks arity, maxevents and the closed state in CPython's order", () => {
     using kq = kqueue();
     const loose = kq as unknown as { control(...args: unknown[]): KEvent[] };

@@ -1,6 +1,6 @@
 /**
- * `poll()` objects: every poll row of reference §7.1 and §7.3 (class and exact
- * message), in CPython's order of checks.
+ * `poll()` objects: every error of Modules/selectmodule.c `select_poll_*_impl` and
+ * `PyObject_AsFileDescriptor` (class and exact message), in CPython's order of checks.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -19,7 +19,7 @@ import { leakFree, withPipe } from "../_kit/fds.ts";
 // deno-lint-ignore no-explicit-any
 type Untyped = any;
 
-describe("poll: every error row of reference §7.3", () => {
+describe("poll: every error of Modules/selectmodule.c select_poll_*", () => {
   it("cannot be instantiated; poll() takes no arguments", () => {
     assertRaises(() => new Poll(), TypeError, "cannot create 'select.poll' instances");
     assertRaises(
@@ -146,7 +146,7 @@ describe("poll: every error row of reference §7.3", () => {
     ),
   );
 
-  it("rejects bad fds as fildes does (reference §7.1)", () => {
+  it("rejects bad fds as PyObject_AsFileDescriptor does", () => {
     const p = poll();
     assertRaises(
       () => p.register(-1),

@@ -1,6 +1,6 @@
 /**
  * `poll()` objects: CPython's Lib/test/test_poll.py ported to iomux pipes, and every
- * poll row of reference §7.3 (class and exact message).
+ * poll behaviour of Modules/selectmodule.c `select_poll_*_impl` (class and exact message).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -254,7 +254,7 @@ describe("poll: CPython test_poll.py", () => {
   );
 });
 
-describe("poll: semantics (reference §2)", () => {
+describe("poll: semantics (Modules/selectmodule.c select_poll_*)", () => {
   it(
     "results come in registration order; re-registering keeps the place",
     leakFree(() =>

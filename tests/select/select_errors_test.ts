@@ -1,6 +1,6 @@
 /**
- * `select()`: argument checks in CPython's order and every select row of reference
- * §7.1–7.2 (class and exact message).
+ * `select()`: argument checks in CPython's order and every error of Modules/selectmodule.c
+ * `select_select_impl` and `seq2set` (class and exact message).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -13,7 +13,7 @@ const FD_SETSIZE = 1024;
 // deno-lint-ignore no-explicit-any
 const untyped = select as any;
 
-describe("select: argument checks (reference §1, §7.2)", () => {
+describe("select: argument checks (Modules/selectmodule.c select_select_impl)", () => {
   it("checks the arity", () => {
     assertRaises(() => untyped(), TypeError, "select expected at least 3 arguments, got 0");
     assertRaises(() => untyped([], []), TypeError, "select expected at least 3 arguments, got 2");
@@ -87,7 +87,7 @@ describe("select: argument checks (reference §1, §7.2)", () => {
     ),
   );
 
-  it("rejects bad items as fildes does (reference §0.1.1, §7.1)", () => {
+  it("rejects bad items as PyObject_AsFileDescriptor does", () => {
     assertRaises(
       () => select([-1], [], [], 0),
       ValueError,
@@ -136,7 +136,7 @@ describe("select: argument checks (reference §1, §7.2)", () => {
       ), (e) => e === boom);
   });
 
-  it("converts timeouts as CPython (reference §1, §0.1.2)", () => {
+  it("converts timeouts as CPython (Python/pytime.c _PyTime_FromSecondsObject)", () => {
     for (const bad of ["1", true, {}, [], Symbol("t")]) {
       assertRaises(() => untyped([], [], [], bad), TypeError, "timeout must be a float or None");
     }

@@ -1,6 +1,7 @@
 /**
  * `select()`: CPython's Lib/test/test_select.py ported to pipes, plus the behaviour
- * of reference §1 (argument order, result identity, fd and count limits).
+ * of Modules/selectmodule.c `select_select_impl`, `seq2set` and `set2list` (argument
+ * order, result identity, fd and count limits).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";

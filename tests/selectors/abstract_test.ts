@@ -1,7 +1,7 @@
 /**
  * `BaseSelector` is abstract at run time too, as Python's ABC is:
  * `selectors.BaseSelector()` raises TypeError naming the missing methods (3.13's
- * wording, reference §6.4).
+ * wording, Objects/typeobject.c `object_new`).
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,5 @@
-// KqueueSelector specifics (reference §6.7, §8.5 items 12, 22, 23): one kernel filter
+// KqueueSelector specifics (Lib/selectors.py KqueueSelector; Lib/test/test_selectors.py
+// KqueueSelectorTestCase): one kernel filter
 // per direction, separate READ and WRITE entries, maxevents counted in filters, the
 // timeout rules, and DefaultSelector's choice. The shared selectors suites run it
 // through tests/_kit/selectors.ts. On Linux it needs IOMUX_KQUEUE_LIB (libkqueue).

@@ -1,6 +1,6 @@
-// Lib/test/test_selectors.py (reference §8.5), ported case by case and run for each
+// Lib/test/test_selectors.py, ported case by case and run for each
 // selector class, on real socketpairs and pipes. CPython-specific cases that need
-// more than test_selectors.py checks are in selectors_semantics_test.ts.
+// more than test_selectors.py checks are in semantics_test.ts.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";

@@ -1,4 +1,4 @@
-// CPython selectors semantics beyond test_selectors.py (reference §6, §7.7): the
+// CPython selectors semantics beyond test_selectors.py (Lib/selectors.py): the
 // validation order, _fileobj_to_fd's int(), the identity fallback, exact messages,
 // rollbacks, modify's quirks, the event mapping, each selector's timeout rules and
 // use after close. Each expectation was checked against python3.
