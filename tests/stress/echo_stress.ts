@@ -15,7 +15,9 @@ import { spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type EchoServer, startEchoServer } from "../../examples/selectors_echo_server.ts";
-import { describeSnapshot, openFdList, snapshot } from "../_resources.ts";
+import { describeSnapshot, snapshot } from "../_kit/resources.ts";
+import { openFds } from "../_kit/fds.ts";
+import { eventually } from "../_kit/time.ts";
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CONNECTIONS = env("STRESS_CONNECTIONS", 1000);
@@ -25,14 +27,8 @@ const SEED = env("STRESS_SEED", Math.floor(Math.random() * 2 ** 31));
 const DEADLINE_S = env("STRESS_DEADLINE", 300);
 const CLIENTS = fileURLToPath(new URL("./_echo_clients.ts", import.meta.url));
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const end = performance.now() + ms;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
+  if (!await eventually(condition, ms)) throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The figures one wave of clients prints, plus how many the server held at once. */
@@ -101,7 +97,7 @@ async function runWave(server: EchoServer, seed: number, baseFds: number): Promi
 
 describe("echo server under stress", () => {
   it(`${WAVES} waves of ${CONNECTIONS} concurrent connections, random sizes, every byte verified`, async () => {
-    const fdsBefore = openFdList(1 << 14);
+    const fdsBefore = openFds(1 << 14);
     const before = snapshot(1 << 14);
     const server = startEchoServer({ port: 0 });
     console.log(`seed ${SEED}; before: ${describeSnapshot(before)}`);
@@ -121,11 +117,11 @@ describe("echo server under stress", () => {
     }
     console.log(`totals: ${JSON.stringify(totals)}`);
     // The shared waiting thread closes its wake-up fd once its last call has returned.
-    const same = () => openFdList(1 << 14).join() === fdsBefore.join();
+    const same = () => openFds(1 << 14).join() === fdsBefore.join();
     await until(same, 5_000, "the fds to come back").catch(() => {});
     const after = snapshot(1 << 14);
     console.log(`after: ${describeSnapshot(after)}`);
-    assert.deepEqual(openFdList(1 << 14), fdsBefore, "fds leaked");
+    assert.deepEqual(openFds(1 << 14), fdsBefore, "fds leaked");
     if (!Number.isNaN(before.threads)) assert.ok(after.threads <= before.threads + 4);
   });
 });

@@ -1,0 +1,345 @@
+/**
+ * Real signals for the PEP 475 suites (the idea of CPython's Lib/test/_test_eintr.py:
+ * a child process signals this one while it blocks), and the evidence that a signal
+ * really interrupted the wait under test, so that no EINTR test can pass without
+ * exercising the retry.
+ *
+ * SIGWINCH, because its default action is to ignore it, so a late one harms nothing:
+ * SIGUSR1 starts the inspector of Deno and Node, and Node 26's test runner writes a
+ * diagnostic report per SIGUSR2. A JS listener must be installed, or the ignored
+ * signal interrupts nothing: the runtime's C handler interrupts the system call, the
+ * JS listener runs later, once the thread is free.
+ *
+ * The signal is aimed at the thread that runs JS. Under `deno test` that is not the
+ * process's main thread, and a signal sent to the pid interrupts the main thread only
+ * (measured: 3 EINTR in 800 short polls, against 8,445 in 10,478 when aimed at the JS
+ * thread). `kill(tid)` still makes a process-wide signal, but the kernel offers it to
+ * that thread first.
+ *
+ * Two kinds of evidence, both read by the test: a count of the libc calls that came
+ * back with EINTR (the real call, counted on its way back), and the system call the
+ * thread was blocked in at each signal, read from /proc/<pid>/task/<tid>/syscall by
+ * the signalling child just before it sends the signal. The second one is what a
+ * restartable call needs (`read`, `recv`, `accept`: a runtime that installs its handler
+ * with SA_RESTART has the kernel restart them without EINTR reaching libc).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { after, before } from "node:test";
+import { abi } from "../../ffi/abi.ts";
+import { libc, toNfds } from "../../ffi/libc.ts";
+import { POLLFD_SIZE } from "../../ffi/structs.ts";
+import { close, pipe, read } from "../../os/mod.ts";
+import { POLLIN } from "../../select/mod.ts";
+import { type Child, spawnShell } from "./child.ts";
+import { sleep } from "./time.ts";
+
+/** errno EINTR here. */
+export const EINTR: number = abi.errno.EINTR;
+
+/** What a blocking call waits in, as the kernel sees it. */
+export type Wait = "poll" | "select" | "epoll" | "read" | "recv" | "accept";
+
+/**
+ * Linux system call numbers of each kind of wait, by architecture: x86_64 from
+ * asm/unistd_64.h, aarch64 from asm-generic/unistd.h (which has no poll, select or
+ * epoll_wait: glibc calls ppoll, pselect6 and epoll_pwait there).
+ */
+const SYSCALLS: Readonly<Record<string, Readonly<Record<Wait, readonly number[]>>>> = {
+  x64: {
+    poll: [7, 271], // poll, ppoll
+    select: [23, 270], // select, pselect6
+    epoll: [232, 281, 441], // epoll_wait, epoll_pwait, epoll_pwait2
+    read: [0],
+    recv: [45], // recvfrom (glibc's recv)
+    accept: [43, 288], // accept, accept4
+  },
+  arm64: {
+    poll: [73], // ppoll
+    select: [72], // pselect6
+    epoll: [22, 441], // epoll_pwait, epoll_pwait2
+    read: [63],
+    recv: [207], // recvfrom
+    accept: [202, 242], // accept, accept4
+  },
+};
+
+/** The system call numbers `wait` blocks in on this machine; empty where unknown. */
+export function syscallNumbers(wait: Wait): readonly number[] {
+  return process.platform === "linux" ? SYSCALLS[process.arch]?.[wait] ?? [] : [];
+}
+
+/**
+ * The id of the thread that runs JS, or `null` where no child can tell (no /proc, or
+ * an architecture not in the table). The JS thread blocks in a raw `poll(2)` over
+ * `marker` pollfds (one pipe and `marker - 1` negative fds, which poll ignores) while
+ * a child looks for the thread whose poll or ppoll has that `nfds`: the second
+ * argument on x86_64 and aarch64 alike (a timeout marker would not do: ppoll's is a
+ * pointer).
+ *
+ * @param marker An `nfds` no other thread of this process polls with.
+ */
+export async function findJsThread(marker: number): Promise<number | null> {
+  const numbers = syscallNumbers("poll");
+  if (numbers.length === 0) return null;
+  const [r, w] = pipe();
+  const child = spawnShell(
+    `for try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.05; ` +
+      `for t in /proc/$0/task/*; do ` +
+      `read -r nr fds nfds rest < "$t/syscall" 2>/dev/null || continue; ` +
+      `case "$nr" in ${numbers.join("|")}) [ "$nfds" = "$1" ] && ` +
+      `{ echo "\${t##*/}"; exit 0; };; esac; done; done`,
+    w,
+    String(process.pid),
+    `0x${marker.toString(16)}`,
+  );
+  close(w);
+  try {
+    const pollfds = new Uint8Array(marker * POLLFD_SIZE);
+    const words = new Int32Array(pollfds.buffer); // struct pollfd: int fd; short events, revents
+    for (let i = 0; i < marker; i++) words[(i * POLLFD_SIZE) / 4] = -1;
+    words[0] = r;
+    new Int16Array(pollfds.buffer)[2] = POLLIN;
+    const c = libc();
+    // Until the child writes the tid or exits (POLLHUP); a stray signal only repeats it.
+    while (c.poll(pollfds, toNfds(marker), 10_000) === -1 && c.errno() === EINTR);
+    const tid = Number(new TextDecoder().decode(read(r, 64)).trim());
+    await child.exited;
+    return Number.isInteger(tid) && tid > 0 ? tid : null;
+  } finally {
+    close(r);
+  }
+}
+
+/** The thread a suite signals, and the signals its listener has seen. */
+export interface SignalTarget {
+  /** The JS thread's id; the pid until `before` has run, or where it was not found. */
+  tid: number;
+  /** Whether the JS thread was found (so the premise checks can hold). */
+  found: boolean;
+  /** SIGWINCH signals the JS listener has handled. */
+  delivered: number;
+}
+
+/**
+ * Installs the suite's SIGWINCH listener and finds the JS thread (in `before`), and
+ * removes the listener (in `after`). Call it inside a `describe`.
+ *
+ * @param marker The `nfds` marker for {@linkcode findJsThread}, one per suite.
+ */
+export function useSignalTarget(marker: number): SignalTarget {
+  const target: SignalTarget = { tid: process.pid, found: false, delivered: 0 };
+  const onSignal = () => {
+    target.delivered++;
+  };
+  before(async () => {
+    process.on("SIGWINCH", onSignal);
+    const tid = await findJsThread(marker);
+    target.found = tid !== null;
+    target.tid = tid ?? process.pid;
+  });
+  after(() => {
+    process.off("SIGWINCH", onSignal);
+    if (reports !== undefined) rmSync(reports, { recursive: true, force: true });
+    reports = undefined;
+  });
+  return target;
+}
+
+let reports: string | undefined;
+let reportCount = 0;
+
+/** A signalling child, and what the thread was doing at each of its signals. */
+export interface Signaller extends Child {
+  /**
+   * After the child exits: per signal, the system call number the thread was blocked
+   * in just before it, or "running" / "?" (no /proc).
+   */
+  states(): Promise<string[]>;
+}
+
+/**
+ * A child that sends SIGWINCH to `tid` `count` times, `gapMs` apart, reading the
+ * thread's /proc syscall line before each one, then runs `then` (a shell command, its
+ * stdout on `stdoutFd`: e.g. `echo x` into the pipe the test reads).
+ */
+export function signaller(
+  tid: number,
+  options: { count?: number; gapMs?: number; then?: string; stdoutFd?: number } = {},
+): Signaller {
+  const { count = 3, gapMs = 200, then = "", stdoutFd } = options;
+  reports ??= mkdtempSync(join(tmpdir(), "iomux-eintr-"));
+  const report = join(reports, `signals-${reportCount++}`);
+  const child = spawnShell(
+    `i=0; while [ $i -lt ${count} ]; do sleep ${gapMs / 1000}; s='?'; ` +
+      `read -r s rest < /proc/$0/task/$1/syscall 2>/dev/null; ` +
+      `kill -WINCH $1 || exit 1; echo "$s" >> "$2"; i=$((i + 1)); done; ${then}`,
+    stdoutFd ?? "ignore",
+    String(process.pid),
+    String(tid),
+    report,
+  );
+  return {
+    ...child,
+    async states() {
+      await child.exited;
+      try {
+        return readFileSync(report, "utf8").trim().split("\n");
+      } finally {
+        rmSync(report, { force: true });
+      }
+    },
+  };
+}
+
+/** The libc functions a blocking wait may come back from with EINTR. */
+export type Interruptible =
+  | "select"
+  | "poll"
+  | "epoll_wait"
+  | "read"
+  | "recv"
+  | "recvfrom"
+  | "accept"
+  | "accept4";
+
+/**
+ * Counts the calls of `names` that return -1 with errno EINTR, until `restore`. The
+ * real function runs; the count is taken on its way back (errno is left as it was for
+ * the caller, which reads it next).
+ */
+export function countEintr(...names: Interruptible[]): { count(): number; restore(): void } {
+  const c = libc();
+  const table = c as unknown as Record<Interruptible, ((...args: unknown[]) => number) | null>;
+  const originals = new Map<Interruptible, (...args: unknown[]) => number>();
+  let count = 0;
+  for (const name of names) {
+    const real = table[name];
+    if (real === null || originals.has(name)) continue;
+    originals.set(name, real);
+    table[name] = (...args: unknown[]) => {
+      const n = real(...args);
+      if (n === -1 && c.errno() === EINTR) count++;
+      return n;
+    };
+  }
+  return {
+    count: () => count,
+    restore() {
+      for (const [name, real] of originals) table[name] = real;
+    },
+  };
+}
+
+/**
+ * What each selector class waits in, and the libc call that brings its EINTR back
+ * (Lib/selectors.py: SelectSelector calls select.select, PollSelector select.poll,
+ * EpollSelector select.epoll, KqueueSelector select.kqueue).
+ */
+export function selectorPremise(name: string): Premise {
+  switch (name) {
+    case "SelectSelector":
+      return { waits: ["select"], counted: ["select"] };
+    case "PollSelector":
+      return { waits: ["poll"], counted: ["poll"] };
+    case "KqueueSelector":
+      // libkqueue's kevent (not a libc function) waits in epoll_wait on Linux.
+      return { waits: ["epoll"], counted: [], restartable: true };
+    default: // EpollSelector, and DefaultSelector where epoll exists
+      return process.platform === "linux"
+        ? { waits: ["epoll"], counted: ["epoll_wait"] }
+        : { waits: [], counted: [] };
+  }
+}
+
+/**
+ * What shows that a signal interrupted a wait: one of the `counted` libc calls came
+ * back with EINTR, or (`restartable`: a call the kernel may restart under SA_RESTART)
+ * the thread was blocked in one of `waits` when a signal came.
+ */
+export interface Premise {
+  readonly waits: readonly Wait[];
+  readonly counted: readonly Interruptible[];
+  readonly restartable?: boolean;
+}
+
+/** What the signals did to one blocking call. */
+export interface Interrupted<T> {
+  /** What the call returned, or the error it threw. */
+  result: T | unknown;
+  /** How long it took, ms. */
+  elapsed: number;
+  /** Calls of the counted libc functions that came back with EINTR. */
+  eintr: number;
+  /** The system call the thread was in at each signal (see {@linkcode Signaller}). */
+  states: string[];
+}
+
+/**
+ * Runs the blocking `call` while `signaller` signals `target`, and asserts the premise:
+ * the signals reached the process, and the wait really was interrupted: a counted
+ * libc function returned EINTR, or (a call the kernel may restart, `restartable`) the
+ * thread was blocked in one of `waits` when a signal came. Returns what happened for
+ * the test's own checks.
+ */
+export async function interrupted<T>(
+  target: SignalTarget,
+  call: () => T,
+  premise: Premise,
+  signals: Signaller = signaller(target.tid),
+): Promise<Interrupted<T>> {
+  const before = target.delivered;
+  const spy = countEintr(...premise.counted);
+  let result: T | unknown;
+  const start = performance.now();
+  try {
+    result = call();
+  } catch (error) {
+    result = error;
+  } finally {
+    spy.restore();
+  }
+  const elapsed = performance.now() - start;
+  assert.equal(await signals.exited, 0, "the signalling child failed");
+  const states = await signals.states();
+  // The runtime hands the signals to the JS listener once the thread is free.
+  for (let i = 0; i < 100 && target.delivered === before; i++) await sleep(10);
+  assert.ok(target.delivered > before, "no signal reached the process");
+  const numbers = premise.waits.flatMap(syscallNumbers).map(String);
+  const inWait = states.some((s) => numbers.includes(s));
+  const eintr = spy.count();
+  assert.ok(
+    eintr > 0 || (premise.restartable === true && inWait),
+    `premise: the wait was not interrupted (EINTR returns: ${eintr}; ` +
+      `syscall at each signal: ${states.join(", ")}; expected one of ${numbers.join(", ")})`,
+  );
+  return { result, elapsed, eintr, states };
+}
+
+/**
+ * Whether `target` can be signalled as the tests need; else marks the test skipped
+ * (where no child can find the JS thread, the pid's signals may miss it, and the
+ * test could not exercise the retry).
+ */
+export function canSignal(target: SignalTarget, t: { skip(message?: string): void }): boolean {
+  if (target.found) return true;
+  t.skip("the JS thread cannot be found here (no /proc), and the pid's signals may miss it");
+  return false;
+}
+
+/**
+ * Asserts that a wait of `timeoutMs` under {@linkcode signaller}'s three signals kept
+ * its deadline (PEP 475, CPython's Modules/selectmodule.c retry loops): no shorter,
+ * and not restarted with its whole timeout, which would last past the bound (the
+ * last signal comes at 0.6 s: a restart of a 1 s wait would end at 1.6 s).
+ */
+export function assertKeptDeadline(outcome: Interrupted<unknown>, timeoutMs: number): void {
+  const { elapsed, result } = outcome;
+  assert.ok(elapsed >= timeoutMs - 5, `returned early, after ${elapsed} ms: ${String(result)}`);
+  assert.ok(elapsed < timeoutMs + 500, `deadline extended: ${elapsed} ms`);
+}

@@ -1,0 +1,89 @@
+/**
+ * File descriptors in tests: which are open, pipes that are always closed, and the
+ * leak check that wraps a test body.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { close, getBlocking, pipe } from "../../os/mod.ts";
+import { spawnShell } from "./child.ts";
+
+/** Whether `fd` is open (`fcntl(F_GETFL)` succeeds). */
+export function isOpen(fd: number): boolean {
+  try {
+    getBlocking(fd);
+    return true;
+  } catch {
+    return false; // EBADF: not open
+  }
+}
+
+/**
+ * The open fds below `limit`, probed one by one with fcntl(F_GETFL): Deno refuses
+ * /proc/self/fd without --allow-all.
+ */
+export function openFds(limit = 4096): number[] {
+  const fds: number[] = [];
+  for (let fd = 0; fd < limit; fd++) if (isOpen(fd)) fds.push(fd);
+  return fds;
+}
+
+/** Closes an fd that a test may already have closed. */
+export function closeQuietly(fd: number): void {
+  try {
+    close(fd);
+  } catch {
+    // already closed by the test
+  }
+}
+
+/** A pipe: `[readEnd, writeEnd]`. */
+export type Pipe = [readEnd: number, writeEnd: number];
+/** `count` pipes; typed as at least three so that tests can destructure the first ones. */
+export type Pipes = [Pipe, Pipe, Pipe, ...Pipe[]];
+
+/** Runs `body` with `count` fresh pipes and closes every end afterwards, whatever happens. */
+export async function withPipes<R>(
+  count: number,
+  body: (pipes: Pipes) => R | Promise<R>,
+): Promise<R> {
+  const pipes: Pipe[] = [];
+  try {
+    for (let i = 0; i < count; i++) pipes.push(pipe());
+    return await body(pipes as Pipes);
+  } finally {
+    for (const [r, w] of pipes) {
+      closeQuietly(r);
+      closeQuietly(w);
+    }
+  }
+}
+
+/** Runs `body` with one fresh pipe and closes both ends afterwards. */
+export function withPipe<R>(body: (r: number, w: number) => R | Promise<R>): Promise<R> {
+  return withPipes(1, ([[r, w]]) => body(r, w));
+}
+
+let warmed: Promise<void> | undefined;
+
+/**
+ * Starts one child each way (spawnSync and spawn) once per process: Bun and Node open
+ * fds of their own for child processes on first use, which is not a leak of a test.
+ */
+function warmRuntime(): Promise<void> {
+  return warmed ??= (async () => {
+    spawnSync("true", { stdio: "ignore" });
+    await spawnShell("true").exited;
+  })();
+}
+
+/** Wraps a test body so that it fails if it leaves an fd open (or closes one it did not open). */
+export function leakFree(body: () => void | Promise<void>): () => Promise<void> {
+  return async () => {
+    await warmRuntime();
+    const before = openFds();
+    await body();
+    assert.deepEqual(openFds(), before, "the test leaked file descriptors");
+  };
+}
