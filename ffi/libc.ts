@@ -7,7 +7,7 @@
  * @module
  */
 import { abi, abiSupported, platformKey } from "./abi.ts";
-import { KQUEUE_SYMBOLS, LIBC_SYMBOLS, resolveTable, symbolsFor } from "./symbols.ts";
+import { type KQUEUE_SYMBOLS, LIBC_SYMBOLS, resolveTable, symbolsFor } from "./symbols.ts";
 import type {
   AnyFunction,
   Backend,
