@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { NativeSpec, NativeType, SymbolSpec } from "./types.ts";
+import type { NativeSpec, NativeType } from "./types.ts";
 
 /** The JavaScript runtimes iomux knows. */
 export type RuntimeName = "deno" | "bun" | "node" | "unknown";
@@ -69,7 +69,7 @@ export function isWide(type: NativeType): boolean {
 }
 
 /** The C name a table entry binds (`poll_async` binds `poll`). */
-export function cName(key: string, spec: NativeSpec | SymbolSpec): string {
+export function cName(key: string, spec: NativeSpec): string {
   return spec.name ?? key;
 }
 

@@ -7,7 +7,7 @@
  * functions the target lacks; those must agree with the table's feature flags.
  *
  * Usage: deno run --allow-read --allow-write --allow-run --allow-env \
- *          scripts/check_abi_symbols.ts [--json]
+ *          scripts/check_abi_symbols.ts [--json] [--target os-arch [--table abi.json]]
  *
  * Targets: the host's own (`linux-x86_64` here) always; the others when their
  * header trees are named in the environment:
@@ -292,21 +292,35 @@ function freebsdFlags(src: string, machine: string, resources: string): string[]
   return ["-nostdinc", ...isystem.flatMap((d) => ["-isystem", d])];
 }
 
+/** The value after `--name` on the command line, if any. */
+function option(name: string): string | undefined {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i < 0 ? undefined : Deno.args[i + 1];
+}
+
 if (import.meta.main) {
   if (!compilerAvailable()) {
     console.error(`${clang()} not found: install clang (Debian: apt-get install clang)`);
     Deno.exit(2);
   }
   const json = Deno.args.includes("--json");
+  const only = option("target");
+  // A table from a JSON file instead of the shipped one: how a test shows that a
+  // wrong entry is caught.
+  const tablePath = option("table");
   const reports: (TargetReport | { target: string; skipped: string })[] = [];
   let failed = false;
   for (const [target, how] of Object.entries(targetFlags((n) => Deno.env.get(n)))) {
+    if (only !== undefined && target !== only) continue;
     if ("skip" in how) {
       reports.push({ target, skipped: how.skip });
       if (!json) console.log(`${target}: skipped (${how.skip})`);
       continue;
     }
-    const report = checkTarget(target, ABI_TABLES[target]!, how.flags);
+    const table: Abi = tablePath === undefined
+      ? ABI_TABLES[target]!
+      : JSON.parse(Deno.readTextFileSync(tablePath));
+    const report = checkTarget(target, table, how.flags);
     reports.push(report);
     failed ||= report.mismatches.length > 0;
     if (!json) {
