@@ -3,14 +3,11 @@
  *
  * @module
  */
-import type { Abi } from "./abi/types.ts";
-import type { RawLibc } from "./libc.ts";
-import { type NativeType, symbolsFor, type SymbolSpec } from "./symbols.ts";
-import { builtinModule, cName, openLibc } from "./_native.ts";
+import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
+import { builtinModule, cName, openLibc, runtimeName } from "./_native.ts";
 import { offThread } from "./_off_thread.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnyFunction = (...args: any[]) => any;
+type Table = Readonly<Record<string, NativeSpec>>;
 
 interface Signature {
   args: string[];
@@ -41,46 +38,68 @@ const TYPES: Readonly<Record<NativeType, string>> = {
 };
 
 /** Translates one symbol of the table to a `bun:ffi` signature. */
-export function bunSignature(key: string, spec: SymbolSpec): Record<string, Signature> {
+export function bunSignature(key: string, spec: NativeSpec): Record<string, Signature> {
   return {
     [cName(key, spec)]: { args: spec.parameters.map((t) => TYPES[t]), returns: TYPES[spec.result] },
   };
 }
 
-/** Opens libc with `bun:ffi`. */
-export function loadBun(abi: Abi): RawLibc {
-  const ffi = builtinModule<BunFfi>("bun:ffi")!;
-  const table = Object.entries(symbolsFor(abi)).filter(([, spec]) => !spec.nonblocking);
-  // One dlopen fails whole when a symbol is missing: bind the required symbols
-  // together and each optional one on its own.
+function ffi(): BunFfi {
+  return builtinModule<BunFfi>("bun:ffi")!;
+}
+
+type Open = (signatures: Record<string, Signature>) => { symbols: Record<string, AnyFunction> };
+
+/**
+ * Binds the synchronous symbols of `table` with `open`. One dlopen fails whole
+ * when a symbol is missing: the required symbols are bound together and each
+ * optional one on its own.
+ */
+function bindLibrary(open: Open, table: Table): Record<string, AnyFunction> {
+  const entries = Object.entries(table).filter(([, spec]) => !spec.nonblocking);
   const required = Object.assign(
     {},
-    ...table.filter(([, s]) => !s.optional).map(([k, s]) => bunSignature(k, s)),
+    ...entries.filter(([, s]) => !s.optional).map(([k, s]) => bunSignature(k, s)),
   );
-  const lib = openLibc(abi, (path) => ffi.dlopen(path, required));
+  const lib = open(required);
   const symbols: Record<string, AnyFunction> = {};
-  for (const [key, spec] of table) {
+  for (const [key, spec] of entries) {
     if (!spec.optional) {
       symbols[key] = lib.symbols[cName(key, spec)]!;
       continue;
     }
     try {
-      symbols[key] = openLibc(abi, (path) => ffi.dlopen(path, bunSignature(key, spec)))
-        .symbols[cName(key, spec)]!;
+      symbols[key] = open(bunSignature(key, spec)).symbols[cName(key, spec)]!;
     } catch {
       // absent on this platform
     }
   }
-  for (const [key, spec] of Object.entries(symbolsFor(abi))) {
+  return symbols;
+}
+
+/** Opens libc with `bun:ffi`. */
+function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
+  const open: Open = (signatures) =>
+    openLibc({ libcNames }, (path) => ffi().dlopen(path, signatures));
+  const symbols = bindLibrary(open, table);
+  for (const [key, spec] of Object.entries(table)) {
     if (spec.nonblocking) symbols[key] = offThread("bun:ffi", key);
   }
-  const errnoPointer = symbols[abi.errnoFunction]!() as number;
+  const errnoPointer = symbols[errnoFunction]!() as number;
   // errno lives at a fixed address per thread: view it once and read it directly.
-  const errnoCell = new Int32Array(ffi.toArrayBuffer(errnoPointer, 0, 4));
+  const errnoCell = new Int32Array(ffi().toArrayBuffer(errnoPointer, 0, 4));
   return {
     backend: "bun:ffi",
     symbols,
     errno: () => errnoCell[0]!,
-    cString: (p) => p ? new ffi.CString(p as number).toString() : null,
+    cString: (p) => p ? new (ffi().CString)(p as number).toString() : null,
   };
 }
+
+/** The Bun backend. */
+export const bunBackend: Backend = {
+  name: "bun:ffi",
+  available: () => runtimeName() === "bun",
+  loadLibc,
+  openLibrary: (path, table) => bindLibrary((signatures) => ffi().dlopen(path, signatures), table),
+};

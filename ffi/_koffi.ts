@@ -4,21 +4,22 @@
  *
  * @module
  */
-import type { Abi } from "./abi/types.ts";
-import type { RawLibc } from "./libc.ts";
-import { type NativeType, symbolsFor, type SymbolSpec } from "./symbols.ts";
-import { builtinModule, cName, isWide, openLibc } from "./_native.ts";
+import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
+import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnyFunction = (...args: any[]) => any;
+type Table = Readonly<Record<string, NativeSpec>>;
 
 interface KoffiFunction extends AnyFunction {
   async(...argsThenCallback: unknown[]): void;
 }
 
+interface KoffiLibrary {
+  func(name: string, result: string, parameters: string[]): KoffiFunction;
+}
+
 /** The part of `koffi` iomux uses. */
 export interface Koffi {
-  load(path: string): { func(name: string, result: string, parameters: string[]): KoffiFunction };
+  load(path: string): KoffiLibrary;
   errno(): number;
   decode(pointer: unknown, type: string, length: number): string;
 }
@@ -35,24 +36,57 @@ const TYPES: Readonly<Record<NativeType, string>> = {
   void: "void",
 };
 
-function requireKoffi(): Koffi {
-  const module = builtinModule<{ createRequire(url: string): (id: string) => unknown }>("module");
-  try {
-    return module!.createRequire(import.meta.url)("koffi") as Koffi;
-  } catch (e) {
-    if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") {
-      throw new Error(`iomux: cannot load koffi (${(e as Error).message})`, { cause: e });
-    }
-    throw new Error(
-      "iomux needs an FFI: this runtime has no node:ffi (Node 26+ has it), so install " +
-        "the koffi package beside iomux (npm install koffi)",
-      { cause: e },
-    );
+interface NodeModule {
+  createRequire(from: string): (id: string) => unknown;
+}
+
+interface NodeProcess {
+  cwd(): string;
+  argv: readonly string[];
+}
+
+/**
+ * Where to look koffi up, in order: beside iomux itself, then from the
+ * application. The second matters when iomux is symlinked into the application
+ * (`npm install ../iomux`, `npm link`, a workspace): Node resolves from the
+ * symlink's target, a directory outside the application's `node_modules`.
+ */
+export function koffiSearchOrigins(moduleUrl: string, process: NodeProcess | undefined): string[] {
+  const origins = [moduleUrl];
+  if (process) {
+    origins.push(`${process.cwd()}/`);
+    const main = process.argv[1];
+    if (main) origins.push(main);
   }
+  return origins;
+}
+
+let koffi: Koffi | undefined;
+
+function requireKoffi(): Koffi {
+  if (koffi) return koffi;
+  const module = builtinModule<NodeModule>("module")!;
+  const process = builtinModule<NodeProcess>("process");
+  let notFound: unknown;
+  for (const origin of koffiSearchOrigins(import.meta.url, process)) {
+    try {
+      return koffi = module.createRequire(origin)("koffi") as Koffi;
+    } catch (e) {
+      if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") {
+        throw new Error(`iomux: cannot load koffi (${(e as Error).message})`, { cause: e });
+      }
+      notFound ??= e;
+    }
+  }
+  throw new Error(
+    "iomux needs an FFI: this runtime has no node:ffi (Node 26+ has it), so install " +
+      "the koffi package beside iomux (npm install koffi)",
+    { cause: notFound },
+  );
 }
 
 /** Binds one symbol; 64-bit results become BigInt, as in Deno. */
-function bind(fn: KoffiFunction, spec: SymbolSpec): AnyFunction {
+function bind(fn: KoffiFunction, spec: NativeSpec): AnyFunction {
   if (spec.nonblocking) {
     return (...args) =>
       new Promise((resolve, reject) =>
@@ -62,12 +96,10 @@ function bind(fn: KoffiFunction, spec: SymbolSpec): AnyFunction {
   return isWide(spec.result) ? (...args) => BigInt(fn(...args)) : fn;
 }
 
-/** Opens libc with koffi. */
-export function loadKoffi(abi: Abi): RawLibc {
-  const koffi = requireKoffi();
-  const lib = openLibc(abi, (path) => koffi.load(path));
+/** Binds `table` from `lib`; missing optional symbols are left out. */
+function bindLibrary(lib: KoffiLibrary, table: Table): Record<string, AnyFunction> {
   const symbols: Record<string, AnyFunction> = {};
-  for (const [key, spec] of Object.entries(symbolsFor(abi))) {
+  for (const [key, spec] of Object.entries(table)) {
     try {
       const parameters = spec.parameters.map((t) => TYPES[t]);
       symbols[key] = bind(lib.func(cName(key, spec), TYPES[spec.result], parameters), spec);
@@ -75,11 +107,26 @@ export function loadKoffi(abi: Abi): RawLibc {
       if (!spec.optional) throw e;
     }
   }
+  return symbols;
+}
+
+/** Opens libc with koffi. */
+function loadLibc(libcNames: readonly string[], table: Table): RawLibc {
+  const k = requireKoffi();
+  const symbols = bindLibrary(openLibc({ libcNames }, (path) => k.load(path)), table);
   return {
     backend: "koffi",
     symbols,
     // koffi reads errno itself, right where it is left after the last call.
-    errno: () => koffi.errno(),
-    cString: (p) => p === null ? null : koffi.decode(p, "char", -1),
+    errno: () => k.errno(),
+    cString: (p) => p === null ? null : k.decode(p, "char", -1),
   };
 }
+
+/** The koffi backend: any Node, when koffi is installed. */
+export const koffiBackend: Backend = {
+  name: "koffi",
+  available: () => runtimeName() === "node",
+  loadLibc,
+  openLibrary: (path, table) => bindLibrary(requireKoffi().load(path), table),
+};

@@ -1,19 +1,66 @@
 /**
- * What the Node and Bun backends share: loading a runtime's built-in module
- * without top-level await, and opening libc under the first name that works.
+ * The one place that asks which JavaScript runtime this is (Deno, Bun or Node) and
+ * reads what only a runtime knows: its OS and CPU names, the environment, its
+ * built-in modules. Also what the backends share for opening libraries. Nothing
+ * else in iomux names a runtime outside the backends (`_deno.ts`, `_bun.ts`,
+ * `_node_ffi.ts`, `_koffi.ts`).
  *
  * @module
  */
-import type { Abi } from "./abi/types.ts";
-import type { NativeType, SymbolSpec } from "./symbols.ts";
+import type { NativeSpec, NativeType } from "./types.ts";
 
-interface ProcessGlobal {
-  process?: { getBuiltinModule?(id: string): unknown };
+/** The JavaScript runtimes iomux knows. */
+export type RuntimeName = "deno" | "bun" | "node" | "unknown";
+
+interface RuntimeGlobals {
+  Deno?: {
+    dlopen?: unknown;
+    build: { os: string; arch: string };
+    env: { get(name: string): string | undefined };
+  };
+  Bun?: unknown;
+  process?: {
+    platform: string;
+    arch: string;
+    env: Record<string, string | undefined>;
+    getBuiltinModule?(id: string): unknown;
+  };
+}
+
+const g = globalThis as RuntimeGlobals;
+
+/** Which runtime runs iomux: the one detection point. */
+export function runtimeName(): RuntimeName {
+  if (typeof g.Deno?.dlopen === "function") return "deno";
+  if (g.Bun) return "bun";
+  if (g.process?.getBuiltinModule) return "node";
+  return "unknown";
+}
+
+/** The running platform as `os-arch` in Deno's spelling (`linux-x86_64`). */
+export function platformKey(): string {
+  if (g.Deno) return `${g.Deno.build.os}-${g.Deno.build.arch}`;
+  if (g.process) {
+    const arch = g.process.arch;
+    return `${g.process.platform}-${
+      arch === "x64" ? "x86_64" : arch === "arm64" ? "aarch64" : arch
+    }`;
+  }
+  return "unknown-unknown";
+}
+
+/** An environment variable, or `undefined` when unset or unreadable (Deno without --allow-env). */
+export function environmentVariable(name: string): string | undefined {
+  try {
+    return g.Deno ? g.Deno.env.get(name) : g.process?.env[name];
+  } catch {
+    return undefined;
+  }
 }
 
 /** A built-in module (`node:ffi`, `bun:ffi`), or undefined where the runtime lacks it. */
 export function builtinModule<T>(id: string): T | undefined {
-  return (globalThis as ProcessGlobal).process?.getBuiltinModule?.(id) as T | undefined;
+  return g.process?.getBuiltinModule?.(id) as T | undefined;
 }
 
 /** Whether a type is 64 bits wide (every ABI iomux supports is LP64). */
@@ -22,19 +69,28 @@ export function isWide(type: NativeType): boolean {
 }
 
 /** The C name a table entry binds (`poll_async` binds `poll`). */
-export function cName(key: string, spec: SymbolSpec): string {
+export function cName(key: string, spec: NativeSpec): string {
   return spec.name ?? key;
 }
 
-/** Calls `open` with each of the ABI's libc names until one succeeds. */
-export function openLibc<T>(abi: Abi, open: (path: string) => T): T {
+/**
+ * Calls `open` with each of the libc names until one succeeds. A refusal by the
+ * runtime's permission model ends the search with a message saying which flag
+ * grants it.
+ */
+export function openLibc<T>(
+  source: { readonly libcNames: readonly string[] },
+  open: (path: string) => T,
+): T {
   const failures: string[] = [];
-  for (const name of abi.libcNames) {
+  for (const name of source.libcNames) {
     try {
       return open(name);
     } catch (e) {
-      if ((e as { code?: string }).code === "ERR_ACCESS_DENIED") {
-        throw new Error("iomux needs FFI access: run Node with --allow-ffi", { cause: e });
+      const { code, name: kind } = e as { code?: string; name?: string };
+      if (code === "ERR_ACCESS_DENIED" || kind === "NotCapable" || kind === "PermissionDenied") {
+        const runtime = g.Deno ? "Deno" : "Node";
+        throw new Error(`iomux needs FFI access: run ${runtime} with --allow-ffi`, { cause: e });
       }
       failures.push(`${name}: ${(e as Error).message}`);
     }

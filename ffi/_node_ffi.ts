@@ -3,23 +3,24 @@
  *
  * @module
  */
-import type { Abi } from "./abi/types.ts";
-import type { RawLibc } from "./libc.ts";
-import { type NativeType, symbolsFor } from "./symbols.ts";
-import { cName, isWide, openLibc } from "./_native.ts";
+import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
+import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
 import { offThread } from "./_off_thread.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnyFunction = (...args: any[]) => any;
+type Table = Readonly<Record<string, NativeSpec>>;
 
 interface Signature {
   arguments: string[];
   return: string;
 }
 
+interface NodeLibrary {
+  getFunction(name: string, sig: Signature): AnyFunction;
+}
+
 /** The part of `node:ffi` iomux uses. */
 export interface NodeFfi {
-  dlopen(path: string): { lib: { getFunction(name: string, sig: Signature): AnyFunction } };
+  dlopen(path: string): { lib: NodeLibrary };
   toArrayBuffer(pointer: bigint, length: number, copy: boolean): ArrayBuffer;
   toString(pointer: bigint): string;
 }
@@ -41,7 +42,7 @@ export function nodeSignature(parameters: readonly NativeType[], result: NativeT
   return { arguments: parameters.map((t) => TYPES[t]), return: TYPES[result] };
 }
 
-/** node:ffi takes 64-bit integers only as BigInt; Deno's notation allows numbers too. */
+/** node:ffi takes 64-bit integers only as BigInt; callers pass numbers too. */
 export function widenArguments(fn: AnyFunction, parameters: readonly NativeType[]): AnyFunction {
   const wide = parameters.flatMap((t, i) => isWide(t) ? [i] : []);
   if (wide.length === 0) return fn;
@@ -51,13 +52,18 @@ export function widenArguments(fn: AnyFunction, parameters: readonly NativeType[
   };
 }
 
-/** Opens libc with `node:ffi`. */
-export function loadNodeFfi(ffi: NodeFfi, abi: Abi): RawLibc {
-  const { lib } = openLibc(abi, (path) => ffi.dlopen(path));
+/** `node:ffi`, absent before Node 26 and when disabled (--no-experimental-ffi). */
+function ffi(): NodeFfi | undefined {
+  return builtinModule<NodeFfi>("node:ffi");
+}
+
+/** Binds the synchronous symbols of `table` from `lib`; missing optional ones are left out. */
+function bindLibrary(lib: NodeLibrary, table: Table): Record<string, AnyFunction> {
   const symbols: Record<string, AnyFunction> = {};
-  for (const [key, spec] of Object.entries(symbolsFor(abi))) {
+  for (const [key, spec] of Object.entries(table)) {
+    if (spec.nonblocking) continue;
     try {
-      symbols[key] = spec.nonblocking ? offThread("node:ffi", key) : widenArguments(
+      symbols[key] = widenArguments(
         lib.getFunction(cName(key, spec), nodeSignature(spec.parameters, spec.result)),
         spec.parameters,
       );
@@ -65,13 +71,32 @@ export function loadNodeFfi(ffi: NodeFfi, abi: Abi): RawLibc {
       if (!spec.optional) throw e;
     }
   }
-  const errnoPointer = symbols[abi.errnoFunction]!() as bigint;
+  return symbols;
+}
+
+/** Opens libc with `node:ffi`. */
+function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
+  const node = ffi()!;
+  const { lib } = openLibc({ libcNames }, (path) => node.dlopen(path));
+  const symbols = bindLibrary(lib, table);
+  for (const [key, spec] of Object.entries(table)) {
+    if (spec.nonblocking) symbols[key] = offThread("node:ffi", key);
+  }
+  const errnoPointer = symbols[errnoFunction]!() as bigint;
   // errno lives at a fixed address per thread: view it once and read it directly.
-  const errnoCell = new Int32Array(ffi.toArrayBuffer(errnoPointer, 4, false));
+  const errnoCell = new Int32Array(node.toArrayBuffer(errnoPointer, 4, false));
   return {
     backend: "node:ffi",
     symbols,
     errno: () => errnoCell[0]!,
-    cString: (p) => p === null || p === 0n ? null : ffi.toString(p as bigint),
+    cString: (p) => p === null || p === 0n ? null : node.toString(p as bigint),
   };
 }
+
+/** The `node:ffi` backend. */
+export const nodeFfiBackend: Backend = {
+  name: "node:ffi",
+  available: () => runtimeName() === "node" && ffi() !== undefined,
+  loadLibc,
+  openLibrary: (path, table) => bindLibrary(ffi()!.dlopen(path).lib, table),
+};

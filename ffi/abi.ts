@@ -8,8 +8,10 @@ import type { Abi } from "./abi/types.ts";
 import { LINUX_AARCH64, LINUX_X86_64 } from "./abi/linux.ts";
 import { DARWIN_AARCH64, DARWIN_X86_64 } from "./abi/darwin.ts";
 import { FREEBSD_AARCH64, FREEBSD_X86_64 } from "./abi/freebsd.ts";
+import { platformKey } from "./_native.ts";
 
 export type { Abi } from "./abi/types.ts";
+export { platformKey };
 
 /** Every table iomux ships, by `os-arch`. */
 export const ABI_TABLES: Readonly<Record<string, Abi>> = {
@@ -20,27 +22,6 @@ export const ABI_TABLES: Readonly<Record<string, Abi>> = {
   "freebsd-x86_64": FREEBSD_X86_64,
   "freebsd-aarch64": FREEBSD_AARCH64,
 };
-
-interface RuntimeGlobals {
-  Deno?: { build: { os: string; arch: string } };
-  process?: { platform: string; arch: string };
-}
-
-/** The running platform as `os-arch` in Deno's spelling (`linux-x86_64`). */
-export function platformKey(): string {
-  const g = globalThis as RuntimeGlobals;
-  if (g.Deno) return `${g.Deno.build.os}-${g.Deno.build.arch}`;
-  if (g.process) {
-    const os = g.process.platform;
-    const arch = g.process.arch === "x64"
-      ? "x86_64"
-      : g.process.arch === "arm64"
-      ? "aarch64"
-      : g.process.arch;
-    return `${os}-${arch}`;
-  }
-  return "unknown-unknown";
-}
 
 function pick(): Abi {
   const key = platformKey();

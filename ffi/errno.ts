@@ -53,7 +53,7 @@ const strerrorCache = new Map<number, string>();
 export function strerror(errnum: number): string {
   let text = strerrorCache.get(errnum);
   if (text === undefined) {
-    text = libc().strerror(errnum);
+    text = libc().strerror(errnum) ?? `Unknown error ${errnum}`;
     strerrorCache.set(errnum, text);
   }
   return text;

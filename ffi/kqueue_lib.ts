@@ -11,12 +11,8 @@ import { abi } from "./abi.ts";
 import { LIBKQUEUE_KEVENT } from "./abi/linux.ts";
 import type { KeventLayout } from "./abi/types.ts";
 import { strerror } from "./errno.ts";
-import { type KeventFunction, libc } from "./libc.ts";
-import { openDenoLibrary } from "./_deno.ts";
-import { type BunFfi, bunSignature } from "./_bun.ts";
-import type { Koffi } from "./_koffi.ts";
-import { builtinModule } from "./_native.ts";
-import { type NodeFfi, nodeSignature } from "./_node_ffi.ts";
+import { type KeventFunction, libc, openLibrary } from "./libc.ts";
+import { environmentVariable } from "./_native.ts";
 import { KQUEUE_SYMBOLS } from "./symbols.ts";
 
 /** The environment variable that names a libkqueue shared library on Linux. */
@@ -34,11 +30,6 @@ export interface KqueueBinding {
   readonly origin: string;
 }
 
-interface RuntimeGlobals {
-  Deno?: { env: { get(name: string): string | undefined } };
-  process?: { env: Record<string, string | undefined> };
-}
-
 let cached: KqueueBinding | undefined;
 
 function unavailable(why: string, cause?: unknown): OSError {
@@ -49,62 +40,14 @@ function unavailable(why: string, cause?: unknown): OSError {
 
 /** `IOMUX_KQUEUE_LIB`, or `undefined` when unset, empty or unreadable. */
 export function kqueueLibPath(): string | undefined {
-  const g = globalThis as RuntimeGlobals;
-  try {
-    // Deno without --allow-env throws here: that counts as "unset".
-    const value = g.Deno ? g.Deno.env.get(KQUEUE_LIB_ENV) : g.process?.env[KQUEUE_LIB_ENV];
-    return value ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// deno-lint-ignore no-explicit-any
-type AnyFunction = (...args: any[]) => any;
-
-/**
- * Binds `KQUEUE_SYMBOLS` from the library at `path` with the FFI libc was loaded
- * with (`backend`), so that errno is read the same way for both libraries.
- */
-function openLibrary(backend: string, path: string): Record<string, AnyFunction> {
-  const table = Object.entries(KQUEUE_SYMBOLS);
-  switch (backend) {
-    case "deno":
-      return openDenoLibrary(path, KQUEUE_SYMBOLS);
-    case "node:ffi": {
-      const { lib } = builtinModule<NodeFfi>("node:ffi")!.dlopen(path);
-      // No 64-bit parameters here, so node:ffi takes the arguments as they come.
-      return Object.fromEntries(
-        table.map(([name, spec]) => [
-          name,
-          lib.getFunction(name, nodeSignature(spec.parameters, spec.result)),
-        ]),
-      );
-    }
-    case "bun:ffi": {
-      const signatures = Object.assign({}, ...table.map(([n, spec]) => bunSignature(n, spec)));
-      return builtinModule<BunFfi>("bun:ffi")!.dlopen(path, signatures).symbols;
-    }
-    case "koffi": {
-      const require = builtinModule<{ createRequire(url: string): (id: string) => unknown }>(
-        "module",
-      )!.createRequire(import.meta.url);
-      const lib = (require("koffi") as Pick<Koffi, "load">).load(path);
-      const type = (t: string) => t === "i32" ? "int32" : "void *";
-      return Object.fromEntries(
-        table.map((
-          [name, spec],
-        ) => [name, lib.func(name, type(spec.result), spec.parameters.map(type))]),
-      );
-    }
-  }
-  throw new Error(`no way to open a second library with the ${backend} backend`);
+  // Deno without --allow-env cannot read it: that counts as "unset".
+  return environmentVariable(KQUEUE_LIB_ENV) || undefined;
 }
 
 function loadLibrary(path: string): KqueueBinding {
   let symbols;
   try {
-    symbols = openLibrary(libc().backend, path);
+    symbols = openLibrary(path, KQUEUE_SYMBOLS);
   } catch (e) {
     if (
       (e as { name?: string }).name === "NotCapable" ||
@@ -115,8 +58,8 @@ function loadLibrary(path: string): KqueueBinding {
     throw unavailable(`cannot load ${KQUEUE_LIB_ENV}=${path}: ${(e as Error).message}`, e);
   }
   return {
-    kqueue: symbols.kqueue!,
-    kevent: symbols.kevent!,
+    kqueue: symbols.kqueue,
+    kevent: symbols.kevent,
     layout: LIBKQUEUE_KEVENT,
     origin: path,
   };

@@ -1,225 +1,87 @@
 /**
- * The libc functions iomux calls, as plain typed functions over typed arrays. This is
- * the whole interface between iomux and a runtime's FFI: a backend (`Deno.dlopen`,
- * `bun:ffi`, `node:ffi` or koffi, picked in `load()`) supplies an object of this
- * shape, and nothing above `ffi/` knows which one it got.
+ * The dispatcher: picks the first available FFI backend (`Deno.dlopen`, `bun:ffi`,
+ * `node:ffi`, koffi), binds the symbol table of `symbols.ts` with it and hands out
+ * {@linkcode Libc}, plain typed functions over typed arrays. Nothing above `ffi/`
+ * knows which backend it got, and no backend imports this file.
  *
  * @module
  */
 import { abi, abiSupported, platformKey } from "./abi.ts";
-import { loadDeno } from "./_deno.ts";
-import { loadBun } from "./_bun.ts";
-import { loadNodeFfi, type NodeFfi } from "./_node_ffi.ts";
-import { loadKoffi } from "./_koffi.ts";
-import { builtinModule } from "./_native.ts";
+import { type KQUEUE_SYMBOLS, LIBC_SYMBOLS, resolveTable, symbolsFor } from "./symbols.ts";
+import type {
+  AnyFunction,
+  Backend,
+  BackendName,
+  BoundTable,
+  FunctionOf,
+  Nfds,
+  RawLibc,
+  SymbolSpec,
+} from "./types.ts";
+import { denoBackend } from "./_deno.ts";
+import { bunBackend } from "./_bun.ts";
+import { nodeFfiBackend } from "./_node_ffi.ts";
+import { koffiBackend } from "./_koffi.ts";
 
-/** `nfds_t`: a BigInt where it is 64 bits wide, a number where it is 32. */
-export type Nfds = number | bigint;
-
-/** `kevent(2)`: `null` buffers are NULL pointers. */
-export type KeventFunction = (
-  kq: number,
-  changelist: Uint8Array | null,
-  nchanges: number,
-  eventlist: Uint8Array | null,
-  nevents: number,
-  timeout: Uint8Array | null,
-) => number;
-
-/** libc as iomux uses it. Every function returns -1 and sets errno on failure. */
-export interface Libc {
-  /** `select(nfds, readfds, writefds, exceptfds, timeout)`; null for NULL. */
-  select(
-    nfds: number,
-    readfds: Uint8Array | null,
-    writefds: Uint8Array | null,
-    exceptfds: Uint8Array | null,
-    timeout: Uint8Array | null,
-  ): number;
-  /** `poll(fds, nfds, timeout_ms)`. */
-  poll(fds: Uint8Array | null, nfds: Nfds, timeout: number): number;
-  /** `epoll_create1(flags)`; absent off Linux. */
-  epoll_create1: ((flags: number) => number) | null;
-  /** `epoll_ctl(epfd, op, fd, event)`; absent off Linux. */
-  epoll_ctl: ((epfd: number, op: number, fd: number, event: Uint8Array) => number) | null;
-  /** `epoll_wait(epfd, events, maxevents, timeout_ms)`; absent off Linux. */
-  epoll_wait:
-    | ((epfd: number, events: Uint8Array, maxevents: number, timeout: number) => number)
-    | null;
-  /**
-   * `poll(fds, nfds, timeout_ms)` on a worker thread; the Promise gives the result.
-   * errno is lost: on -1, repeat the call synchronously with timeout 0 to learn it.
-   * `fds` must not be touched until the Promise settles. `null` where the backend
-   * cannot call off the JS thread.
-   */
-  poll_async: ((fds: Uint8Array, nfds: Nfds, timeout: number) => Promise<number>) | null;
-  /** `eventfd(initval, flags)`; absent off Linux. */
-  eventfd: ((initval: number, flags: number) => number) | null;
-  /** `kqueue()`; absent off macOS and FreeBSD (see `kqueue_lib.ts` for libkqueue). */
-  kqueue: (() => number) | null;
-  /** `kevent(kq, changelist, nchanges, eventlist, nevents, timeout)`; absent off BSD. */
-  kevent: KeventFunction | null;
-  /** `pipe(fds)`. */
-  pipe(fds: Int32Array): number;
-  /** `pipe2(fds, flags)`; absent on macOS. */
-  pipe2: ((fds: Int32Array, flags: number) => number) | null;
-  /** `read(fd, buf, count)`, count at most 0x7ffff000. */
-  read(fd: number, buf: Uint8Array, count: number): number;
-  /** `write(fd, buf, count)`, count at most 0x7ffff000. */
-  write(fd: number, buf: Uint8Array, count: number): number;
-  /** `close(fd)`. */
-  close(fd: number): number;
-  /** `fcntl(fd, cmd, arg)` with an int argument. */
-  fcntl(fd: number, cmd: number, arg: number): number;
-  /** `open(path, flags, mode)`; `path` is NUL-terminated. */
-  open(path: Uint8Array, flags: number, mode: number): number;
-  /** `socket(domain, type, protocol)`. */
-  socket(domain: number, type: number, protocol: number): number;
-  /** `socketpair(domain, type, protocol, sv)`. */
-  socketpair(domain: number, type: number, protocol: number, sv: Int32Array): number;
-  /** `bind(fd, addr, addrlen)`. */
-  bind(fd: number, addr: Uint8Array, addrlen: number): number;
-  /** `connect(fd, addr, addrlen)`. */
-  connect(fd: number, addr: Uint8Array, addrlen: number): number;
-  /** `listen(fd, backlog)`. */
-  listen(fd: number, backlog: number): number;
-  /** `accept(fd, addr, addrlen)`; `addrlen` is a one-element value-result cell. */
-  accept(fd: number, addr: Uint8Array | null, addrlen: Uint32Array | null): number;
-  /** `accept4(fd, addr, addrlen, flags)`; absent on macOS. */
-  accept4:
-    | ((fd: number, addr: Uint8Array | null, addrlen: Uint32Array | null, flags: number) => number)
-    | null;
-  /** `recv(fd, buf, len, flags)`, len at most 0x7ffff000. */
-  recv(fd: number, buf: Uint8Array, len: number, flags: number): number;
-  /** `recvfrom(fd, buf, len, flags, addr, addrlen)`, len at most 0x7ffff000. */
-  recvfrom(
-    fd: number,
-    buf: Uint8Array,
-    len: number,
-    flags: number,
-    addr: Uint8Array | null,
-    addrlen: Uint32Array | null,
-  ): number;
-  /** `send(fd, buf, len, flags)`, len at most 0x7ffff000. */
-  send(fd: number, buf: Uint8Array, len: number, flags: number): number;
-  /** `sendto(fd, buf, len, flags, addr, addrlen)`, len at most 0x7ffff000. */
-  sendto(
-    fd: number,
-    buf: Uint8Array,
-    len: number,
-    flags: number,
-    addr: Uint8Array,
-    addrlen: number,
-  ): number;
-  /** `shutdown(fd, how)`. */
-  shutdown(fd: number, how: number): number;
-  /** `getsockopt(fd, level, optname, optval, optlen)`. */
-  getsockopt(
-    fd: number,
-    level: number,
-    optname: number,
-    optval: Uint8Array,
-    optlen: Uint32Array,
-  ): number;
-  /** `setsockopt(fd, level, optname, optval, optlen)`. */
-  setsockopt(
-    fd: number,
-    level: number,
-    optname: number,
-    optval: Uint8Array | null,
-    optlen: number,
-  ): number;
-  /** `getsockname(fd, addr, addrlen)`. */
-  getsockname(fd: number, addr: Uint8Array, addrlen: Uint32Array): number;
-  /** `getpeername(fd, addr, addrlen)`. */
-  getpeername(fd: number, addr: Uint8Array, addrlen: Uint32Array): number;
-  /** The calling thread's errno, read right after the failing call. */
-  errno(): number;
-  /** `strerror(errnum)`. */
-  strerror(errnum: number): string;
-  /** Which FFI backend this is: "deno", "bun:ffi", "node:ffi" or "koffi". */
-  readonly backend: string;
-}
+export type { Nfds } from "./types.ts";
 
 /**
- * What a backend hands over: the bound symbols of `symbols.ts` under their C
- * names (missing optional ones absent), an errno reader, and a C-string reader
- * for the pointers that `strerror` returns.
+ * libc as iomux uses it: one function per entry of `LIBC_SYMBOLS`, typed from the
+ * entry's C types (optional ones `null` where missing), plus the calling thread's
+ * errno and the backend's name. Every `int` function returns -1 and sets errno on
+ * failure.
  */
-export interface RawLibc {
-  readonly backend: string;
-  // deno-lint-ignore no-explicit-any
-  readonly symbols: Record<string, (...args: any[]) => any>;
+export type Libc = BoundTable<typeof LIBC_SYMBOLS> & {
+  /** The calling thread's errno, read right after the failing call. */
   errno(): number;
-  cString(pointer: unknown): string | null;
-}
+  /** Which FFI backend this is. */
+  readonly backend: BackendName;
+};
 
+/** `kevent(kq, changelist, nchanges, eventlist, nevents, timeout)`; `null` buffers are NULL. */
+export type KeventFunction = FunctionOf<typeof KQUEUE_SYMBOLS.kevent>;
+
+/** In the order they are tried: the runtime's own FFI first, koffi last. */
+const BACKENDS: readonly Backend[] = [denoBackend, bunBackend, nodeFfiBackend, koffiBackend];
+
+let backend: Backend | undefined;
 let loaded: Libc | undefined;
+
+/**
+ * Wraps a bound symbol where the C types ask for it, generically: a `char *`
+ * result is read as a string, and a variadic `int ...` argument gets the ABI's
+ * padding in front (Apple arm64 passes variadic arguments on the stack, see
+ * `abi/darwin.ts`). Every other symbol is handed out as the backend bound it.
+ */
+function shim(spec: SymbolSpec, f: AnyFunction, raw: RawLibc): AnyFunction {
+  if (spec.result === "char *") return (...args) => raw.cString(f(...args));
+  const variadic = spec.parameters.indexOf("int ...");
+  if (variadic < 0 || abi.variadicPadding === 0) return f;
+  const pad = new Array<bigint>(abi.variadicPadding).fill(0n);
+  return (...args) => f(...args.slice(0, variadic), ...pad, BigInt(args[variadic]));
+}
 
 /** Adapts a backend's raw symbols to {@linkcode Libc}. */
 function adapt(raw: RawLibc): Libc {
-  const s = raw.symbols;
-  const pad = new Array<bigint>(abi.variadicPadding).fill(0n);
-  const fcntl = s.fcntl!;
-  const open = s.open!;
-  return {
-    backend: raw.backend,
-    select: s.select!,
-    poll: s.poll!,
-    epoll_create1: s.epoll_create1 ?? null,
-    epoll_ctl: s.epoll_ctl ?? null,
-    epoll_wait: s.epoll_wait ?? null,
-    poll_async: s.poll_async ?? null,
-    eventfd: s.eventfd ?? null,
-    kqueue: s.kqueue ?? null,
-    kevent: s.kevent ?? null,
-    pipe: s.pipe!,
-    pipe2: s.pipe2 ?? null,
-    read: s.read!,
-    write: s.write!,
-    close: s.close!,
-    fcntl: pad.length > 0 ? (fd, cmd, arg) => fcntl(fd, cmd, ...pad, BigInt(arg)) : fcntl,
-    open: pad.length > 0 ? (path, flags, mode) => open(path, flags, ...pad, BigInt(mode)) : open,
-    socket: s.socket!,
-    socketpair: s.socketpair!,
-    bind: s.bind!,
-    connect: s.connect!,
-    listen: s.listen!,
-    accept: s.accept!,
-    accept4: s.accept4 ?? null,
-    recv: s.recv!,
-    recvfrom: s.recvfrom!,
-    send: s.send!,
-    sendto: s.sendto!,
-    shutdown: s.shutdown!,
-    getsockopt: s.getsockopt!,
-    setsockopt: s.setsockopt!,
-    getsockname: s.getsockname!,
-    getpeername: s.getpeername!,
-    errno: raw.errno,
-    strerror: (errnum) => raw.cString(s.strerror!(errnum)) ?? `Unknown error ${errnum}`,
-  };
+  const out: Record<string, unknown> = { backend: raw.backend, errno: raw.errno };
+  for (const [key, spec] of Object.entries(LIBC_SYMBOLS) as [string, SymbolSpec][]) {
+    const f = raw.symbols[key];
+    if (f === undefined && !spec.optional) throw new Error(`iomux: libc lacks ${key}`);
+    out[key] = f === undefined ? null : shim(spec, f, raw);
+  }
+  return out as Libc;
 }
 
-interface RuntimeGlobals {
-  Deno?: { dlopen?: unknown };
-  Bun?: unknown;
-}
-
-function load(): Libc {
+function pickBackend(): Backend {
   if (!abiSupported) {
     throw new Error(
       `iomux: no ABI table for this platform (${platformKey()}); ` +
         "supported: Linux, macOS and FreeBSD on x86_64 and aarch64",
     );
   }
-  const g = globalThis as RuntimeGlobals;
-  if (typeof g.Deno?.dlopen === "function") return adapt(loadDeno(abi));
-  if (g.Bun) return adapt(loadBun(abi));
-  // node:ffi is absent before Node 26 and when disabled (--no-experimental-ffi).
-  const nodeFfi = builtinModule<NodeFfi>("node:ffi");
-  if (nodeFfi) return adapt(loadNodeFfi(nodeFfi, abi));
-  return adapt(loadKoffi(abi));
+  const found = BACKENDS.find((b) => b.available());
+  if (!found) throw new Error("iomux: no FFI in this runtime (Deno, Bun or Node needed)");
+  return found;
 }
 
 /**
@@ -227,7 +89,26 @@ function load(): Libc {
  * permission until a system call is made).
  */
 export function libc(): Libc {
-  return loaded ??= load();
+  if (loaded) return loaded;
+  backend ??= pickBackend();
+  return loaded = adapt(backend.loadLibc(abi.libcNames, symbolsFor(abi), abi.errnoFunction));
+}
+
+/**
+ * Opens another shared library (libkqueue) with a table in `symbols.ts` notation,
+ * through the backend libc was loaded with, so that errno is read the same way
+ * for both. Throws the runtime's own error when it cannot be loaded.
+ */
+export function openLibrary<T extends Readonly<Record<string, SymbolSpec>>>(
+  path: string,
+  table: T,
+): { readonly [K in keyof T]: FunctionOf<T[K]> } {
+  libc();
+  const bound = backend!.openLibrary(path, resolveTable(table, abi));
+  for (const key of Object.keys(table)) {
+    if (bound[key] === undefined) throw new Error(`${path} lacks ${key}`);
+  }
+  return bound as { readonly [K in keyof T]: FunctionOf<T[K]> };
 }
 
 /** `nfds` in the width `nfds_t` has here. */

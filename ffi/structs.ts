@@ -31,8 +31,8 @@ export function writeTime(words: Int32Array, sec: number, fraction: number): voi
   words[3] = 0;
 }
 
-/** `sizeof(struct pollfd)`: `{int fd; short events; short revents;}` everywhere. */
-export const POLLFD_SIZE = 8;
+/** `sizeof(struct pollfd)` here; the records themselves are `Pollfds` (`pollfd.ts`). */
+export { POLLFD_SIZE } from "./pollfd.ts";
 
 /** `sizeof(struct epoll_event)` here (12 on x86_64, 16 on aarch64), or 0. */
 export const EPOLL_EVENT_SIZE: number = abi.epollEvent?.size ?? 0;

@@ -1,286 +1,312 @@
 /**
- * The libc symbol table, declared once for every backend. It is written in Deno's
- * `ForeignLibraryInterface` notation because that notation is plain data; the Node
- * and Bun backends translate it. Each parameter carries the C parameter's name.
+ * The libc symbol table: every function iomux calls, declared once, in C types
+ * (see {@linkcode CType}). The `Libc` type of `libc.ts` is derived from it, and
+ * {@linkcode symbolsFor} resolves it for one platform into the native notation
+ * that every backend translates generically.
  *
- * To add a libc function: add it here, add its signature to `Libc` in `libc.ts`.
+ * To add a libc function: add it here, and nowhere else.
  *
  * @module
  */
 import type { Abi } from "./abi/types.ts";
-
-/** A parameter or result type in Deno's notation. */
-export type NativeType =
-  | "i32"
-  | "u32"
-  | "i64"
-  | "u64"
-  | "isize"
-  | "usize"
-  | "buffer"
-  | "pointer"
-  | "void";
-
-/** One symbol: its parameters, its result and whether it may be missing. */
-export interface SymbolSpec {
-  readonly parameters: readonly NativeType[];
-  readonly result: NativeType;
-  readonly optional?: boolean;
-  /** The C symbol to bind when it differs from the table key (`poll_async` → `poll`). */
-  readonly name?: string;
-  /**
-   * Run the call off the JS thread and return a Promise of the result. Deno: the
-   * same flag (its blocking pool). koffi: call `fn.async(...args, callback)` and
-   * wrap it in a Promise. Bun has no such call: run the synchronous symbol in a
-   * Worker, or leave the symbol out (iomux then refuses the async waits).
-   * errno of such a call is lost (it lives on the worker thread).
-   */
-  readonly nonblocking?: boolean;
-}
+import type { CType, NativeSpec, NativeType, SymbolSpec } from "./types.ts";
 
 /**
  * `kqueue(2)` and `kevent(2)`: in libc on macOS and FreeBSD, in a separately
  * loaded libkqueue on Linux (see `kqueue_lib.ts`). `struct timespec` is passed by
  * pointer, so the table is the same on every platform.
  */
-export const KQUEUE_SYMBOLS: Readonly<Record<"kqueue" | "kevent", SymbolSpec>> = {
-  kqueue: { parameters: [], result: "i32" },
+export const KQUEUE_SYMBOLS = {
+  kqueue: { parameters: [], result: "int" },
   kevent: {
     parameters: [
-      "i32", // int kq
-      "buffer", // const struct kevent *changelist
-      "i32", // int nchanges
-      "buffer", // struct kevent *eventlist
-      "i32", // int nevents
-      "buffer", // const struct timespec *timeout
+      "int", // int kq
+      "void * | NULL", // const struct kevent *changelist
+      "int", // int nchanges
+      "void * | NULL", // struct kevent *eventlist
+      "int", // int nevents
+      "void * | NULL", // const struct timespec *timeout
     ],
-    result: "i32",
+    result: "int",
   },
-};
+} as const satisfies Readonly<Record<string, SymbolSpec>>;
 
-/** The table for one platform. */
-export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
-  const nfds = abi.nfdsBytes === 8 ? "u64" : "u32";
-  // Apple arm64 passes variadic arguments on the stack: fill x0–x7 with padding so
-  // that the variadic argument is the first stack slot (see abi/darwin.ts).
-  const pad = new Array<NativeType>(abi.variadicPadding).fill("i64");
-  const variadicInt: NativeType = abi.variadicPadding > 0 ? "i64" : "i32";
+/**
+ * libc as iomux uses it. Every `int` function returns -1 and sets errno on failure.
+ * ssize_t results are read as `int`: iomux never asks for more than 0x7ffff000
+ * bytes (Linux's own `MAX_RW_COUNT`), and the low half of the register is exact.
+ */
+export const LIBC_SYMBOLS = {
+  select: {
+    parameters: [
+      "int", // int nfds
+      "void * | NULL", // fd_set *readfds
+      "void * | NULL", // fd_set *writefds
+      "void * | NULL", // fd_set *exceptfds
+      "void * | NULL", // struct timeval *timeout
+    ],
+    result: "int",
+  },
+  poll: {
+    parameters: [
+      "void * | NULL", // struct pollfd *fds
+      "nfds_t", // nfds_t nfds
+      "int", // int timeout
+    ],
+    result: "int",
+  },
+  // The same poll(2), run on a worker thread: the shared waiter of the async waits.
+  // `fds` must not be touched until the Promise settles; on -1, repeat the call
+  // synchronously with timeout 0 to learn errno.
+  poll_async: {
+    name: "poll",
+    parameters: [
+      "void *", // struct pollfd *fds
+      "nfds_t", // nfds_t nfds
+      "int", // int timeout
+    ],
+    result: "int",
+    nonblocking: true,
+    optional: true,
+  },
+  kqueue: { ...KQUEUE_SYMBOLS.kqueue, optional: true },
+  kevent: { ...KQUEUE_SYMBOLS.kevent, optional: true },
+  epoll_create1: { parameters: ["int" /* int flags */], result: "int", optional: true },
+  epoll_ctl: {
+    parameters: [
+      "int", // int epfd
+      "int", // int op
+      "int", // int fd
+      "void *", // struct epoll_event *event
+    ],
+    result: "int",
+    optional: true,
+  },
+  epoll_wait: {
+    parameters: [
+      "int", // int epfd
+      "void *", // struct epoll_event *events
+      "int", // int maxevents
+      "int", // int timeout
+    ],
+    result: "int",
+    optional: true,
+  },
+  eventfd: {
+    parameters: ["unsigned int", /* unsigned int initval */ "int" /* int flags */],
+    result: "int",
+    optional: true,
+  },
+  pipe: { parameters: ["void *" /* int fds[2] */], result: "int" },
+  pipe2: {
+    parameters: ["void *", /* int fds[2] */ "int" /* int flags */],
+    result: "int",
+    optional: true,
+  },
+  read: {
+    parameters: ["int", /* int fd */ "void *", /* void *buf */ "size_t" /* size_t count */],
+    result: "int",
+  },
+  write: {
+    parameters: ["int", /* int fd */ "void *", /* const void *buf */ "size_t" /* size_t count */],
+    result: "int",
+  },
+  close: { parameters: ["int" /* int fd */], result: "int" },
+  fcntl: {
+    parameters: ["int", /* int fd */ "int", /* int cmd */ "int ..." /* int arg */],
+    result: "int",
+  },
+  open: {
+    parameters: [
+      "void *", // const char *path (NUL-terminated)
+      "int", // int flags
+      "int ...", // mode_t mode
+    ],
+    result: "int",
+  },
+  // Sockets. socklen_t is 32 bits everywhere; recv/send results are read as int
+  // for the same reason as read's (callers cap the length at 0x7ffff000).
+  socket: {
+    parameters: ["int", /* int domain */ "int", /* int type */ "int" /* int protocol */],
+    result: "int",
+  },
+  socketpair: {
+    parameters: [
+      "int", // int domain
+      "int", // int type
+      "int", // int protocol
+      "void *", // int sv[2]
+    ],
+    result: "int",
+  },
+  bind: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // const struct sockaddr *addr
+      "socklen_t", // socklen_t addrlen
+    ],
+    result: "int",
+  },
+  connect: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // const struct sockaddr *addr
+      "socklen_t", // socklen_t addrlen
+    ],
+    result: "int",
+  },
+  listen: { parameters: ["int", /* int sockfd */ "int" /* int backlog */], result: "int" },
+  accept: {
+    parameters: [
+      "int", // int sockfd
+      "void * | NULL", // struct sockaddr *addr
+      "void * | NULL", // socklen_t *addrlen (a one-element value-result cell)
+    ],
+    result: "int",
+  },
+  accept4: {
+    parameters: [
+      "int", // int sockfd
+      "void * | NULL", // struct sockaddr *addr
+      "void * | NULL", // socklen_t *addrlen
+      "int", // int flags
+    ],
+    result: "int",
+    optional: true,
+  },
+  recv: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // void *buf
+      "size_t", // size_t len
+      "int", // int flags
+    ],
+    result: "int",
+  },
+  recvfrom: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // void *buf
+      "size_t", // size_t len
+      "int", // int flags
+      "void * | NULL", // struct sockaddr *src_addr
+      "void * | NULL", // socklen_t *addrlen
+    ],
+    result: "int",
+  },
+  send: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // const void *buf
+      "size_t", // size_t len
+      "int", // int flags
+    ],
+    result: "int",
+  },
+  sendto: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // const void *buf
+      "size_t", // size_t len
+      "int", // int flags
+      "void *", // const struct sockaddr *dest_addr
+      "socklen_t", // socklen_t addrlen
+    ],
+    result: "int",
+  },
+  shutdown: { parameters: ["int", /* int sockfd */ "int" /* int how */], result: "int" },
+  getsockopt: {
+    parameters: [
+      "int", // int sockfd
+      "int", // int level
+      "int", // int optname
+      "void *", // void *optval
+      "void *", // socklen_t *optlen
+    ],
+    result: "int",
+  },
+  setsockopt: {
+    parameters: [
+      "int", // int sockfd
+      "int", // int level
+      "int", // int optname
+      "void * | NULL", // const void *optval
+      "socklen_t", // socklen_t optlen
+    ],
+    result: "int",
+  },
+  getsockname: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // struct sockaddr *addr
+      "void *", // socklen_t *addrlen
+    ],
+    result: "int",
+  },
+  getpeername: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // struct sockaddr *addr
+      "void *", // socklen_t *addrlen
+    ],
+    result: "int",
+  },
+  strerror: { parameters: ["int" /* int errnum */], result: "char *" },
+} as const satisfies Readonly<Record<string, SymbolSpec>>;
+
+/** The C symbol a table entry binds on this platform (`select$1050` on Intel macOS). */
+export function symbolName(key: string, spec: SymbolSpec, abi: Abi): string {
+  const c = spec.name ?? key;
+  return abi.symbolNames[c] ?? c;
+}
+
+/** The native types one C parameter type takes on this platform. */
+function nativeParameters(type: CType, abi: Abi): NativeType[] {
+  switch (type) {
+    case "int":
+      return ["i32"];
+    case "unsigned int":
+    case "socklen_t":
+      return ["u32"];
+    case "size_t":
+      return ["usize"];
+    case "nfds_t":
+      return [abi.nfdsBytes === 8 ? "u64" : "u32"];
+    case "int ...":
+      // Apple arm64 passes variadic arguments on the stack: fill x0–x7 with padding
+      // so that the variadic argument is the first stack slot (see abi/darwin.ts).
+      return abi.variadicPadding > 0
+        ? new Array<NativeType>(abi.variadicPadding + 1).fill("i64")
+        : ["i32"];
+    case "void *":
+    case "void * | NULL":
+      return ["buffer"];
+  }
+}
+
+/** Resolves a table for one platform: native types and the C symbol names. */
+export function resolveTable(
+  table: Readonly<Record<string, SymbolSpec>>,
+  abi: Abi,
+): Record<string, NativeSpec> {
+  const out: Record<string, NativeSpec> = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const name = symbolName(key, spec, abi);
+    out[key] = {
+      parameters: spec.parameters.flatMap((t) => nativeParameters(t, abi)),
+      result: spec.result === "char *" ? "pointer" : "i32",
+      ...(name === key ? {} : { name }),
+      ...(spec.optional ? { optional: true } : {}),
+      ...(spec.nonblocking ? { nonblocking: true } : {}),
+    };
+  }
+  return out;
+}
+
+/** The libc table for one platform, with its errno function (`() -> int *`). */
+export function symbolsFor(abi: Abi): Record<string, NativeSpec> {
   return {
-    select: {
-      parameters: [
-        "i32", // int nfds
-        "buffer", // fd_set *readfds
-        "buffer", // fd_set *writefds
-        "buffer", // fd_set *exceptfds
-        "buffer", // struct timeval *timeout
-      ],
-      result: "i32",
-    },
-    poll: {
-      parameters: [
-        "buffer", // struct pollfd *fds
-        nfds, // nfds_t nfds
-        "i32", // int timeout
-      ],
-      result: "i32",
-    },
-    // The same poll(2), run on a worker thread: the shared waiter of select/_waiter.ts.
-    poll_async: {
-      name: "poll",
-      parameters: [
-        "buffer", // struct pollfd *fds
-        nfds, // nfds_t nfds
-        "i32", // int timeout
-      ],
-      result: "i32",
-      nonblocking: true,
-    },
-    kqueue: { ...KQUEUE_SYMBOLS.kqueue, optional: true },
-    kevent: { ...KQUEUE_SYMBOLS.kevent, optional: true },
-    epoll_create1: { parameters: ["i32" /* int flags */], result: "i32", optional: true },
-    epoll_ctl: {
-      parameters: [
-        "i32", // int epfd
-        "i32", // int op
-        "i32", // int fd
-        "buffer", // struct epoll_event *event
-      ],
-      result: "i32",
-      optional: true,
-    },
-    epoll_wait: {
-      parameters: [
-        "i32", // int epfd
-        "buffer", // struct epoll_event *events
-        "i32", // int maxevents
-        "i32", // int timeout
-      ],
-      result: "i32",
-      optional: true,
-    },
-    eventfd: {
-      parameters: ["u32", /* unsigned int initval */ "i32" /* int flags */],
-      result: "i32",
-      optional: true,
-    },
-    pipe: { parameters: ["buffer" /* int fds[2] */], result: "i32" },
-    pipe2: {
-      parameters: ["buffer", /* int fds[2] */ "i32" /* int flags */],
-      result: "i32",
-      optional: true,
-    },
-    // ssize_t results are read as i32: iomux never asks for more than 0x7ffff000
-    // bytes (Linux's own MAX_RW_COUNT), and the low half of the register is exact.
-    read: {
-      parameters: ["i32", /* int fd */ "buffer", /* void *buf */ "usize" /* size_t count */],
-      result: "i32",
-    },
-    write: {
-      parameters: ["i32", /* int fd */ "buffer", /* const void *buf */ "usize" /* size_t count */],
-      result: "i32",
-    },
-    close: { parameters: ["i32" /* int fd */], result: "i32" },
-    fcntl: {
-      parameters: ["i32", /* int fd */ "i32", /* int cmd */ ...pad, variadicInt /* ... arg */],
-      result: "i32",
-    },
-    open: {
-      parameters: [
-        "buffer", // const char *path
-        "i32", // int flags
-        ...pad,
-        variadicInt, // ... mode_t mode
-      ],
-      result: "i32",
-    },
-    // Sockets. socklen_t is 32 bits everywhere; recv/send results are read as i32
-    // for the same reason as read's (callers cap the length at 0x7ffff000).
-    socket: {
-      parameters: ["i32", /* int domain */ "i32", /* int type */ "i32" /* int protocol */],
-      result: "i32",
-    },
-    socketpair: {
-      parameters: [
-        "i32", // int domain
-        "i32", // int type
-        "i32", // int protocol
-        "buffer", // int sv[2]
-      ],
-      result: "i32",
-    },
-    bind: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // const struct sockaddr *addr
-        "u32", // socklen_t addrlen
-      ],
-      result: "i32",
-    },
-    connect: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // const struct sockaddr *addr
-        "u32", // socklen_t addrlen
-      ],
-      result: "i32",
-    },
-    listen: { parameters: ["i32", /* int sockfd */ "i32" /* int backlog */], result: "i32" },
-    accept: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // struct sockaddr *addr
-        "buffer", // socklen_t *addrlen
-      ],
-      result: "i32",
-    },
-    accept4: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // struct sockaddr *addr
-        "buffer", // socklen_t *addrlen
-        "i32", // int flags
-      ],
-      result: "i32",
-      optional: true,
-    },
-    recv: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // void *buf
-        "usize", // size_t len
-        "i32", // int flags
-      ],
-      result: "i32",
-    },
-    recvfrom: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // void *buf
-        "usize", // size_t len
-        "i32", // int flags
-        "buffer", // struct sockaddr *src_addr
-        "buffer", // socklen_t *addrlen
-      ],
-      result: "i32",
-    },
-    send: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // const void *buf
-        "usize", // size_t len
-        "i32", // int flags
-      ],
-      result: "i32",
-    },
-    sendto: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // const void *buf
-        "usize", // size_t len
-        "i32", // int flags
-        "buffer", // const struct sockaddr *dest_addr
-        "u32", // socklen_t addrlen
-      ],
-      result: "i32",
-    },
-    shutdown: { parameters: ["i32", /* int sockfd */ "i32" /* int how */], result: "i32" },
-    getsockopt: {
-      parameters: [
-        "i32", // int sockfd
-        "i32", // int level
-        "i32", // int optname
-        "buffer", // void *optval
-        "buffer", // socklen_t *optlen
-      ],
-      result: "i32",
-    },
-    setsockopt: {
-      parameters: [
-        "i32", // int sockfd
-        "i32", // int level
-        "i32", // int optname
-        "buffer", // const void *optval
-        "u32", // socklen_t optlen
-      ],
-      result: "i32",
-    },
-    getsockname: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // struct sockaddr *addr
-        "buffer", // socklen_t *addrlen
-      ],
-      result: "i32",
-    },
-    getpeername: {
-      parameters: [
-        "i32", // int sockfd
-        "buffer", // struct sockaddr *addr
-        "buffer", // socklen_t *addrlen
-      ],
-      result: "i32",
-    },
-    strerror: { parameters: ["i32" /* int errnum */], result: "pointer" },
+    ...resolveTable(LIBC_SYMBOLS, abi),
     [abi.errnoFunction]: { parameters: [], result: "pointer" },
   };
 }

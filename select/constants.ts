@@ -29,7 +29,7 @@ export const POLLWRNORM: number = abi.poll.POLLWRNORM;
 export const POLLWRBAND: number = abi.poll.POLLWRBAND;
 /** Linux only (unused by the kernel); 0 elsewhere. */
 export const POLLMSG: number = abi.poll.POLLMSG;
-/** The peer closed its writing half (Linux, FreeBSD 13+); 0 elsewhere. */
+/** The peer closed its writing half (Linux, FreeBSD 14+: older ones ignore it); 0 elsewhere. */
 export const POLLRDHUP: number = abi.poll.POLLRDHUP;
 
 /** Available for read. */

@@ -8,7 +8,7 @@ import { KeyError, RuntimeError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";
-import { POLLFD_SIZE } from "../ffi/structs.ts";
+import { Pollfds } from "../ffi/pollfd.ts";
 import { fildes, type FileLike, ushort } from "./_convert.ts";
 import {
   CEILING,
@@ -58,9 +58,7 @@ export class Poll {
   #masks = new Map<number, number>();
   #stale = true;
   #running = false;
-  #pollfds = new Uint8Array(0);
-  #fdWords = new Int32Array(0);
-  #eventHalves = new Uint16Array(0);
+  #pollfds = new Pollfds(0);
   #count = 0;
   #nfds: Nfds = toNfds(0);
 
@@ -221,13 +219,12 @@ export class Poll {
    */
   [pollInto](timeout: number | bigint | null | undefined, sink: EventSink): void {
     const n = this.#wait(timeout as number | null | undefined);
-    const words = this.#fdWords;
-    const halves = this.#eventHalves;
+    const pollfds = this.#pollfds;
     for (let i = 0, seen = 0; i < this.#count && seen < n; i++) {
-      const revents = halves[4 * i + 3]!;
+      const revents = pollfds.revents(i);
       if (revents !== 0) {
         seen++;
-        sink(words[2 * i]!, revents);
+        sink(pollfds.fd(i), revents);
       }
     }
   }
@@ -250,7 +247,7 @@ export class Poll {
       const c = libc();
       let n: number;
       for (;;) {
-        n = c.poll(this.#pollfds, this.#nfds, ms);
+        n = c.poll(this.#pollfds.bytes, this.#nfds, ms);
         if (n >= 0) break;
         const errno = c.errno();
         if (!waitInterrupted(errno)) throw osError(errno);
@@ -332,20 +329,12 @@ export class Poll {
 
   #rebuild(): void {
     const count = this.#masks.size;
-    if (this.#pollfds.byteLength < count * POLLFD_SIZE || this.#pollfds.byteLength === 0) {
-      this.#pollfds = new Uint8Array(Math.max(count, 4) * POLLFD_SIZE);
-      this.#fdWords = new Int32Array(this.#pollfds.buffer);
-      this.#eventHalves = new Uint16Array(this.#pollfds.buffer);
+    if (this.#pollfds.capacity < count || this.#pollfds.capacity === 0) {
+      this.#pollfds = new Pollfds(Math.max(count, 4));
     }
-    const words = this.#fdWords;
-    const halves = this.#eventHalves;
+    const pollfds = this.#pollfds;
     let i = 0;
-    for (const [fd, mask] of this.#masks) {
-      words[2 * i] = fd;
-      halves[4 * i + 2] = mask;
-      halves[4 * i + 3] = 0;
-      i++;
-    }
+    for (const [fd, mask] of this.#masks) pollfds.set(i++, fd, mask);
     this.#count = count;
     this.#nfds = toNfds(count);
     this.#stale = false;
@@ -353,11 +342,10 @@ export class Poll {
 
   #results(n: number): [number, number][] {
     const result: [number, number][] = [];
-    const words = this.#fdWords;
-    const halves = this.#eventHalves;
+    const pollfds = this.#pollfds;
     for (let i = 0; i < this.#count && result.length < n; i++) {
-      const revents = halves[4 * i + 3]!;
-      if (revents !== 0) result.push([words[2 * i]!, revents]);
+      const revents = pollfds.revents(i);
+      if (revents !== 0) result.push([pollfds.fd(i), revents]);
     }
     return result;
   }

@@ -9,6 +9,7 @@ import { TimeoutError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, MAX_RW_COUNT, osError, retryOnEintr } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
+import { Pollfds } from "../ffi/pollfd.ts";
 import { SOCKADDR_STORAGE_SIZE } from "../ffi/sockaddr.ts";
 
 const { EINTR, EAGAIN } = abi.errno;
@@ -82,8 +83,7 @@ export function intOption(fd: number, level: number, name: number): number {
   return value[0]!;
 }
 
-const pollfd = new Int32Array(2);
-const pollBytes = new Uint8Array(pollfd.buffer);
+const pollfd = new Pollfds(1);
 const ONE_FD: number | bigint = abi.nfdsBytes === 8 ? 1n : 1;
 
 /**
@@ -101,9 +101,8 @@ export function awaitReady(fd: number, writing: boolean, deadline: number | null
       if (left < 0) throw new TimeoutError("timed out");
       ms = Math.ceil(left);
     }
-    pollfd[0] = fd;
-    pollfd[1] = writing ? abi.poll.POLLOUT : abi.poll.POLLIN;
-    const n = c.poll(pollBytes, ONE_FD, ms);
+    pollfd.set(0, fd, writing ? abi.poll.POLLOUT : abi.poll.POLLIN);
+    const n = c.poll(pollfd.bytes, ONE_FD, ms);
     if (n > 0) return;
     if (n === 0) throw new TimeoutError("timed out");
     const errno = c.errno();

@@ -1,6 +1,7 @@
 /**
- * macOS ABI tables (x86_64 and arm64), from the macOS SDK headers quoted in the
- * reference (Appendix A, §5). Not run here: no macOS machine exists in this workplace.
+ * macOS ABI tables (x86_64 and arm64), from xnu's headers (`bsd/sys/*.h`, the ones
+ * the macOS SDK ships). Not run here: no macOS machine exists in this workplace;
+ * `scripts/check_abi_symbols.ts` compiles against the headers.
  *
  * @module
  */
@@ -52,6 +53,8 @@ const base = {
   // struct timeval {__darwin_time_t tv_sec; __darwin_suseconds_t (int32) tv_usec;} + padding.
   timeval: { size: 16, fractionBytes: 4 },
   timespec: { size: 16, fractionBytes: 8 },
+  // struct pollfd {int fd; short events; short revents;} (sys/poll.h).
+  pollfd: { size: 8, fd: 0, fdBytes: 4, events: 4, revents: 6 },
   epollEvent: null,
   // struct kevent {uintptr_t ident; int16 filter; uint16 flags; uint32 fflags;
   //                intptr_t data; void *udata;} = 32 bytes.
@@ -161,8 +164,20 @@ const base = {
   },
 } as const;
 
-/** macOS on Intel. */
-export const DARWIN_X86_64: Abi = { ...base, arch: "x86_64", variadicPadding: 0 };
+/**
+ * macOS on Intel. The plain `select` symbol is the pre-10.5 wrapper, which raises
+ * any timeout between 1 µs and 10 ms to 10 ms (xnu
+ * `libsyscall/wrappers/select-base.c`); `sys/select.h` sends C programs to
+ * `select$1050` instead, the same code as arm64's plain `select`. (CPython builds
+ * with `_DARWIN_C_SOURCE` and so calls `select$DARWIN_EXTSN`, which differs only in
+ * accepting `nfds` above `FD_SETSIZE`: iomux never passes such an `nfds`.)
+ */
+export const DARWIN_X86_64: Abi = {
+  ...base,
+  arch: "x86_64",
+  variadicPadding: 0,
+  symbolNames: { select: "select$1050" },
+};
 
 /**
  * macOS on Apple silicon. Apple's arm64 ABI passes every variadic argument on the
@@ -170,4 +185,9 @@ export const DARWIN_X86_64: Abi = { ...base, arch: "x86_64", variadicPadding: 0 
  * `fd, cmd`: x0–x7 are then full and `arg` lands in the first stack slot, where
  * `va_arg` reads it.
  */
-export const DARWIN_AARCH64: Abi = { ...base, arch: "aarch64", variadicPadding: 6 };
+export const DARWIN_AARCH64: Abi = {
+  ...base,
+  arch: "aarch64",
+  variadicPadding: 6,
+  symbolNames: {},
+};

@@ -1,7 +1,7 @@
 /**
- * FreeBSD ABI tables (12 and later; amd64 and arm64), from FreeBSD's headers quoted
- * in the reference (Appendix A, §5). Not run here: no BSD machine exists in this
- * workplace.
+ * FreeBSD ABI tables (12 and later; amd64 and arm64), from FreeBSD's own headers
+ * (`sys/sys/*.h`, `sys/netinet/*.h`). Not run here: no BSD machine exists in this
+ * workplace; `scripts/check_abi_symbols.ts` compiles against the headers.
  *
  * @module
  */
@@ -36,10 +36,13 @@ const base = {
   // nfds_t is `unsigned int` on FreeBSD.
   nfdsBytes: 4,
   variadicPadding: 0,
+  symbolNames: {},
   hasPipe2: true,
   fdSetSize: 1024,
   timeval: { size: 16, fractionBytes: 8 },
   timespec: { size: 16, fractionBytes: 8 },
+  // struct pollfd {int fd; short events; short revents;} (sys/poll.h).
+  pollfd: { size: 8, fd: 0, fdBytes: 4, events: 4, revents: 6 },
   epollEvent: null,
   // FreeBSD 12+: {uintptr_t ident; short filter; u_short flags; u_int fflags;
   //               int64_t data; void *udata; uint64_t ext[4];} = 64 bytes.
@@ -61,6 +64,7 @@ const base = {
     POLLWRNORM: 0x4,
     POLLWRBAND: 0x100,
     POLLMSG: 0,
+    // sys/poll.h has POLLRDHUP from FreeBSD 14 on; older kernels ignore the bit.
     POLLRDHUP: 0x4000,
   },
   fcntl: {

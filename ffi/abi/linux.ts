@@ -1,6 +1,7 @@
 /**
  * Linux ABI tables (glibc and musl), x86_64 and aarch64. Values read off the kernel's
- * uapi headers and checked against CPython on this machine (reference §5, Appendix A).
+ * uapi headers and checked against CPython's `select` and `socket` modules on this
+ * machine.
  *
  * @module
  */
@@ -162,11 +163,14 @@ const base = {
   errnoFunction: "__errno_location",
   nfdsBytes: 8,
   variadicPadding: 0,
+  symbolNames: {},
   hasPipe2: true,
   fdSetSize: 1024,
   // struct timeval {long tv_sec; long tv_usec;}, struct timespec {time_t; long}.
   timeval: { size: 16, fractionBytes: 8 },
   timespec: { size: 16, fractionBytes: 8 },
+  // struct pollfd {int fd; short events; short revents;} (sys/poll.h).
+  pollfd: { size: 8, fd: 0, fdBytes: 4, events: 4, revents: 6 },
   // No native kqueue; see LIBKQUEUE_KEVENT for the optional libkqueue.
   kevent: null,
   // KQ_* keep BSD values off BSD; libkqueue's sys/event.h uses FreeBSD's 0xf0000000.

@@ -13,6 +13,23 @@ export interface TimeLayout {
   readonly fractionBytes: 4 | 8;
 }
 
+/**
+ * Byte layout of `struct pollfd` (`{int fd; short events; short revents;}` on
+ * POSIX: 8 bytes). Windows' `WSAPOLLFD` has a `SOCKET` (pointer-sized) fd: 16 bytes.
+ */
+export interface PollfdLayout {
+  /** `sizeof(struct pollfd)`. */
+  readonly size: number;
+  /** Offset of `fd`. */
+  readonly fd: number;
+  /** Width of `fd` in bytes: 4 for an `int`, 8 for a 64-bit `SOCKET`. */
+  readonly fdBytes: 4 | 8;
+  /** Offset of `short events`. */
+  readonly events: number;
+  /** Offset of `short revents`. */
+  readonly revents: number;
+}
+
 /** Byte layout of `struct epoll_event` (`{u32 events; u64 data}`). */
 export interface EpollEventLayout {
   /** 12 on x86_64 (the struct is packed), 16 elsewhere. */
@@ -62,12 +79,18 @@ export interface Abi {
    * that it lands in the first stack slot; 0 where variadic ints go in registers.
    */
   readonly variadicPadding: number;
+  /**
+   * C symbols to bind instead of a table entry's plain name, where the platform's
+   * headers redirect the call (Intel macOS: `select` → `select$1050`).
+   */
+  readonly symbolNames: Readonly<Record<string, string>>;
   /** Whether `pipe2(2)` exists (otherwise `pipe` + `fcntl`). */
   readonly hasPipe2: boolean;
   /** `FD_SETSIZE`; `fd_set` is `FD_SETSIZE / 8` bytes. */
   readonly fdSetSize: number;
   readonly timeval: TimeLayout;
   readonly timespec: TimeLayout;
+  readonly pollfd: PollfdLayout;
   /** `null` where epoll does not exist. */
   readonly epollEvent: EpollEventLayout | null;
   /** `null` where kqueue is not native (Linux may still load libkqueue). */
