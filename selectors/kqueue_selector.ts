@@ -1,11 +1,11 @@
 /**
- * {@linkcode KqueueSelector} (macOS, FreeBSD; Linux with libkqueue; reference §6.7).
+ * {@linkcode KqueueSelector} (macOS, FreeBSD; Linux with libkqueue), Python's
+ * `selectors.KqueueSelector`.
  *
  * @module
  */
-import { InterruptedError, OSError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
-import { pollInto } from "../select/_internal.ts";
+import { OSError } from "../errors.ts";
+import { type EventSink, pollInto } from "../select/_internal.ts";
 import { KEvent } from "../select/kevent.ts";
 import { Kqueue, nativeKqueue } from "../select/kqueue.ts";
 import {
@@ -14,12 +14,9 @@ import {
   KQ_FILTER_READ,
   KQ_FILTER_WRITE,
 } from "../select/kq_constants.ts";
-import { readinessFd, waitSeconds } from "./_select_async.ts";
 import { kqueueWaitSeconds, selectTimeout } from "./_timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
-
-const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, number][];
 
 /**
  * A selector on `kqueue(2)`: the kernel keeps the interest set, one filter per
@@ -67,14 +64,6 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
   readonly #kqueue: Kqueue;
   /** Filters registered in the kernel: what `select` sizes its event list by. */
   #maxEvents = 0;
-  #ready: [SelectorKey<T>, number][] = NO_RESULTS;
-  readonly #sink = (fd: number, filter: number): void => {
-    const key = this.fdToKey.get(fd);
-    if (key === undefined) return;
-    const events = (filter === KQ_FILTER_READ ? EVENT_READ : 0) |
-      (filter === KQ_FILTER_WRITE ? EVENT_WRITE : 0);
-    this.#ready.push([key, events & key.events]);
-  };
 
   /**
    * Makes a selector with a new kqueue.
@@ -109,102 +98,6 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
   }
 
   /**
-   * @ignore What `selectAsync` waits on: a kernel kqueue fd is readable while
-   * events are pending; libkqueue's is not, so there the registered fds are watched.
-   */
-  [readinessFd](): number | null {
-    return nativeKqueue ? this.fileno() : null;
-  }
-
-  /**
-   * Registers and adds one kernel filter per requested direction.
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @param events `EVENT_READ`, `EVENT_WRITE` or both.
-   * @param data Anything to attach.
-   * @returns The new key.
-   * @throws {OSError} The kernel refused the fd (EBADF for a closed one); the key
-   *   is then removed again.
-   * @throws {ValueError} Invalid events or file object, or a closed selector.
-   * @throws {KeyError} Already registered.
-   *
-   * @example
-   * ```ts
-   * import { EVENT_WRITE, KqueueSelector, OSError } from "@iomux/iomux/selectors";
-   * try {
-   *   using sel = new KqueueSelector();
-   *   console.log(sel.register(1, EVENT_WRITE).events); // 2
-   * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
-   * }
-   * ```
-   */
-  override register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
-    const key = super.register(fileobj, events, data);
-    try {
-      // As CPython, a READ filter added before a failing WRITE one stays in the
-      // kernel and keeps its count: harmless, since its events find no key.
-      if (key.events & EVENT_READ) {
-        this.#kqueue.control([new KEvent(key.fd, KQ_FILTER_READ, KQ_EV_ADD)], 0, 0);
-        this.#maxEvents++;
-      }
-      if (key.events & EVENT_WRITE) {
-        this.#kqueue.control([new KEvent(key.fd, KQ_FILTER_WRITE, KQ_EV_ADD)], 0, 0);
-        this.#maxEvents++;
-      }
-    } catch (error) {
-      super.unregister(fileobj);
-      throw error;
-    }
-    return key;
-  }
-
-  /**
-   * Unregisters and deletes the kernel filters, ignoring `OSError` (the fd may
-   * have been closed since, which already removed them).
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @returns The removed key.
-   * @throws {KeyError} Not registered.
-   *
-   * @example
-   * ```ts
-   * import { EVENT_READ, KqueueSelector, OSError } from "@iomux/iomux/selectors";
-   * import { close, pipe } from "@iomux/iomux/os";
-   * const [r, w] = pipe();
-   * try {
-   *   using sel = new KqueueSelector();
-   *   sel.register(r, EVENT_READ);
-   *   console.log(sel.unregister(r).fd === r); // true
-   * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
-   * } finally {
-   *   close(r);
-   *   close(w);
-   * }
-   * ```
-   */
-  override unregister(fileobj: FileLike): SelectorKey<T> {
-    const key = super.unregister(fileobj);
-    if (key.events & EVENT_READ) {
-      this.#maxEvents--;
-      this.#delete(key.fd, KQ_FILTER_READ);
-    }
-    if (key.events & EVENT_WRITE) {
-      this.#maxEvents--;
-      this.#delete(key.fd, KQ_FILTER_WRITE);
-    }
-    return key;
-  }
-
-  /**
-   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
-   */
-  [waitSeconds](timeout: number | null | undefined): number {
-    return kqueueWaitSeconds(timeout);
-  }
-
-  /**
    * Waits until registered file objects are ready.
    *
    * @param timeout Seconds; `undefined`/`null` blocks, a negative value polls once.
@@ -226,41 +119,75 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {
-    const t = selectTimeout(timeout);
-    const ready: [SelectorKey<T>, number][] = [];
-    this.#ready = ready;
-    try {
-      this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, this.#sink);
-    } catch (error) {
-      if (error instanceof InterruptedError) return [];
-      throw error;
-    } finally {
-      this.#ready = NO_RESULTS;
-    }
-    return ready;
+    return this.collect(timeout);
   }
 
   /**
-   * Closes the kqueue, then forgets every key. Idempotent.
-   *
-   * @example
-   * ```ts
-   * import { KqueueSelector, OSError } from "@iomux/iomux/selectors";
-   * try {
-   *   const sel = new KqueueSelector();
-   *   sel.close();
-   *   sel.close();
-   * } catch (e) {
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e; // no kqueue here
-   * }
-   * ```
+   * Adds one kernel filter per requested direction; a bad fd fails with
+   * `OSError` (EBADF) and the key is removed again.
    */
-  override close(): void {
-    try {
-      this.#kqueue.close();
-    } finally {
-      super.close();
+  protected override watch(key: SelectorKey<T>): void {
+    // As CPython, a READ filter added before a failing WRITE one stays in the
+    // kernel and keeps its count: harmless, since its events find no key.
+    if (key.events & EVENT_READ) {
+      this.#kqueue.control([new KEvent(key.fd, KQ_FILTER_READ, KQ_EV_ADD)], 0, 0);
+      this.#maxEvents++;
     }
+    if (key.events & EVENT_WRITE) {
+      this.#kqueue.control([new KEvent(key.fd, KQ_FILTER_WRITE, KQ_EV_ADD)], 0, 0);
+      this.#maxEvents++;
+    }
+  }
+
+  /**
+   * Deletes the kernel filters, ignoring `OSError` (the fd may have been closed
+   * since, which already removed them).
+   */
+  protected override unwatch(key: SelectorKey<T>): void {
+    if (key.events & EVENT_READ) {
+      this.#maxEvents--;
+      this.#delete(key.fd, KQ_FILTER_READ);
+    }
+    if (key.events & EVENT_WRITE) {
+      this.#maxEvents--;
+      this.#delete(key.fd, KQ_FILTER_WRITE);
+    }
+  }
+
+  /** Closes the kqueue (`close()` then forgets every key). */
+  protected override release(): void {
+    this.#kqueue.close();
+  }
+
+  /** `select(timeout)`'s checks for `selectAsync`: `max(timeout, 0)`, then `kqueue.control`'s. */
+  protected override waitSeconds(timeout: number | null | undefined): number {
+    return kqueueWaitSeconds(timeout);
+  }
+
+  /**
+   * A kernel kqueue fd is readable while events are pending; libkqueue's (Linux)
+   * is not, so there `selectAsync` watches the registered fds.
+   */
+  protected override readinessFd(): number | null {
+    return nativeKqueue ? this.fileno() : null;
+  }
+
+  /**
+   * `max(timeout, 0)` seconds, and one event per registered filter (at least 1,
+   * because `kevent` ignores the timeout when asked for none).
+   *
+   * @param timeout The caller's timeout in seconds.
+   * @param sink Receives each ready fd and its filter.
+   */
+  protected override wait(timeout: number | null | undefined, sink: EventSink): void {
+    const t = selectTimeout(timeout);
+    this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, sink);
+  }
+
+  /** `KQ_FILTER_READ` is READ, `KQ_FILTER_WRITE` is WRITE. */
+  protected override readyEvents(filter: number): number {
+    return (filter === KQ_FILTER_READ ? EVENT_READ : 0) |
+      (filter === KQ_FILTER_WRITE ? EVENT_WRITE : 0);
   }
 
   #delete(fd: number, filter: number): void {

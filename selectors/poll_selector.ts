@@ -1,13 +1,12 @@
 /**
- * {@linkcode PollSelector} (reference §6.6).
+ * {@linkcode PollSelector}, Python's `selectors.PollSelector`.
  *
  * @module
  */
 import { POLLIN, POLLOUT } from "../select/constants.ts";
-import { pollInto } from "../select/_internal.ts";
+import { type EventSink, pollInto } from "../select/_internal.ts";
 import { type Poll, poll } from "../select/poll.ts";
 import { pollTimeout, pollWaitSeconds } from "./_timeout.ts";
-import { waitSeconds } from "./_select_async.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -45,10 +44,8 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
     this.#poll = primitive;
   }
 
-  /**
-   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
-   */
-  [waitSeconds](timeout: number | null | undefined): number {
+  /** `select(timeout)`'s checks for `selectAsync`: whole milliseconds, then `poll.poll`'s. */
+  protected override waitSeconds(timeout: number | null | undefined): number {
     return pollWaitSeconds(timeout);
   }
 
@@ -58,10 +55,7 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
    * @param timeout Seconds, or `undefined`/`null` to block.
    * @param sink Receives each ready fd and its events.
    */
-  protected wait(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void {
+  protected override wait(timeout: number | null | undefined, sink: EventSink): void {
     this.#poll[pollInto](pollTimeout(timeout), sink);
   }
 }
