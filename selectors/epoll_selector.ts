@@ -4,7 +4,7 @@
  * @module
  */
 import { EPOLLIN, EPOLLOUT } from "../select/constants.ts";
-import { type EventSink, pollInto } from "../select/_internal.ts";
+import { pollInto } from "../select/_internal.ts";
 import { Epoll } from "../select/epoll.ts";
 import { epollTimeout, epollWaitSeconds } from "./_timeout.ts";
 import { PollLikeSelector } from "./poll_like.ts";
@@ -92,7 +92,10 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
    * @param timeout Seconds, or `undefined`/`null` to block.
    * @param sink Receives each ready fd and its events.
    */
-  protected override wait(timeout: number | null | undefined, sink: EventSink): void {
+  protected override wait(
+    timeout: number | null | undefined,
+    sink: (fd: number, events: number) => void,
+  ): void {
     const seconds = epollTimeout(timeout, this.#checkOpen);
     this.#epoll[pollInto](seconds, this.fdToKey.size || 1, sink);
   }

@@ -7,7 +7,6 @@
  */
 import { InterruptedError, KeyError, RuntimeError, ValueError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
-import type { EventSink } from "../select/_internal.ts";
 import { endWaits, refreshWaits } from "../select/async_wait.ts";
 import { checkEvents, fileobjToFd, sameEvents } from "./_fileobj.ts";
 import { pyRepr } from "./_repr.ts";
@@ -67,7 +66,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * Receives the primitive's results straight from its buffer: the key of `fd`,
    * with the ready events it asked for. Made once, so `select` makes no closure.
    */
-  protected readonly sink: EventSink = (fd: number, native: number): void => {
+  protected readonly sink: (fd: number, native: number) => void = (
+    fd: number,
+    native: number,
+  ): void => {
     const key = this.fdToKey.get(fd);
     if (key !== undefined) this.#ready.push([key, this.readyEvents(native) & key.events]);
   };
@@ -359,7 +361,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * @param timeout The caller's timeout in seconds.
    * @param sink Receives each ready fd and its events.
    */
-  protected wait?(timeout: number | null | undefined, sink: EventSink): void;
+  protected wait?(
+    timeout: number | null | undefined,
+    sink: (fd: number, events: number) => void,
+  ): void;
 
   /**
    * The `EVENT_READ`/`EVENT_WRITE` bits a primitive's event bits mean; the sink

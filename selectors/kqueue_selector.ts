@@ -5,7 +5,7 @@
  * @module
  */
 import { OSError } from "../errors.ts";
-import { type EventSink, pollInto } from "../select/_internal.ts";
+import { pollInto } from "../select/_internal.ts";
 import { KEvent } from "../select/kevent.ts";
 import { Kqueue, nativeKqueue } from "../select/kqueue.ts";
 import {
@@ -179,7 +179,10 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @param timeout The caller's timeout in seconds.
    * @param sink Receives each ready fd and its filter.
    */
-  protected override wait(timeout: number | null | undefined, sink: EventSink): void {
+  protected override wait(
+    timeout: number | null | undefined,
+    sink: (fd: number, events: number) => void,
+  ): void {
     const t = selectTimeout(timeout);
     this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, sink);
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import { POLLIN, POLLOUT } from "../select/constants.ts";
-import { type EventSink, pollInto } from "../select/_internal.ts";
+import { pollInto } from "../select/_internal.ts";
 import { type Poll, poll } from "../select/poll.ts";
 import { pollTimeout, pollWaitSeconds } from "./_timeout.ts";
 import { PollLikeSelector } from "./poll_like.ts";
@@ -55,7 +55,10 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
    * @param timeout Seconds, or `undefined`/`null` to block.
    * @param sink Receives each ready fd and its events.
    */
-  protected override wait(timeout: number | null | undefined, sink: EventSink): void {
+  protected override wait(
+    timeout: number | null | undefined,
+    sink: (fd: number, events: number) => void,
+  ): void {
     this.#poll[pollInto](pollTimeout(timeout), sink);
   }
 }

@@ -3,7 +3,6 @@
  *
  * @module
  */
-import type { EventSink } from "../select/_internal.ts";
 import { select } from "../select/select.ts";
 import { selectTimeout, selectWaitSeconds } from "./_timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
@@ -87,11 +86,16 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @param timeout The caller's timeout in seconds.
    * @param sink Receives each ready fd and its `EVENT_*` bits.
    */
-  protected override wait(timeout: number | null | undefined, sink: EventSink): void {
+  protected override wait(
+    timeout: number | null | undefined,
+    sink: (fd: number, events: number) => void,
+  ): void {
     const t = selectTimeout(timeout);
     const [readable, writable] = select(this.#readers, this.#writers, [], t as number | null);
     const both = writable.length > 0 ? new Set(writable) : undefined;
     for (const fd of readable) sink(fd, EVENT_READ | (both?.delete(fd) ? EVENT_WRITE : 0));
-    if (both !== undefined) { for (const fd of both) sink(fd, EVENT_WRITE); }
+    if (both !== undefined) {
+      for (const fd of both) sink(fd, EVENT_WRITE);
+    }
   }
 }
