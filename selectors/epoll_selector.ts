@@ -90,13 +90,9 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
    * (at least 1, so that an empty selector can wait: bpo-23009).
    *
    * @param timeout Seconds, or `undefined`/`null` to block.
-   * @param sink Receives each ready fd and its events.
    */
-  protected override wait(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void {
+  protected override wait(timeout: number | null | undefined): void {
     const seconds = epollTimeout(timeout, this.#checkOpen);
-    this.#epoll[pollInto](seconds, this.fdToKey.size || 1, sink);
+    this.#epoll[pollInto](seconds, this.fdToKey.size || 1, this.sink);
   }
 }

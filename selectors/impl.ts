@@ -11,7 +11,7 @@ import { endWaits, refreshWaits } from "../select/async_wait.ts";
 import { checkEvents, fileobjToFd, sameEvents } from "./_fileobj.ts";
 import { pyRepr } from "./_repr.ts";
 import { BaseSelector } from "./base.ts";
-import { SelectorKey } from "./key.ts";
+import { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";
 import { SelectorMapping } from "./mapping.ts";
 
 const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, number][];
@@ -29,8 +29,8 @@ const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, nu
  * - `changeEvents(...)`: optional, an events change (default: unregister and
  *   register again, as `_BaseSelectorImpl.modify`);
  * - `release()`: optional, close the primitive;
- * - `wait(timeout, sink)` and `readyEvents(native)`: wait, handing each ready fd
- *   to the sink, and say what a primitive's event bits mean in `EVENT_*`;
+ * - `wait(timeout, sink)`: wait, handing each ready fd to the sink with the
+ *   primitive's bits, which the constructor names (`eventIn`, `eventOut`);
  * - `select(timeout)` itself, which is `collect(timeout)` (CPython's
  *   `_BaseSelectorImpl` leaves `select` abstract, and so does this class);
  * - and, for `selectAsync`, `waitSeconds` and `readinessFd` (see
@@ -62,17 +62,42 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
   /** The result of the `select` in progress, filled by {@linkcode BaseSelectorImpl.sink}. */
   #ready: [SelectorKey<T>, number][] = NO_RESULTS;
 
+  /** The primitive's "readable" bit (Python's `_EVENT_READ` of `_PollLikeSelector`). */
+  protected readonly eventIn: number;
+  /** The primitive's "writable" bit. */
+  protected readonly eventOut: number;
+
   /**
    * Receives the primitive's results straight from its buffer: the key of `fd`,
-   * with the ready events it asked for. Made once, so `select` makes no closure.
+   * with the ready events it asked for. Any bit but `eventIn` means WRITE and any
+   * bit but `eventOut` means READ (`_PollLikeSelector.select`, so ERR/HUP wake
+   * both); with the default bits that is `EVENT_*` as given. Made once, so
+   * `select` makes no closure.
    */
   protected readonly sink: (fd: number, native: number) => void = (
     fd: number,
     native: number,
   ): void => {
     const key = this.fdToKey.get(fd);
-    if (key !== undefined) this.#ready.push([key, this.readyEvents(native) & key.events]);
+    if (key !== undefined) {
+      const events = (native & ~this.eventIn ? EVENT_WRITE : 0) |
+        (native & ~this.eventOut ? EVENT_READ : 0);
+      this.#ready.push([key, events & key.events]);
+    }
   };
+
+  /**
+   * Makes an empty selector.
+   *
+   * @param eventIn The primitive's "readable" bit (`POLLIN`, `EPOLLIN`); by
+   *   default `EVENT_READ`, for a `wait` that hands `EVENT_*` bits to the sink.
+   * @param eventOut The primitive's "writable" bit; by default `EVENT_WRITE`.
+   */
+  constructor(eventIn: number = EVENT_READ, eventOut: number = EVENT_WRITE) {
+    super();
+    this.eventIn = eventIn;
+    this.eventOut = eventOut;
+  }
 
   /**
    * `_fileobj_lookup`: the fd of `fileobj`; when that fails with ValueError (a
@@ -294,7 +319,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
     const ready: [SelectorKey<T>, number][] = [];
     this.#ready = ready;
     try {
-      this.wait!(timeout, this.sink);
+      this.wait!(timeout);
     } catch (error) {
       if (error instanceof InterruptedError) return [];
       throw error;
@@ -310,20 +335,18 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * This default tells nothing, which is right for a mechanism that reads the
    * map when it waits.
    *
-   * @param key The key just added to the map.
+   * @param _key The key just added to the map.
    */
-  protected watch(key: SelectorKey<T>): void {
-    void key;
+  protected watch(_key: SelectorKey<T>): void {
   }
 
   /**
    * Tells the primitive that a key is gone (already removed from the map). The
    * fd may have been closed since it was registered. This default tells nothing.
    *
-   * @param key The removed key.
+   * @param _key The removed key.
    */
-  protected unwatch(key: SelectorKey<T>): void {
-    void key;
+  protected unwatch(_key: SelectorKey<T>): void {
   }
 
   /**
@@ -332,18 +355,17 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * `register` (so invalid events lose the key, as in CPython).
    *
    * @param fileobj The caller's file object.
-   * @param key Its current key.
+   * @param _key Its current key.
    * @param events The new events, not yet validated.
    * @param data The new data.
    * @returns The key now stored.
    */
   protected changeEvents(
     fileobj: FileLike,
-    key: SelectorKey<T>,
+    _key: SelectorKey<T>,
     events: number,
     data: T | undefined,
   ): SelectorKey<T> {
-    void key;
     this.unregister(fileobj);
     return this.register(fileobj, events, data);
   }
@@ -359,22 +381,6 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * `DefaultSelector`, which extends this class, can be subclassed.)
    *
    * @param timeout The caller's timeout in seconds.
-   * @param sink Receives each ready fd and its events.
    */
-  protected wait?(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void;
-
-  /**
-   * The `EVENT_READ`/`EVENT_WRITE` bits a primitive's event bits mean; the sink
-   * masks them with the key's events. This default is for a `wait` that hands
-   * `EVENT_*` bits already.
-   *
-   * @param native What the primitive reported for one fd.
-   * @returns `EVENT_*` bits.
-   */
-  protected readyEvents(native: number): number {
-    return native;
-  }
+  protected wait?(timeout: number | null | undefined): void;
 }

@@ -64,6 +64,13 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
   readonly #kqueue: Kqueue;
   /** Filters registered in the kernel: what `select` sizes its event list by. */
   #maxEvents = 0;
+  /** The kernel reports one filter per entry: READ or WRITE, as `EVENT_*` bits for the sink. */
+  readonly #filterSink = (fd: number, filter: number): void => {
+    this.sink(
+      fd,
+      filter === KQ_FILTER_READ ? EVENT_READ : filter === KQ_FILTER_WRITE ? EVENT_WRITE : 0,
+    );
+  };
 
   /**
    * Makes a selector with a new kqueue.
@@ -177,20 +184,10 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * because `kevent` ignores the timeout when asked for none).
    *
    * @param timeout The caller's timeout in seconds.
-   * @param sink Receives each ready fd and its filter.
    */
-  protected override wait(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void {
+  protected override wait(timeout: number | null | undefined): void {
     const t = selectTimeout(timeout);
-    this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, sink);
-  }
-
-  /** `KQ_FILTER_READ` is READ, `KQ_FILTER_WRITE` is WRITE. */
-  protected override readyEvents(filter: number): number {
-    return (filter === KQ_FILTER_READ ? EVENT_READ : 0) |
-      (filter === KQ_FILTER_WRITE ? EVENT_WRITE : 0);
+    this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, this.#filterSink);
   }
 
   #delete(fd: number, filter: number): void {

@@ -48,8 +48,6 @@ export interface Poller {
 export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> {
   /** The primitive (Python's `_selector`). */
   protected readonly poller: Poller;
-  readonly #in: number;
-  readonly #out: number;
 
   /**
    * Wraps a primitive.
@@ -59,10 +57,8 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
    * @param eventOut Its "writable" bit (`POLLOUT`, `EPOLLOUT`).
    */
   constructor(poller: Poller, eventIn: number, eventOut: number) {
-    super();
+    super(eventIn, eventOut);
     this.poller = poller;
-    this.#in = eventIn;
-    this.#out = eventOut;
   }
 
   /**
@@ -108,7 +104,7 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
    * propagates.
    */
   protected override changeEvents(
-    fileobj: FileLike,
+    _fileobj: FileLike,
     key: SelectorKey<T>,
     events: number,
     data: T | undefined,
@@ -120,18 +116,12 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
       this.fdToKey.delete(key.fd);
       throw error;
     }
-    void fileobj;
     const changed = new SelectorKey(key.fileobj, key.fd, bits, data as T);
     this.fdToKey.set(key.fd, changed);
     return changed;
   }
 
-  /** Any bit but "in" means WRITE, any bit but "out" means READ (`_PollLikeSelector.select`). */
-  protected override readyEvents(native: number): number {
-    return (native & ~this.#in ? EVENT_WRITE : 0) | (native & ~this.#out ? EVENT_READ : 0);
-  }
-
   #mask(events: number): number {
-    return (events & EVENT_READ ? this.#in : 0) | (events & EVENT_WRITE ? this.#out : 0);
+    return (events & EVENT_READ ? this.eventIn : 0) | (events & EVENT_WRITE ? this.eventOut : 0);
   }
 }

@@ -53,12 +53,8 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
    * Python's `_PollLikeSelector.select` timeout, then `poll`.
    *
    * @param timeout Seconds, or `undefined`/`null` to block.
-   * @param sink Receives each ready fd and its events.
    */
-  protected override wait(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void {
-    this.#poll[pollInto](pollTimeout(timeout), sink);
+  protected override wait(timeout: number | null | undefined): void {
+    this.#poll[pollInto](pollTimeout(timeout), this.sink);
   }
 }

@@ -84,18 +84,14 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * (CPython walks `set(r) | set(w)`; its order is unspecified).
    *
    * @param timeout The caller's timeout in seconds.
-   * @param sink Receives each ready fd and its `EVENT_*` bits.
    */
-  protected override wait(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void {
+  protected override wait(timeout: number | null | undefined): void {
     const t = selectTimeout(timeout);
     const [readable, writable] = select(this.#readers, this.#writers, [], t as number | null);
     const both = writable.length > 0 ? new Set(writable) : undefined;
-    for (const fd of readable) sink(fd, EVENT_READ | (both?.delete(fd) ? EVENT_WRITE : 0));
+    for (const fd of readable) this.sink(fd, EVENT_READ | (both?.delete(fd) ? EVENT_WRITE : 0));
     if (both !== undefined) {
-      for (const fd of both) sink(fd, EVENT_WRITE);
+      for (const fd of both) this.sink(fd, EVENT_WRITE);
     }
   }
 }
