@@ -29,8 +29,8 @@ const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, nu
  * - `changeEvents(...)`: optional, an events change (default: unregister and
  *   register again, as `_BaseSelectorImpl.modify`);
  * - `release()`: optional, close the primitive;
- * - `wait(timeout, sink)`: wait, handing each ready fd to the sink with the
- *   primitive's bits, which the constructor names (`eventIn`, `eventOut`);
+ * - `wait(timeout)`: wait, handing each ready fd to `sink` with the primitive's
+ *   bits, whose "readable" and "writable" ones the constructor takes;
  * - `select(timeout)` itself, which is `collect(timeout)` (CPython's
  *   `_BaseSelectorImpl` leaves `select` abstract, and so does this class);
  * - and, for `selectAsync`, `waitSeconds` and `readinessFd` (see
@@ -337,8 +337,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    *
    * @param _key The key just added to the map.
    */
-  protected watch(_key: SelectorKey<T>): void {
-  }
+  protected watch(_key: SelectorKey<T>): void {}
 
   /**
    * Tells the primitive that a key is gone (already removed from the map). The
@@ -346,8 +345,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    *
    * @param _key The removed key.
    */
-  protected unwatch(_key: SelectorKey<T>): void {
-  }
+  protected unwatch(_key: SelectorKey<T>): void {}
 
   /**
    * Changes the events of a registered key; `modify` calls it only when they
@@ -370,12 +368,16 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
     return this.register(fileobj, events, data);
   }
 
-  /** Closes the primitive; `close()` calls it every time, so it must be idempotent. This default has none. */
+  /**
+   * Closes the primitive. `close()` calls it on every call, so it must be
+   * idempotent. This default has no primitive to close.
+   */
   protected release(): void {}
 
   /**
    * Converts `timeout` as the mechanism's selector does and waits, handing each
-   * ready fd and the primitive's event bits for it to `sink`. Every mechanism
+   * ready fd and the primitive's event bits for it to
+   * {@linkcode BaseSelectorImpl.sink}. Every mechanism
    * whose `select` is {@linkcode BaseSelectorImpl.collect} defines it. (It is an
    * optional member, not an abstract one, so that the type of
    * `DefaultSelector`, which extends this class, can be subclassed.)
