@@ -120,9 +120,10 @@ export interface DefaultSelector<T = unknown> extends BaseSelectorImpl<T> {
  *
  * The class is picked on the first `new DefaultSelector()`, not at import (so
  * importing makes no system call), by what the platform has: a mechanism the
- * kernel or libc lacks (ENOSYS) is skipped, but a failure that passes, such as
- * EMFILE when the fd table is full, is thrown as the `OSError` it is and decides
- * nothing; the next `new DefaultSelector()` tries the best mechanism again.
+ * kernel or libc lacks (ENOSYS, or EPERM from a sandbox that forbids it) is
+ * skipped for good, but a failure that passes, such as EMFILE when the fd table
+ * is full, is thrown as the `OSError` it is and decides nothing: the next
+ * `new DefaultSelector()` tries the best mechanism again.
  *
  * @typeParam T The type of the data attached to each key.
  *
@@ -158,7 +159,7 @@ export class DefaultSelector<T = unknown> {
    * @param value Anything.
    * @returns Whether `value` is an instance.
    *
-   * @example
+   * @example What DefaultSelector makes is a DefaultSelector
    * ```ts
    * import { DefaultSelector } from "@iomux/iomux/selectors";
    * using sel = new DefaultSelector();
