@@ -173,6 +173,10 @@ export class DefaultSelector<T = unknown> {
 }
 
 Object.defineProperty(DefaultSelector, "name", { get: () => candidate().name });
+// What the platform has is known without a system call, so the prototype chain
+// (`DefaultSelector.prototype.selectAsync`, a subclass's methods) is complete
+// before the first selector is made.
+adopt(candidate());
 
 /**
  * The type of the {@linkcode DefaultSelector} value, a class constructor (kept

@@ -43,6 +43,12 @@ function full(): boolean {
   }
 }
 
+const prototypeBefore = {
+  selectAsync: typeof DefaultSelector.prototype.selectAsync,
+  select: typeof DefaultSelector.prototype.select,
+  name: DefaultSelector.name,
+};
+
 // Load libc and take the runtime's own start-up fds before the table fills.
 close(open("/dev/null", O_RDONLY));
 
@@ -57,6 +63,7 @@ const fullAgainStillFull = full();
 for (const fd of held.splice(0)) close(fd);
 const afterwards = attempt();
 console.log(JSON.stringify({
+  prototypeBefore,
   filled,
   whileFull,
   stillFull,

@@ -24,6 +24,7 @@ interface Attempt {
 }
 
 interface Report {
+  prototypeBefore: { selectAsync: string; select: string; name: string };
   filled: string;
   whileFull: Attempt;
   stillFull: boolean;
@@ -65,6 +66,13 @@ describe("DefaultSelector at EMFILE", () => {
     assert.ok(["EpollSelector", "KqueueSelector"].includes(bestName), bestName);
 
     const report = await runChild();
+    // Before any selector is made, the prototype already has the best class's
+    // methods (what the platform has is known without a system call).
+    assert.deepEqual(report.prototypeBefore, {
+      selectAsync: "function",
+      select: "function",
+      name: bestName,
+    });
     // Premise: the table was full when the first DefaultSelector was made, and
     // still was after it failed (it left no fd behind).
     assert.equal(report.filled, "EMFILE");
