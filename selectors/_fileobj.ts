@@ -1,6 +1,6 @@
 /**
- * `selectors._fileobj_to_fd` and the event-mask checks of `selectors.py`
- * (reference §6.2, §6.4).
+ * `_fileobj_to_fd` and the event-mask checks of `_BaseSelectorImpl.register`
+ * and `.modify` (`Lib/selectors.py`).
  *
  * @module
  */

@@ -10,40 +10,23 @@
 import { answer, type AsyncWaitOptions, waitAsync } from "../select/async_wait.ts";
 import { POLLIN, POLLOUT } from "../select/constants.ts";
 import { monotonicMs } from "../select/_timeout.ts";
-import { pyTypeName } from "../select/_convert.ts";
-import { ValueError } from "../errors.ts";
+import { EVENT_READ, EVENT_WRITE } from "./key.ts";
 
-const EVENT_READ = 1;
-const EVENT_WRITE = 2;
-
-/**
- * Key of an optional selector method naming the fd to wait on instead of
- * `fileno()`, or `null` to wait on the registered fds: libkqueue's kqueue fd (Linux)
- * never becomes readable, where a kernel kqueue's does.
- */
-export const readinessFd: unique symbol = Symbol("iomux.readinessFd");
-
-/**
- * Key of an optional selector method that makes every check its blocking
- * `select(timeout)` makes before waiting, and returns the seconds to wait
- * (`Infinity` for no limit, 0 or less to poll once).
- */
-export const waitSeconds: unique symbol = Symbol("iomux.waitSeconds");
-
-/** What `selectAsync` needs from a selector. */
+/** What `selectAsync` needs from a selector: `BaseSelector`'s methods and its two protected hooks. */
 export interface AsyncSelectable<R> {
   select(timeout?: number | null): R[];
   getMap(): { values(): Iterable<{ readonly fd: number; readonly events: number }> };
-  fileno?(): number;
-  [readinessFd]?(): number | null;
-  [waitSeconds]?(timeout: number | null | undefined): number;
+  /** `BaseSelector.waitSeconds`: `select(timeout)`'s checks, then the seconds to wait. */
+  waitSeconds(timeout: number | null | undefined): number;
+  /** `BaseSelector.readinessFd`: the fd to wait on, or `null` for the registered fds. */
+  readinessFd(): number | null;
 }
 
 /**
  * Runs `selector.select(timeout)` without blocking the event loop. `timeout` is in
  * seconds: `undefined`/`null` waits with no limit, zero or negative polls once.
- * The owner must call `refreshWaits(selector)` from `register`/`modify`/`unregister`
- * and `endWaits(selector)` from `close()`.
+ * `BaseSelectorImpl` calls `refreshWaits(selector)` after every
+ * `register`/`modify`/`unregister` and `endWaits(selector)` from `close()`.
  */
 export function selectAsync<R>(
   selector: AsyncSelectable<R>,
@@ -51,33 +34,17 @@ export function selectAsync<R>(
   options: AsyncWaitOptions | undefined,
 ): Promise<R[]> {
   try {
-    let seconds = Infinity;
-    if (typeof selector[waitSeconds] === "function") {
-      seconds = selector[waitSeconds](timeout);
-    } else if (timeout !== undefined && timeout !== null) {
-      // The checks and messages of PollSelector/EpollSelector (selectors/_timeout.ts).
-      const t = typeof timeout === "bigint" ? Number(timeout) : timeout;
-      if (typeof t !== "number") {
-        throw new TypeError(
-          `'<=' not supported between instances of '${pyTypeName(timeout)}' and 'int'`,
-        );
-      }
-      if (Number.isNaN(t)) throw new ValueError("cannot convert float NaN to integer");
-      if (t === Infinity) throw new RangeError("cannot convert float infinity to integer");
-      seconds = t;
-    }
+    const seconds = selector.waitSeconds(timeout);
     options?.signal?.throwIfAborted();
     const ready = selector.select(0);
     if (ready.length > 0 || seconds <= 0) {
       return answer(ready, () => selectAsync(selector, timeout, options));
     }
-    const ownFd = typeof selector[readinessFd] === "function"
-      ? selector[readinessFd]() !== null
-      : typeof selector.fileno === "function";
+    const ownFd = selector.readinessFd();
     return waitAsync({
       owner: selector,
       check: () => selector.select(0),
-      interests: ownFd ? () => [[selector.fileno!(), POLLIN]] : () => mapInterests(selector),
+      interests: ownFd !== null ? () => [[ownFd, POLLIN]] : () => mapInterests(selector),
       deadline: seconds === Infinity ? undefined : monotonicMs() + seconds * 1000,
       signal: options?.signal,
     });

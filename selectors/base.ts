@@ -1,14 +1,14 @@
 /**
- * {@linkcode BaseSelector}: the abstract selector of `selectors.py` (reference
- * §6.4), plus `selectAsync` and `[Symbol.dispose]`.
+ * {@linkcode BaseSelector}: the abstract selector of `Lib/selectors.py`, plus
+ * `selectAsync` and `[Symbol.dispose]`.
  *
  * @module
  */
-import { KeyError, RuntimeError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
+import { KeyError, RuntimeError, ValueError } from "../errors.ts";
+import { type FileLike, pyTypeName } from "../select/_convert.ts";
 import type { AsyncWaitOptions } from "../select/async_wait.ts";
 import { pyRepr } from "./_repr.ts";
-import { selectAsync } from "./_select_async.ts";
+import { type AsyncSelectable, selectAsync } from "./_select_async.ts";
 import type { SelectorKey } from "./key.ts";
 import type { SelectorMapping } from "./mapping.ts";
 
@@ -137,6 +137,12 @@ export abstract class BaseSelector<T = unknown> {
    * timers and I/O go on. `register`/`modify`/`unregister` during the wait take
    * effect in it, and `close()` ends it with `[]`.
    *
+   * A subclass takes part through two protected methods:
+   * {@linkcode BaseSelector.waitSeconds} (its timeout checks) and
+   * {@linkcode BaseSelector.readinessFd} (what to wait on). The selectors built on
+   * {@linkcode BaseSelectorImpl} tell pending waits about every registration
+   * change and about `close()` themselves.
+   *
    * @param timeout Seconds, as for `select`.
    * @param options `signal`: aborting it rejects the Promise with `signal.reason`.
    * @returns The same pairs `select` would return.
@@ -161,7 +167,49 @@ export abstract class BaseSelector<T = unknown> {
     timeout?: number | null,
     options?: AsyncWaitOptions,
   ): Promise<[SelectorKey<T>, number][]> {
-    return selectAsync(this, timeout, options);
+    // The hooks are protected so that applications do not call them; the helper
+    // is their one caller.
+    return selectAsync(
+      this as unknown as AsyncSelectable<[SelectorKey<T>, number]>,
+      timeout,
+      options,
+    );
+  }
+
+  /**
+   * For `selectAsync`: makes every check `select(timeout)` makes before it waits
+   * (so both throw alike) and returns the seconds to wait: `Infinity` for no
+   * limit, 0 or less to poll once. This default applies `PollSelector`'s checks
+   * without its rounding; each concrete selector applies its own.
+   *
+   * @param timeout The caller's timeout, in seconds.
+   * @returns The seconds to wait.
+   * @throws {TypeError} The timeout is not a number.
+   * @throws {ValueError} A NaN timeout.
+   * @throws {RangeError} An infinite timeout.
+   */
+  protected waitSeconds(timeout: number | null | undefined): number {
+    if (timeout === undefined || timeout === null) return Infinity;
+    const t = typeof timeout === "bigint" ? Number(timeout) : timeout;
+    if (typeof t !== "number") {
+      throw new TypeError(
+        `'<=' not supported between instances of '${pyTypeName(timeout)}' and 'int'`,
+      );
+    }
+    if (Number.isNaN(t)) throw new ValueError("cannot convert float NaN to integer");
+    if (t === Infinity) throw new RangeError("cannot convert float infinity to integer");
+    return t;
+  }
+
+  /**
+   * For `selectAsync`: an fd that is readable whenever `select(0)` would return
+   * something (an epoll or kernel kqueue fd), or `null` to wait on the registered
+   * fds themselves, read from the live map. This default is `null`.
+   *
+   * @returns The fd to wait on, or `null`.
+   */
+  protected readinessFd(): number | null {
+    return null;
   }
 
   /**

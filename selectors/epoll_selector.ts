@@ -1,5 +1,5 @@
 /**
- * {@linkcode EpollSelector} (Linux, reference §6.6).
+ * {@linkcode EpollSelector} (Linux), Python's `selectors.EpollSelector`.
  *
  * @module
  */
@@ -7,7 +7,6 @@ import { EPOLLIN, EPOLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { Epoll } from "../select/epoll.ts";
 import { epollTimeout, epollWaitSeconds } from "./_timeout.ts";
-import { waitSeconds } from "./_select_async.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -73,44 +72,29 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
     return this.#epoll.fileno();
   }
 
-  /**
-   * Closes the epoll instance, then forgets every key. Idempotent.
-   *
-   * @example Closing twice is allowed
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { EpollSelector } from "@iomux/iomux/selectors";
-   *
-   * const sel = new EpollSelector();
-   * sel.close();
-   * sel.close(); // idempotent
-   * assert.equal(sel.getMap().size, 0);
-   * ```
-   */
-  override close(): void {
+  /** Closes the epoll instance (`close()` then forgets every key). */
+  protected override release(): void {
     this.#epoll.close();
-    super.close();
   }
 
-  /**
-   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
-   */
-  [waitSeconds](timeout: number | null | undefined): number {
+  /** `select(timeout)`'s checks for `selectAsync`: its rounding, then `epoll.poll`'s. */
+  protected override waitSeconds(timeout: number | null | undefined): number {
     return epollWaitSeconds(timeout, this.#checkOpen);
+  }
+
+  /** The epoll fd: it is readable while any registered fd is ready. */
+  protected override readinessFd(): number | null {
+    return this.#epoll.fileno();
   }
 
   /**
    * `ceil(timeout * 1e3) * 1e-3` seconds, and `maxevents` = the number of keys
-   * (at least 1, so that an empty selector can wait: Issue #23009).
+   * (at least 1, so that an empty selector can wait: bpo-23009).
    *
    * @param timeout Seconds, or `undefined`/`null` to block.
-   * @param sink Receives each ready fd and its events.
    */
-  protected wait(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void {
+  protected override wait(timeout: number | null | undefined): void {
     const seconds = epollTimeout(timeout, this.#checkOpen);
-    this.#epoll[pollInto](seconds, this.fdToKey.size || 1, sink);
+    this.#epoll[pollInto](seconds, this.fdToKey.size || 1, this.sink);
   }
 }

@@ -1,23 +1,44 @@
 /**
- * {@linkcode BaseSelectorImpl}: the fd table every concrete selector shares,
- * Python's `_BaseSelectorImpl` (reference §6.4).
+ * {@linkcode BaseSelectorImpl}: the fd table every concrete selector shares and
+ * the one place that turns a primitive's ready fds into keys, Python's
+ * `_BaseSelectorImpl` (`Lib/selectors.py`).
  *
  * @module
  */
-import { KeyError, RuntimeError, ValueError } from "../errors.ts";
+import { InterruptedError, KeyError, RuntimeError, ValueError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
 import { endWaits, refreshWaits } from "../select/async_wait.ts";
 import { checkEvents, fileobjToFd, sameEvents } from "./_fileobj.ts";
 import { pyRepr } from "./_repr.ts";
 import { BaseSelector } from "./base.ts";
-import { SelectorKey } from "./key.ts";
+import { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";
 import { SelectorMapping } from "./mapping.ts";
+
+const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, number][];
 
 /**
  * The shared part of the concrete selectors: an insertion-ordered fd → key
  * table, CPython's lookup rules and error messages, the data-only `modify`
- * shortcut and `close`. A new mechanism extends it (or
- * {@linkcode PollLikeSelector}) and adds the system calls.
+ * shortcut, `close`, and the collection of ready keys.
+ *
+ * A mechanism extends it (or {@linkcode PollLikeSelector}) and provides only
+ * its system calls, as protected methods that `register`, `unregister`,
+ * `modify`, `close` and `select` call in CPython's order:
+ * - `watch(key)` / `unwatch(key)`: tell the primitive about a new or removed key
+ *   (a `watch` that throws leaves nothing registered);
+ * - `changeEvents(...)`: optional, an events change (default: unregister and
+ *   register again, as `_BaseSelectorImpl.modify`);
+ * - `release()`: optional, close the primitive;
+ * - `wait(timeout)`: wait, handing each ready fd to `sink` with the primitive's
+ *   bits, whose "readable" and "writable" ones the constructor takes;
+ * - `select(timeout)` itself, which is `collect(timeout)` (CPython's
+ *   `_BaseSelectorImpl` leaves `select` abstract, and so does this class);
+ * - and, for `selectAsync`, `waitSeconds` and `readinessFd` (see
+ *   {@linkcode BaseSelector}).
+ *
+ * The pending `selectAsync` waits of a selector follow its registrations because
+ * this class tells them after every change (`refreshWaits`) and on `close`
+ * (`endWaits`): a mechanism has nothing to call.
  *
  * After `close()`, `getKey` throws `RuntimeError("Selector is closed")` and
  * `getMap()` returns the same mapping, now empty (Python returns `None`).
@@ -41,6 +62,45 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
     (fileobj) => this.fileobjLookup(fileobj),
   );
   #closed = false;
+  /** The result of the `select` in progress, filled by {@linkcode BaseSelectorImpl.sink}. */
+  #ready: [SelectorKey<T>, number][] = NO_RESULTS;
+
+  /** The primitive's "readable" bit (Python's `_EVENT_READ` of `_PollLikeSelector`). */
+  protected readonly eventIn: number;
+  /** The primitive's "writable" bit. */
+  protected readonly eventOut: number;
+
+  /**
+   * Receives the primitive's results straight from its buffer: the key of `fd`,
+   * with the ready events it asked for. Any bit but `eventIn` means WRITE and any
+   * bit but `eventOut` means READ (`_PollLikeSelector.select`, so ERR/HUP wake
+   * both); with the default bits that is `EVENT_*` as given. Made once, so
+   * `select` makes no closure.
+   */
+  protected readonly sink: (fd: number, native: number) => void = (
+    fd: number,
+    native: number,
+  ): void => {
+    const key = this.fdToKey.get(fd);
+    if (key !== undefined) {
+      const events = (native & ~this.eventIn ? EVENT_WRITE : 0) |
+        (native & ~this.eventOut ? EVENT_READ : 0);
+      this.#ready.push([key, events & key.events]);
+    }
+  };
+
+  /**
+   * Makes an empty selector.
+   *
+   * @param eventIn The primitive's "readable" bit (`POLLIN`, `EPOLLIN`); by
+   *   default `EVENT_READ`, for a `wait` that hands `EVENT_*` bits to the sink.
+   * @param eventOut The primitive's "writable" bit; by default `EVENT_WRITE`.
+   */
+  constructor(eventIn: number = EVENT_READ, eventOut: number = EVENT_WRITE) {
+    super();
+    this.eventIn = eventIn;
+    this.eventOut = eventOut;
+  }
 
   /**
    * `_fileobj_lookup`: the fd of `fileobj`; when that fails with ValueError (a
@@ -63,7 +123,9 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
   }
 
   /**
-   * Records the key. Events are checked before the file object.
+   * Records the key, then tells the primitive (`watch`); if the primitive
+   * refuses, the key is removed again and the error propagates. Events are
+   * checked before the file object.
    *
    * @param fileobj An fd or an object with `fileno()`.
    * @param events `EVENT_READ`, `EVENT_WRITE` or both.
@@ -73,6 +135,8 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    *   or `"Invalid file descriptor: N"`.
    * @throws {KeyError} `"<repr> (FD n) is already registered"`.
    * @throws {TypeError} `events` is not an integer.
+   * @throws {OSError} The primitive refused the fd (epoll: a regular file, a
+   *   closed fd).
    *
    * @example Register an fd and get its key
    * ```ts
@@ -93,12 +157,19 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
     }
     const key = new SelectorKey(fileobj, fd, bits, data as T);
     this.fdToKey.set(fd, key);
+    try {
+      this.watch(key);
+    } catch (error) {
+      // CPython's `super().unregister(fileobj)`: the map only, not the primitive.
+      this.fdToKey.delete(fd);
+      throw error;
+    }
     refreshWaits(this);
     return key;
   }
 
   /**
-   * Forgets the key of `fileobj`.
+   * Forgets the key of `fileobj`, then tells the primitive (`unwatch`).
    *
    * @param fileobj An fd or an object with `fileno()`.
    * @returns The removed key.
@@ -121,15 +192,20 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
     const key = this.fdToKey.get(fd);
     if (key === undefined) throw new KeyError(`${pyRepr(fileobj)} is not registered`);
     this.fdToKey.delete(fd);
-    refreshWaits(this);
+    try {
+      this.unwatch(key);
+    } finally {
+      refreshWaits(this);
+    }
     return key;
   }
 
   /**
-   * Changes events (by unregistering and registering again) or only the data
-   * (replacing the key, with no unregister/register). Data is compared with
-   * `!==`: Python compares with `==`, so an equal but distinct object replaces
-   * the data here where Python would keep the old one.
+   * Changes the events (through `changeEvents`: by default unregistering and
+   * registering again) or only the data (replacing the key, with no
+   * unregister/register). Data is compared with `!==`: Python compares with
+   * `==`, so an equal but distinct object replaces the data here where Python
+   * would keep the old one.
    *
    * @param fileobj An fd or an object with `fileno()`.
    * @param events The new events.
@@ -152,8 +228,11 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
   override modify(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
     let key = this.lookupKey(fileobj);
     if (!sameEvents(events, key.events)) {
-      this.unregister(fileobj);
-      return this.register(fileobj, events, data);
+      try {
+        return this.changeEvents(fileobj, key, events, data);
+      } finally {
+        refreshWaits(this);
+      }
     }
     if (data !== key.data) {
       key = new SelectorKey(key.fileobj, key.fd, key.events, data as T);
@@ -175,7 +254,8 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
   }
 
   /**
-   * Forgets every key and ends pending `selectAsync` waits. Idempotent.
+   * Releases the primitive (`release`), forgets every key and ends pending
+   * `selectAsync` waits. Idempotent.
    *
    * @example Closing forgets every registration
    * ```ts
@@ -189,9 +269,13 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * ```
    */
   override close(): void {
-    this.fdToKey.clear();
-    this.#closed = true;
-    endWaits(this);
+    try {
+      this.release();
+    } finally {
+      this.fdToKey.clear();
+      this.#closed = true;
+      endWaits(this);
+    }
   }
 
   /**
@@ -236,4 +320,85 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
   getMap(): SelectorMapping<T> {
     return this.#map;
   }
+
+  /**
+   * What every mechanism's `select` does: `wait`, with the ready keys collected
+   * by {@linkcode BaseSelectorImpl.sink}. A wait interrupted by a signal is
+   * retried with the time left by the primitive (PEP 475); an
+   * `InterruptedError` that still comes through gives `[]`, as CPython's
+   * selectors do.
+   *
+   * @param timeout The caller's timeout, in seconds.
+   * @returns `[key, events]` pairs in the primitive's order.
+   */
+  protected collect(timeout: number | null | undefined): [SelectorKey<T>, number][] {
+    const ready: [SelectorKey<T>, number][] = [];
+    this.#ready = ready;
+    try {
+      this.wait!(timeout);
+    } catch (error) {
+      if (error instanceof InterruptedError) return [];
+      throw error;
+    } finally {
+      this.#ready = NO_RESULTS;
+    }
+    return ready;
+  }
+
+  /**
+   * Tells the primitive about a new key (`key.events` are valid `EVENT_*` bits).
+   * Throwing refuses the registration: the key is removed from the map again.
+   * This default tells nothing, which is right for a mechanism that reads the
+   * map when it waits.
+   *
+   * @param _key The key just added to the map.
+   */
+  protected watch(_key: SelectorKey<T>): void {}
+
+  /**
+   * Tells the primitive that a key is gone (already removed from the map). The
+   * fd may have been closed since it was registered. This default tells nothing.
+   *
+   * @param _key The removed key.
+   */
+  protected unwatch(_key: SelectorKey<T>): void {}
+
+  /**
+   * Changes the events of a registered key; `modify` calls it only when they
+   * differ. This default is `_BaseSelectorImpl.modify`'s: `unregister`, then
+   * `register` (so invalid events lose the key, as in CPython).
+   *
+   * @param fileobj The caller's file object.
+   * @param _key Its current key.
+   * @param events The new events, not yet validated.
+   * @param data The new data.
+   * @returns The key now stored.
+   */
+  protected changeEvents(
+    fileobj: FileLike,
+    _key: SelectorKey<T>,
+    events: number,
+    data: T | undefined,
+  ): SelectorKey<T> {
+    this.unregister(fileobj);
+    return this.register(fileobj, events, data);
+  }
+
+  /**
+   * Closes the primitive. `close()` calls it on every call, so it must be
+   * idempotent. This default has no primitive to close.
+   */
+  protected release(): void {}
+
+  /**
+   * Converts `timeout` as the mechanism's selector does and waits, handing each
+   * ready fd and the primitive's event bits for it to
+   * {@linkcode BaseSelectorImpl.sink}. Every mechanism
+   * whose `select` is {@linkcode BaseSelectorImpl.collect} defines it. (It is an
+   * optional member, not an abstract one, so that the type of
+   * `DefaultSelector`, which extends this class, can be subclassed.)
+   *
+   * @param timeout The caller's timeout in seconds.
+   */
+  protected wait?(timeout: number | null | undefined): void;
 }

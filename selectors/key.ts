@@ -1,6 +1,5 @@
 /**
- * `EVENT_READ`, `EVENT_WRITE` and {@linkcode SelectorKey}, as in `selectors.py`
- * (reference §6.1).
+ * `EVENT_READ`, `EVENT_WRITE` and {@linkcode SelectorKey}, as in `Lib/selectors.py`.
  *
  * @module
  */

@@ -1,10 +1,10 @@
 /**
- * {@linkcode KqueueSelector} (macOS, FreeBSD; Linux with libkqueue; reference §6.7).
+ * {@linkcode KqueueSelector} (macOS, FreeBSD; Linux with libkqueue), Python's
+ * `selectors.KqueueSelector`.
  *
  * @module
  */
-import { InterruptedError, OSError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
+import { OSError } from "../errors.ts";
 import { pollInto } from "../select/_internal.ts";
 import { KEvent } from "../select/kevent.ts";
 import { Kqueue, nativeKqueue } from "../select/kqueue.ts";
@@ -14,12 +14,9 @@ import {
   KQ_FILTER_READ,
   KQ_FILTER_WRITE,
 } from "../select/kq_constants.ts";
-import { readinessFd, waitSeconds } from "./_select_async.ts";
 import { kqueueWaitSeconds, selectTimeout } from "./_timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
-
-const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, number][];
 
 /**
  * A selector on `kqueue(2)`: the kernel keeps the interest set, one filter per
@@ -69,13 +66,12 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
   readonly #kqueue: Kqueue;
   /** Filters registered in the kernel: what `select` sizes its event list by. */
   #maxEvents = 0;
-  #ready: [SelectorKey<T>, number][] = NO_RESULTS;
-  readonly #sink = (fd: number, filter: number): void => {
-    const key = this.fdToKey.get(fd);
-    if (key === undefined) return;
-    const events = (filter === KQ_FILTER_READ ? EVENT_READ : 0) |
-      (filter === KQ_FILTER_WRITE ? EVENT_WRITE : 0);
-    this.#ready.push([key, events & key.events]);
+  /** The kernel reports one filter per entry: READ or WRITE, as `EVENT_*` bits for the sink. */
+  readonly #filterSink = (fd: number, filter: number): void => {
+    this.sink(
+      fd,
+      filter === KQ_FILTER_READ ? EVENT_READ : filter === KQ_FILTER_WRITE ? EVENT_WRITE : 0,
+    );
   };
 
   /**
@@ -114,111 +110,6 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
   }
 
   /**
-   * @ignore What `selectAsync` waits on: a kernel kqueue fd is readable while
-   * events are pending; libkqueue's is not, so there the registered fds are watched.
-   */
-  [readinessFd](): number | null {
-    return nativeKqueue ? this.fileno() : null;
-  }
-
-  /**
-   * Registers and adds one kernel filter per requested direction.
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @param events `EVENT_READ`, `EVENT_WRITE` or both.
-   * @param data Anything to attach.
-   * @returns The new key.
-   * @throws {OSError} The kernel refused the fd (EBADF for a closed one); the key
-   *   is then removed again.
-   * @throws {ValueError} Invalid events or file object, or a closed selector.
-   * @throws {KeyError} Already registered.
-   *
-   * @example Register a pipe's write end
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { EVENT_WRITE, KqueueSelector, OSError } from "@iomux/iomux/selectors";
-   * import { close, pipe } from "@iomux/iomux/os";
-   *
-   * const [r, w] = pipe();
-   * try {
-   *   using sel = new KqueueSelector();
-   *   assert.equal(sel.register(w, EVENT_WRITE).events, EVENT_WRITE);
-   * } catch (e) {
-   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
-   * }
-   * close(r);
-   * close(w);
-   * ```
-   */
-  override register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
-    const key = super.register(fileobj, events, data);
-    try {
-      // As CPython, a READ filter added before a failing WRITE one stays in the
-      // kernel and keeps its count: harmless, since its events find no key.
-      if (key.events & EVENT_READ) {
-        this.#kqueue.control([new KEvent(key.fd, KQ_FILTER_READ, KQ_EV_ADD)], 0, 0);
-        this.#maxEvents++;
-      }
-      if (key.events & EVENT_WRITE) {
-        this.#kqueue.control([new KEvent(key.fd, KQ_FILTER_WRITE, KQ_EV_ADD)], 0, 0);
-        this.#maxEvents++;
-      }
-    } catch (error) {
-      super.unregister(fileobj);
-      throw error;
-    }
-    return key;
-  }
-
-  /**
-   * Unregisters and deletes the kernel filters, ignoring `OSError` (the fd may
-   * have been closed since, which already removed them).
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @returns The removed key.
-   * @throws {KeyError} Not registered.
-   *
-   * @example Unregister returns the key it removes
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { EVENT_READ, KqueueSelector, OSError } from "@iomux/iomux/selectors";
-   * import { close, pipe } from "@iomux/iomux/os";
-   *
-   * const [r, w] = pipe();
-   * try {
-   *   using sel = new KqueueSelector();
-   *   const key = sel.register(r, EVENT_READ);
-   *   assert.equal(sel.unregister(r), key);
-   * } catch (e) {
-   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
-   * }
-   * close(r);
-   * close(w);
-   * ```
-   */
-  override unregister(fileobj: FileLike): SelectorKey<T> {
-    const key = super.unregister(fileobj);
-    if (key.events & EVENT_READ) {
-      this.#maxEvents--;
-      this.#delete(key.fd, KQ_FILTER_READ);
-    }
-    if (key.events & EVENT_WRITE) {
-      this.#maxEvents--;
-      this.#delete(key.fd, KQ_FILTER_WRITE);
-    }
-    return key;
-  }
-
-  /**
-   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
-   */
-  [waitSeconds](timeout: number | null | undefined): number {
-    return kqueueWaitSeconds(timeout);
-  }
-
-  /**
    * Waits until registered file objects are ready.
    *
    * @param timeout Seconds; `undefined`/`null` blocks, a negative value polls once.
@@ -247,45 +138,68 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {
-    const t = selectTimeout(timeout);
-    const ready: [SelectorKey<T>, number][] = [];
-    this.#ready = ready;
-    try {
-      this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, this.#sink);
-    } catch (error) {
-      if (error instanceof InterruptedError) return [];
-      throw error;
-    } finally {
-      this.#ready = NO_RESULTS;
-    }
-    return ready;
+    return this.collect(timeout);
   }
 
   /**
-   * Closes the kqueue, then forgets every key. Idempotent.
-   *
-   * @example Closing twice is allowed
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { KqueueSelector, OSError } from "@iomux/iomux/selectors";
-   *
-   * try {
-   *   const sel = new KqueueSelector();
-   *   sel.close();
-   *   sel.close(); // idempotent
-   *   assert.equal(sel.getMap().size, 0);
-   * } catch (e) {
-   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
-   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
-   * }
-   * ```
+   * Adds one kernel filter per requested direction; a bad fd fails with
+   * `OSError` (EBADF) and the key is removed again.
    */
-  override close(): void {
-    try {
-      this.#kqueue.close();
-    } finally {
-      super.close();
+  protected override watch(key: SelectorKey<T>): void {
+    // As CPython, a READ filter added before a failing WRITE one stays in the
+    // kernel and keeps its count: harmless, since its events find no key.
+    if (key.events & EVENT_READ) {
+      this.#kqueue.control([new KEvent(key.fd, KQ_FILTER_READ, KQ_EV_ADD)], 0, 0);
+      this.#maxEvents++;
     }
+    if (key.events & EVENT_WRITE) {
+      this.#kqueue.control([new KEvent(key.fd, KQ_FILTER_WRITE, KQ_EV_ADD)], 0, 0);
+      this.#maxEvents++;
+    }
+  }
+
+  /**
+   * Deletes the kernel filters, ignoring `OSError` (the fd may have been closed
+   * since, which already removed them).
+   */
+  protected override unwatch(key: SelectorKey<T>): void {
+    if (key.events & EVENT_READ) {
+      this.#maxEvents--;
+      this.#delete(key.fd, KQ_FILTER_READ);
+    }
+    if (key.events & EVENT_WRITE) {
+      this.#maxEvents--;
+      this.#delete(key.fd, KQ_FILTER_WRITE);
+    }
+  }
+
+  /** Closes the kqueue (`close()` then forgets every key). */
+  protected override release(): void {
+    this.#kqueue.close();
+  }
+
+  /** `select(timeout)`'s checks for `selectAsync`: `max(timeout, 0)`, then `kqueue.control`'s. */
+  protected override waitSeconds(timeout: number | null | undefined): number {
+    return kqueueWaitSeconds(timeout);
+  }
+
+  /**
+   * A kernel kqueue fd is readable while events are pending; libkqueue's (Linux)
+   * is not, so there `selectAsync` watches the registered fds.
+   */
+  protected override readinessFd(): number | null {
+    return nativeKqueue ? this.fileno() : null;
+  }
+
+  /**
+   * `max(timeout, 0)` seconds, and one event per registered filter (at least 1,
+   * because `kevent` ignores the timeout when asked for none).
+   *
+   * @param timeout The caller's timeout in seconds.
+   */
+  protected override wait(timeout: number | null | undefined): void {
+    const t = selectTimeout(timeout);
+    this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, this.#filterSink);
   }
 
   #delete(fd: number, filter: number): void {

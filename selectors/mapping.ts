@@ -1,5 +1,6 @@
 /**
- * {@linkcode SelectorMapping}: what `getMap()` returns (reference §6.3).
+ * {@linkcode SelectorMapping}: what `getMap()` returns, `_SelectorMapping` of
+ * `Lib/selectors.py`.
  *
  * @module
  */

@@ -1,13 +1,12 @@
 /**
  * {@linkcode PollLikeSelector}: what `PollSelector` and `EpollSelector` share,
- * Python's `_PollLikeSelector` (reference §6.6).
+ * Python's `_PollLikeSelector` (`Lib/selectors.py`).
  *
  * @module
  */
-import { InterruptedError, OSError } from "../errors.ts";
+import { OSError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
-import { refreshWaits } from "../select/async_wait.ts";
-import { eventBits, sameEvents } from "./_fileobj.ts";
+import { eventBits } from "./_fileobj.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";
 
@@ -21,20 +20,20 @@ export interface Poller {
   unregister(fd: number): void;
 }
 
-const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, number][];
-
 /**
  * The shared part of the selectors built on a `poll`-style primitive: the
  * primitive is told about every `register`/`modify`/`unregister`, and its
  * results are mapped to keys. A concrete selector passes its primitive and its
- * read/write bits to the constructor and implements {@linkcode PollLikeSelector.wait}.
+ * read/write bits to the constructor and implements `wait` (and, for
+ * `selectAsync`, `waitSeconds`), as CPython's `PollSelector` and
+ * `EpollSelector` set three class attributes.
  *
  * Behaviours of CPython kept here:
  * - a `register` the primitive refuses (epoll: a regular file, a closed fd) leaves
  *   nothing registered;
  * - `unregister` ignores the primitive's `OSError` (an fd closed since);
  * - `modify` does not validate events (0 and 7 are stored as given) and drops the
- *   key when the primitive's `modify` throws;
+ *   key when the primitive's `modify` throws (bpo-30014);
  * - any reported bit other than "in" means WRITE, any bit other than "out" means
  *   READ (so ERR/HUP wake both), masked by the key's events.
  *
@@ -52,17 +51,6 @@ const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, nu
 export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> {
   /** The primitive (Python's `_selector`). */
   protected readonly poller: Poller;
-  readonly #in: number;
-  readonly #out: number;
-  #ready: [SelectorKey<T>, number][] = NO_RESULTS;
-  /** Receives the primitive's results straight from its buffer. */
-  readonly #sink = (fd: number, event: number): void => {
-    const key = this.fdToKey.get(fd);
-    if (key !== undefined) {
-      const events = (event & ~this.#in ? EVENT_WRITE : 0) | (event & ~this.#out ? EVENT_READ : 0);
-      this.#ready.push([key, events & key.events]);
-    }
-  };
 
   /**
    * Wraps a primitive.
@@ -72,111 +60,8 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
    * @param eventOut Its "writable" bit (`POLLOUT`, `EPOLLOUT`).
    */
   constructor(poller: Poller, eventIn: number, eventOut: number) {
-    super();
+    super(eventIn, eventOut);
     this.poller = poller;
-    this.#in = eventIn;
-    this.#out = eventOut;
-  }
-
-  /**
-   * Registers with the map, then with the primitive; if the primitive refuses,
-   * the key is removed again and the error propagates.
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @param events `EVENT_READ`, `EVENT_WRITE` or both.
-   * @param data Anything to attach.
-   * @returns The new key.
-   * @throws {OSError} The primitive refused the fd.
-   *
-   * @example Register an fd for writing
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
-   *
-   * using sel = new PollSelector();
-   * assert.equal(sel.register(1, EVENT_WRITE).events, EVENT_WRITE);
-   * ```
-   */
-  override register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
-    const key = super.register(fileobj, events, data);
-    try {
-      this.poller.register(key.fd, this.#mask(key.events));
-    } catch (error) {
-      super.unregister(fileobj);
-      throw error;
-    }
-    return key;
-  }
-
-  /**
-   * Unregisters from the map and from the primitive, ignoring the primitive's
-   * `OSError` (the fd may have been closed since it was registered).
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @returns The removed key.
-   *
-   * @example Unregister returns the key it removes
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
-   *
-   * using sel = new PollSelector();
-   * const key = sel.register(1, EVENT_WRITE);
-   * assert.equal(sel.unregister(1), key);
-   * ```
-   */
-  override unregister(fileobj: FileLike): SelectorKey<T> {
-    const key = super.unregister(fileobj);
-    try {
-      this.poller.unregister(key.fd);
-    } catch (error) {
-      if (!(error instanceof OSError)) throw error;
-    }
-    return key;
-  }
-
-  /**
-   * Changes the events (through the primitive's `modify`) and/or the data. The
-   * events are not validated, as in CPython; if the primitive throws, the key is
-   * dropped and the error propagates.
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @param events The new events.
-   * @param data The new data (`undefined` when omitted).
-   * @returns The key now stored; the same object when nothing changed.
-   *
-   * @example Change the events of a registration
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { EVENT_READ, EVENT_WRITE, PollSelector } from "@iomux/iomux/selectors";
-   *
-   * using sel = new PollSelector();
-   * sel.register(1, EVENT_WRITE);
-   * assert.equal(sel.modify(1, EVENT_READ).events, EVENT_READ);
-   * ```
-   */
-  override modify(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
-    let key = this.lookupKey(fileobj);
-    let changed = false;
-    let bits = key.events;
-    if (!sameEvents(events, key.events)) {
-      bits = eventBits(events);
-      try {
-        this.poller.modify(key.fd, this.#mask(bits));
-      } catch (error) {
-        super.unregister(fileobj);
-        throw error;
-      }
-      // A pending selectAsync watching the map must see the new events.
-      refreshWaits(this);
-      changed = true;
-    }
-    if (data !== key.data) changed = true;
-    if (changed) {
-      key = new SelectorKey(key.fileobj, key.fd, bits, data as T);
-      this.fdToKey.set(key.fd, key);
-    }
-    return key;
   }
 
   /**
@@ -205,32 +90,47 @@ export abstract class PollLikeSelector<T = unknown> extends BaseSelectorImpl<T> 
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {
-    const ready: [SelectorKey<T>, number][] = [];
-    this.#ready = ready;
+    return this.collect(timeout);
+  }
+
+  /** Registers `key.fd` with the primitive. */
+  protected override watch(key: SelectorKey<T>): void {
+    this.poller.register(key.fd, this.#mask(key.events));
+  }
+
+  /** Unregisters `key.fd` from the primitive, ignoring its `OSError` (an fd closed since). */
+  protected override unwatch(key: SelectorKey<T>): void {
     try {
-      this.wait(timeout, this.#sink);
+      this.poller.unregister(key.fd);
     } catch (error) {
-      if (error instanceof InterruptedError) return [];
-      throw error;
-    } finally {
-      this.#ready = NO_RESULTS;
+      if (!(error instanceof OSError)) throw error;
     }
-    return ready;
   }
 
   /**
-   * Converts `timeout` as the mechanism's selector does and waits, handing each
-   * ready `(fd, events)` to `sink`.
-   *
-   * @param timeout The caller's timeout in seconds.
-   * @param sink Receives each ready fd and its events.
+   * `_PollLikeSelector.modify`: the primitive's `modify`, with the events stored
+   * as given; if the primitive throws, the key leaves the map and the error
+   * propagates.
    */
-  protected abstract wait(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void;
+  protected override changeEvents(
+    _fileobj: FileLike,
+    key: SelectorKey<T>,
+    events: number,
+    data: T | undefined,
+  ): SelectorKey<T> {
+    const bits = eventBits(events);
+    try {
+      this.poller.modify(key.fd, this.#mask(bits));
+    } catch (error) {
+      this.fdToKey.delete(key.fd);
+      throw error;
+    }
+    const changed = new SelectorKey(key.fileobj, key.fd, bits, data as T);
+    this.fdToKey.set(key.fd, changed);
+    return changed;
+  }
 
   #mask(events: number): number {
-    return (events & EVENT_READ ? this.#in : 0) | (events & EVENT_WRITE ? this.#out : 0);
+    return (events & EVENT_READ ? this.eventIn : 0) | (events & EVENT_WRITE ? this.eventOut : 0);
   }
 }

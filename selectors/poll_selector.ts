@@ -1,5 +1,5 @@
 /**
- * {@linkcode PollSelector} (reference §6.6).
+ * {@linkcode PollSelector}, Python's `selectors.PollSelector`.
  *
  * @module
  */
@@ -7,7 +7,6 @@ import { POLLIN, POLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { type Poll, poll } from "../select/poll.ts";
 import { pollTimeout, pollWaitSeconds } from "./_timeout.ts";
-import { waitSeconds } from "./_select_async.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -46,10 +45,8 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
     this.#poll = primitive;
   }
 
-  /**
-   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
-   */
-  [waitSeconds](timeout: number | null | undefined): number {
+  /** `select(timeout)`'s checks for `selectAsync`: whole milliseconds, then `poll.poll`'s. */
+  protected override waitSeconds(timeout: number | null | undefined): number {
     return pollWaitSeconds(timeout);
   }
 
@@ -57,12 +54,8 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
    * Python's `_PollLikeSelector.select` timeout, then `poll`.
    *
    * @param timeout Seconds, or `undefined`/`null` to block.
-   * @param sink Receives each ready fd and its events.
    */
-  protected wait(
-    timeout: number | null | undefined,
-    sink: (fd: number, events: number) => void,
-  ): void {
-    this.#poll[pollInto](pollTimeout(timeout), sink);
+  protected override wait(timeout: number | null | undefined): void {
+    this.#poll[pollInto](pollTimeout(timeout), this.sink);
   }
 }

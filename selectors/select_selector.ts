@@ -1,13 +1,10 @@
 /**
- * {@linkcode SelectSelector} (reference §6.5).
+ * {@linkcode SelectSelector}, Python's `selectors.SelectSelector`.
  *
  * @module
  */
-import { InterruptedError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
 import { select } from "../select/select.ts";
 import { selectTimeout, selectWaitSeconds } from "./_timeout.ts";
-import { waitSeconds } from "./_select_async.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
@@ -43,60 +40,6 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
   readonly #writers = new Set<number>();
 
   /**
-   * Registers and adds the fd to the read and/or write set.
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @param events `EVENT_READ`, `EVENT_WRITE` or both.
-   * @param data Anything to attach.
-   * @returns The new key.
-   *
-   * @example An fd beyond `FD_SETSIZE` is refused only by `select()`
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
-   *
-   * using sel = new SelectSelector();
-   * assert.equal(sel.register(5000, EVENT_READ).fd, 5000); // checked only by select()
-   * ```
-   */
-  override register(fileobj: FileLike, events: number, data?: T): SelectorKey<T> {
-    const key = super.register(fileobj, events, data);
-    if (key.events & EVENT_READ) this.#readers.add(key.fd);
-    if (key.events & EVENT_WRITE) this.#writers.add(key.fd);
-    return key;
-  }
-
-  /**
-   * Unregisters and removes the fd from both sets.
-   *
-   * @param fileobj An fd or an object with `fileno()`.
-   * @returns The removed key.
-   *
-   * @example Unregister returns the key it removes
-   * ```ts
-   * import assert from "node:assert/strict";
-   * import { EVENT_READ, SelectSelector } from "@iomux/iomux/selectors";
-   *
-   * using sel = new SelectSelector();
-   * sel.register(0, EVENT_READ);
-   * assert.equal(sel.unregister(0).events, EVENT_READ);
-   * ```
-   */
-  override unregister(fileobj: FileLike): SelectorKey<T> {
-    const key = super.unregister(fileobj);
-    this.#readers.delete(key.fd);
-    this.#writers.delete(key.fd);
-    return key;
-  }
-
-  /**
-   * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
-   */
-  [waitSeconds](timeout: number | null | undefined): number {
-    return selectWaitSeconds(timeout);
-  }
-
-  /**
    * `select()` on the read and write sets.
    *
    * @param timeout Seconds, rounded up to the microsecond; `undefined`/`null`
@@ -121,30 +64,40 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {
+    return this.collect(timeout);
+  }
+
+  /** Adds the fd to the read and/or write set: no system call, so any fd ≥ 0 is accepted. */
+  protected override watch(key: SelectorKey<T>): void {
+    if (key.events & EVENT_READ) this.#readers.add(key.fd);
+    if (key.events & EVENT_WRITE) this.#writers.add(key.fd);
+  }
+
+  /** Removes the fd from both sets. */
+  protected override unwatch(key: SelectorKey<T>): void {
+    this.#readers.delete(key.fd);
+    this.#writers.delete(key.fd);
+  }
+
+  /** `select(timeout)`'s checks for `selectAsync`: `max(timeout, 0)`, then `select.select`'s. */
+  protected override waitSeconds(timeout: number | null | undefined): number {
+    return selectWaitSeconds(timeout);
+  }
+
+  /**
+   * `select.select(readers, writers, [], max(timeout, 0))`, then one entry per
+   * fd: an fd both readable and writable is reported once, with both bits
+   * (CPython walks `set(r) | set(w)`; its order is unspecified).
+   *
+   * @param timeout The caller's timeout in seconds.
+   */
+  protected override wait(timeout: number | null | undefined): void {
     const t = selectTimeout(timeout);
-    let readable: number[];
-    let writable: number[];
-    try {
-      [readable, writable] = select(this.#readers, this.#writers, [], t as number | null);
-    } catch (error) {
-      if (error instanceof InterruptedError) return [];
-      throw error;
-    }
-    const ready: [SelectorKey<T>, number][] = [];
-    // One entry per fd: an fd both readable and writable is reported once, with
-    // both bits (CPython walks `set(r) | set(w)`; its order is unspecified).
+    const [readable, writable] = select(this.#readers, this.#writers, [], t as number | null);
     const both = writable.length > 0 ? new Set(writable) : undefined;
-    for (const fd of readable) {
-      const key = this.fdToKey.get(fd);
-      const events = EVENT_READ | (both?.delete(fd) ? EVENT_WRITE : 0);
-      if (key !== undefined) ready.push([key, events & key.events]);
-    }
+    for (const fd of readable) this.sink(fd, EVENT_READ | (both?.delete(fd) ? EVENT_WRITE : 0));
     if (both !== undefined) {
-      for (const fd of both) {
-        const key = this.fdToKey.get(fd);
-        if (key !== undefined) ready.push([key, EVENT_WRITE & key.events]);
-      }
+      for (const fd of both) this.sink(fd, EVENT_WRITE);
     }
-    return ready;
   }
 }
