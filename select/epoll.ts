@@ -14,7 +14,7 @@ import {
   EPOLL_EVENT_WORDS,
   FD_SETSIZE,
 } from "../ffi/structs.ts";
-import { cInt, fildes, type FileLike, uintBitwise } from "./_convert.ts";
+import { cInt, fildes, type FileLike, uintBitwise } from "../_py/convert.ts";
 import {
   CEILING,
   deadlineAfter,
@@ -23,7 +23,7 @@ import {
   nsLeft,
   timeoutToCInt,
   timeoutToNs,
-} from "./_timeout.ts";
+} from "../_py/timeout.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
 import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { type KeventFields, narrow64 } from "../ffi/kevent.ts";
-import { fildes, type FileLike, pyTypeName } from "./_convert.ts";
+import { fildes, type FileLike, pyTypeName } from "../_py/convert.ts";
 import { KQ_EV_ADD, KQ_FILTER_READ } from "./kq_constants.ts";
 
 const TWO_64 = 2n ** 64n;

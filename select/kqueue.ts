@@ -12,8 +12,8 @@ import { decodeKevent, encodeKevents, forEachIdentFilter } from "../ffi/kevent.t
 import { type KqueueBinding, kqueueBinding } from "../ffi/kqueue_lib.ts";
 import { libc } from "../ffi/libc.ts";
 import { writeTime } from "../ffi/structs.ts";
-import { cInt, pyTypeName } from "./_convert.ts";
-import { deadlineAfter, divide, FLOOR, type Ns, nsLeft, timeoutToNs } from "./_timeout.ts";
+import { cInt, pyTypeName } from "../_py/convert.ts";
+import { deadlineAfter, divide, FLOOR, type Ns, nsLeft, timeoutToNs } from "../_py/timeout.ts";
 import { KEvent, keventFromFields } from "./kevent.ts";
 import { pollInto } from "./_internal.ts";
 

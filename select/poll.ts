@@ -9,7 +9,7 @@ import { abi } from "../ffi/abi.ts";
 import { osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
-import { fildes, type FileLike, ushort } from "./_convert.ts";
+import { fildes, type FileLike, ushort } from "../_py/convert.ts";
 import {
   CEILING,
   deadlineAfter,
@@ -19,7 +19,7 @@ import {
   timeoutToCInt,
   timeoutToNs,
   UP,
-} from "./_timeout.ts";
+} from "../_py/timeout.ts";
 import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 

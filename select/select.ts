@@ -8,7 +8,7 @@ import { ValueError } from "../errors.ts";
 import { osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { FD_SETSIZE, newFdSet, newTimeval, writeTime } from "../ffi/structs.ts";
-import { fildes } from "./_convert.ts";
+import { fildes } from "../_py/convert.ts";
 import {
   CEILING,
   deadlineAfter,
@@ -19,7 +19,7 @@ import {
   type Round,
   timeoutToNs,
   UP,
-} from "./_timeout.ts";
+} from "../_py/timeout.ts";
 
 /** The fds and objects one list contributed, and the `fd_set` built from them. */
 class ListState {

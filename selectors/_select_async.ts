@@ -9,8 +9,8 @@
  */
 import { answer, type AsyncWaitOptions, waitAsync } from "../select/async_wait.ts";
 import { POLLIN, POLLOUT } from "../select/constants.ts";
-import { monotonicMs } from "../select/_timeout.ts";
-import { pyTypeName } from "../select/_convert.ts";
+import { monotonicMs } from "../_py/timeout.ts";
+import { pyTypeName } from "../_py/convert.ts";
 import { ValueError } from "../errors.ts";
 
 const EVENT_READ = 1;

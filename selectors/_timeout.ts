@@ -5,8 +5,8 @@
  * @module
  */
 import { ValueError } from "../errors.ts";
-import { pyTypeName } from "../select/_convert.ts";
-import { CEILING, divide, timeoutToCInt, timeoutToNs, UP } from "../select/_timeout.ts";
+import { pyTypeName } from "../_py/convert.ts";
+import { CEILING, divide, timeoutToCInt, timeoutToNs, UP } from "../_py/timeout.ts";
 
 /** `timeout` as a number, or Python's comparison TypeError (`op` and operand order as CPython's). */
 function comparable(timeout: unknown, message: (type: string) => string): number {

@@ -5,7 +5,7 @@
  * @module
  */
 import { KeyError, RuntimeError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import type { AsyncWaitOptions } from "../select/async_wait.ts";
 import { pyRepr } from "./_repr.ts";
 import { selectAsync } from "./_select_async.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { InterruptedError, OSError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import { pollInto } from "../select/_internal.ts";
 import { KEvent } from "../select/kevent.ts";
 import { Kqueue, nativeKqueue } from "../select/kqueue.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { InterruptedError, OSError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import { refreshWaits } from "../select/async_wait.ts";
 import { eventBits, sameEvents } from "./_fileobj.ts";
 import { BaseSelectorImpl } from "./impl.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { InterruptedError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import { select } from "../select/select.ts";
 import { selectTimeout, selectWaitSeconds } from "./_timeout.ts";
 import { waitSeconds } from "./_select_async.ts";
