@@ -1,25 +1,17 @@
 /**
  * `select.poll()` objects: a registration table in insertion order and the
- * `poll(2)` call over it (reference §2).
+ * `poll(2)` call over it (`Modules/selectmodule.c`, `select_poll_*`).
  *
  * @module
  */
 import { KeyError, RuntimeError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { osError, waitInterrupted } from "../ffi/errno.ts";
+import { osError } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
 import { fildes, type FileLike, ushort } from "../_py/convert.ts";
-import {
-  CEILING,
-  deadlineAfter,
-  divide,
-  type Ns,
-  nsLeft,
-  timeoutToCInt,
-  timeoutToNs,
-  UP,
-} from "../_py/timeout.ts";
+import { CEILING, deadlineAfter, divide, pollTimeout, timeoutToCInt } from "../_py/timeout.ts";
+import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
 import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
@@ -62,6 +54,8 @@ export class Poll {
   #eventHalves = new Uint16Array(0);
   #count = 0;
   #nfds: Nfds = toNfds(0);
+  /** The timeout of the next `poll(2)`, in milliseconds; -1 blocks. */
+  #ms = -1;
 
   /**
    * Not for use: call {@linkcode poll}. Throws
@@ -200,39 +194,30 @@ export class Poll {
     }
   }
 
-  /** The checks, rounding and EINTR loop of `poll`; the number of ready fds. */
+  /** The checks of `poll`, then the wait; the number of ready fds. */
   #wait(timeout: number | null | undefined): number {
-    let ms = -1;
-    let deadline: number | undefined;
-    if (timeout !== undefined && timeout !== null) {
-      const ns: Ns = timeoutToNs(timeout, 1e6, "timeout must be an integer or None");
-      ms = timeoutToCInt(divide(ns, 1_000_000, UP));
-      if (ns >= 0) deadline = deadlineAfter(ns);
-      // BSDs insist on exactly INFTIM (-1) for "forever" (bpo-31334).
-      if (ms < 0) ms = -1;
-    }
+    const ns = pollTimeout(timeout);
     if (this.#running) throw new RuntimeError("concurrent poll() invocation");
     if (this.#stale) this.#rebuild();
     this.#running = true;
     try {
-      const c = libc();
-      let n: number;
-      for (;;) {
-        n = c.poll(this.#pollfds, this.#nfds, ms);
-        if (n >= 0) break;
-        const errno = c.errno();
-        if (!waitInterrupted(errno)) throw osError(errno);
-        if (deadline !== undefined) {
-          const left = nsLeft(deadline);
-          if (left < 0) return 0;
-          ms = timeoutToCInt(divide(left, 1_000_000, CEILING));
-        }
-      }
-      return n;
+      return waitFor(this.#syscall, ns);
     } finally {
       this.#running = false;
     }
   }
+
+  /** `poll(2)` over the table, as the wait loop drives it. */
+  readonly #syscall: InterruptibleWait = {
+    // BSDs insist on exactly INFTIM (-1) for "forever" (bpo-31334).
+    block: () => {
+      this.#ms = -1;
+    },
+    limit: (ns) => {
+      this.#ms = timeoutToCInt(divide(ns, 1_000_000, CEILING));
+    },
+    attempt: () => libc().poll(this.#pollfds, this.#nfds, this.#ms),
+  };
 
   /**
    * {@linkcode Poll.poll} without blocking the event loop: what is ready now comes
@@ -270,23 +255,18 @@ export class Poll {
     options?: AsyncWaitOptions,
   ): Promise<[fd: number, events: number][]> {
     try {
-      let ms = -1;
-      let ns: Ns = -1;
-      if (timeout !== undefined && timeout !== null) {
-        ns = timeoutToNs(timeout, 1e6, "timeout must be an integer or None");
-        ms = timeoutToCInt(divide(ns, 1_000_000, UP));
-      }
+      const ns = pollTimeout(timeout);
       if (this.#running) throw new RuntimeError("concurrent poll() invocation");
       options?.signal?.throwIfAborted();
       const ready = this.poll(0);
-      if (ready.length > 0 || ms === 0) {
+      if (ready.length > 0 || ns === 0) {
         return answer(ready, () => this.pollAsync(timeout, options));
       }
       return waitAsync({
         owner: this,
         check: () => this.poll(0),
         interests: () => this.#masks,
-        deadline: ms > 0 ? deadlineAfter(ns) : undefined,
+        deadline: ns === null ? undefined : deadlineAfter(ns),
         signal: options?.signal,
         hold: (waiting) => {
           this.#running = waiting;

@@ -6,7 +6,7 @@
 import { EPOLLIN, EPOLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { Epoll } from "../select/epoll.ts";
-import { epollTimeout, epollWaitSeconds } from "./_timeout.ts";
+import { epollSelectorTimeout, epollTimeout, secondsToWait } from "../_py/timeout.ts";
 import { waitSeconds } from "./_select_async.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
@@ -91,7 +91,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
    * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
    */
   [waitSeconds](timeout: number | null | undefined): number {
-    return epollWaitSeconds(timeout, this.#checkOpen);
+    return secondsToWait(epollTimeout(epollSelectorTimeout(timeout, this.#checkOpen)));
   }
 
   /**
@@ -105,7 +105,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
     timeout: number | null | undefined,
     sink: (fd: number, events: number) => void,
   ): void {
-    const seconds = epollTimeout(timeout, this.#checkOpen);
+    const seconds = epollSelectorTimeout(timeout, this.#checkOpen);
     this.#epoll[pollInto](seconds, this.fdToKey.size || 1, sink);
   }
 }

@@ -15,7 +15,7 @@ import {
   KQ_FILTER_WRITE,
 } from "../select/kq_constants.ts";
 import { readinessFd, waitSeconds } from "./_select_async.ts";
-import { kqueueWaitSeconds, selectTimeout } from "./_timeout.ts";
+import { kqueueTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
@@ -201,7 +201,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
    */
   [waitSeconds](timeout: number | null | undefined): number {
-    return kqueueWaitSeconds(timeout);
+    return secondsToWait(kqueueTimeout(selectSelectorTimeout(timeout)));
   }
 
   /**
@@ -226,7 +226,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {
-    const t = selectTimeout(timeout);
+    const t = selectSelectorTimeout(timeout);
     const ready: [SelectorKey<T>, number][] = [];
     this.#ready = ready;
     try {

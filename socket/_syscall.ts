@@ -10,6 +10,8 @@ import { abi } from "../ffi/abi.ts";
 import { lastOsError, MAX_RW_COUNT, osError, retryOnEintr } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { SOCKADDR_STORAGE_SIZE } from "../ffi/sockaddr.ts";
+import { nsLeft } from "../_py/timeout.ts";
+import { type InterruptibleWait, waitUntil } from "../_py/wait_loop.ts";
 
 const { EINTR, EAGAIN } = abi.errno;
 const { F_SETFD, FD_CLOEXEC, F_GETFL, F_SETFL, O_NONBLOCK } = abi.fcntl;
@@ -86,29 +88,37 @@ const pollfd = new Int32Array(2);
 const pollBytes = new Uint8Array(pollfd.buffer);
 const ONE_FD: number | bigint = abi.nfdsBytes === 8 ? 1n : 1;
 
+/** `poll(2)` on the one fd of {@linkcode awaitReady}, as the wait loop drives it. */
+const readiness: InterruptibleWait & { ms: number } = {
+  ms: -1,
+  block() {
+    this.ms = -1;
+  },
+  limit(ns) {
+    this.ms = Math.ceil(Number(ns) / 1e6);
+  },
+  attempt() {
+    return libc().poll(pollBytes, ONE_FD, this.ms);
+  },
+};
+
 /**
- * CPython's `internal_select`: waits until `fd` is readable (or writable) or the
- * `deadline` (a `performance.now()` value; `null` for none) passes, then throws
- * `TimeoutError("timed out")`. An error or hang-up counts as ready: the call that
- * follows reports it.
+ * CPython's `internal_select` inside `sock_call_ex`: waits until `fd` is readable (or
+ * writable) or the `deadline` (a `performance.now()` value; `null` for none) passes,
+ * then throws `TimeoutError("timed out")`. An error or hang-up counts as ready: the
+ * call that follows reports it.
  */
 export function awaitReady(fd: number, writing: boolean, deadline: number | null): void {
-  const c = libc();
-  for (;;) {
-    let ms = -1;
-    if (deadline !== null) {
-      const left = deadline - performance.now();
-      if (left < 0) throw new TimeoutError("timed out");
-      ms = Math.ceil(left);
-    }
-    pollfd[0] = fd;
-    pollfd[1] = writing ? abi.poll.POLLOUT : abi.poll.POLLIN;
-    const n = c.poll(pollBytes, ONE_FD, ms);
-    if (n > 0) return;
-    if (n === 0) throw new TimeoutError("timed out");
-    const errno = c.errno();
-    if (errno !== EINTR) throw osError(errno);
+  pollfd[0] = fd;
+  pollfd[1] = writing ? abi.poll.POLLOUT : abi.poll.POLLIN;
+  if (deadline === null) {
+    readiness.block();
+  } else {
+    const left = nsLeft(deadline);
+    if (left < 0) throw new TimeoutError("timed out");
+    readiness.limit(left);
   }
+  if (waitUntil(readiness, deadline ?? undefined) === 0) throw new TimeoutError("timed out");
 }
 
 /** The `performance.now()` value `timeout` seconds from now. */
