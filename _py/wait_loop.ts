@@ -36,6 +36,27 @@ export interface InterruptibleWait {
 }
 
 /**
+ * The timeout of `poll(2)` and `epoll_wait(2)`: whole milliseconds in a C `int`, -1
+ * to block. Subclasses make the call in {@linkcode MillisecondWait.attempt}.
+ */
+export abstract class MillisecondWait implements InterruptibleWait {
+  /** The timeout of the next attempt, in milliseconds; -1 blocks. */
+  ms = -1;
+
+  block(): void {
+    // -1 exactly, as the BSDs insist on INFTIM for "forever" (bpo-31334).
+    this.ms = -1;
+  }
+
+  limit(ns: Ns): void {
+    // Exact: below 2^31 ms, a float quotient never rounds down onto an integer.
+    this.ms = Math.ceil(Number(ns) / 1e6);
+  }
+
+  abstract attempt(): number;
+}
+
+/**
  * Waits for `timeout`, as a primitive's timeout parser returns it (`_py/timeout.ts`:
  * nanoseconds, or `null` for no limit).
  *

@@ -16,8 +16,8 @@ import {
   FD_SETSIZE,
 } from "../ffi/structs.ts";
 import { cInt, fildes, type FileLike, uintBitwise } from "../_py/convert.ts";
-import { CEILING, deadlineAfter, divide, epollTimeout, timeoutToCInt } from "../_py/timeout.ts";
-import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
+import { deadlineAfter, epollTimeout } from "../_py/timeout.ts";
+import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
 import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
@@ -32,6 +32,21 @@ const EPOLL_CTL_MOD = 3;
  * further ready fds come in the next call, which level-triggered epoll guarantees.
  */
 const MAX_EVENT_BUFFER = 1 << 20;
+
+/** `epoll_wait(2)` into an event buffer, as the wait loop drives it. */
+class EpollWaitCall extends MillisecondWait {
+  epfd = -1;
+  events: Uint8Array = new Uint8Array(0);
+  maxevents = 0;
+
+  /** The symbol, called as a plain function: 10–20 ns cheaper than a method call on `libc()`. */
+  readonly #epollWait = libc().epoll_wait!;
+
+  attempt(): number {
+    const wait = this.#epollWait;
+    return wait(this.epfd, this.events, this.maxevents, this.ms);
+  }
+}
 
 /** Set by `Epoll.fromFd` to adopt an fd instead of creating an instance. */
 let adopting: number | undefined;
@@ -72,9 +87,7 @@ export class Epoll {
   #fd: number;
   #events = new Uint8Array(0);
   #eventWords = new Uint32Array(0);
-  /** `maxevents` and the timeout in milliseconds (-1 blocks) of the next `epoll_wait`. */
-  #max = 0;
-  #ms = -1;
+  readonly #call = new EpollWaitCall();
   readonly #ctlEvent = new Uint8Array(Math.max(EPOLL_EVENT_SIZE, 16));
   readonly #ctlWords = new Uint32Array(this.#ctlEvent.buffer);
 
@@ -349,7 +362,7 @@ export class Epoll {
   /** The checks of `poll`, in CPython's order, then the wait; the number of events. */
   #wait(timeout: number | null | undefined, maxevents: number | undefined): number {
     let max = maxevents === undefined ? -1 : cInt(maxevents);
-    this.#open();
+    const epfd = this.#open();
     const ns = epollTimeout(timeout);
     if (max === -1) max = FD_SETSIZE - 1;
     else if (max < 1) throw new ValueError(`maxevents must be greater than 0, got ${max}`);
@@ -358,21 +371,12 @@ export class Epoll {
       this.#events = new Uint8Array(max * EPOLL_EVENT_SIZE);
       this.#eventWords = new Uint32Array(this.#events.buffer);
     }
-    this.#max = max;
-    return waitFor(this.#syscall, ns);
+    const call = this.#call;
+    call.epfd = epfd;
+    call.events = this.#events;
+    call.maxevents = max;
+    return waitFor(call, ns);
   }
-
-  /** `epoll_wait(2)` into the event buffer, as the wait loop drives it. */
-  readonly #syscall: InterruptibleWait = {
-    // -1 is the documented way to block (epoll_wait(2)), whatever the negative value.
-    block: () => {
-      this.#ms = -1;
-    },
-    limit: (ns) => {
-      this.#ms = timeoutToCInt(divide(ns, 1_000_000, CEILING));
-    },
-    attempt: () => libc().epoll_wait!(this.#fd, this.#events, this.#max, this.#ms),
-  };
 
   /**
    * {@linkcode Epoll.poll} without blocking the event loop: what is ready now comes

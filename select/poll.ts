@@ -10,13 +10,27 @@ import { osError } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
 import { fildes, type FileLike, ushort } from "../_py/convert.ts";
-import { CEILING, deadlineAfter, divide, pollTimeout, timeoutToCInt } from "../_py/timeout.ts";
-import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
+import { deadlineAfter, pollTimeout } from "../_py/timeout.ts";
+import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
 const { ENOENT } = abi.errno;
 const { POLLIN, POLLPRI, POLLOUT } = abi.poll;
+
+/** `poll(2)` over a registration table's buffer, as the wait loop drives it. */
+class PollCall extends MillisecondWait {
+  pollfds: Uint8Array = new Uint8Array(0);
+  nfds: Nfds = toNfds(0);
+
+  /** The symbol, called as a plain function: 10–20 ns cheaper than a method call on `libc()`. */
+  readonly #poll = libc().poll;
+
+  attempt(): number {
+    const poll = this.#poll;
+    return poll(this.pollfds, this.nfds, this.ms);
+  }
+}
 
 /** Set only while {@linkcode poll} constructs: `new Poll()` is refused otherwise. */
 let constructing = false;
@@ -54,8 +68,7 @@ export class Poll {
   #eventHalves = new Uint16Array(0);
   #count = 0;
   #nfds: Nfds = toNfds(0);
-  /** The timeout of the next `poll(2)`, in milliseconds; -1 blocks. */
-  #ms = -1;
+  readonly #call = new PollCall();
 
   /**
    * Not for use: call {@linkcode poll}. Throws
@@ -201,23 +214,14 @@ export class Poll {
     if (this.#stale) this.#rebuild();
     this.#running = true;
     try {
-      return waitFor(this.#syscall, ns);
+      const call = this.#call;
+      call.pollfds = this.#pollfds;
+      call.nfds = this.#nfds;
+      return waitFor(call, ns);
     } finally {
       this.#running = false;
     }
   }
-
-  /** `poll(2)` over the table, as the wait loop drives it. */
-  readonly #syscall: InterruptibleWait = {
-    // BSDs insist on exactly INFTIM (-1) for "forever" (bpo-31334).
-    block: () => {
-      this.#ms = -1;
-    },
-    limit: (ns) => {
-      this.#ms = timeoutToCInt(divide(ns, 1_000_000, CEILING));
-    },
-    attempt: () => libc().poll(this.#pollfds, this.#nfds, this.#ms),
-  };
 
   /**
    * {@linkcode Poll.poll} without blocking the event loop: what is ready now comes

@@ -11,7 +11,7 @@ import { lastOsError, MAX_RW_COUNT, osError, retryOnEintr } from "../ffi/errno.t
 import { libc } from "../ffi/libc.ts";
 import { SOCKADDR_STORAGE_SIZE } from "../ffi/sockaddr.ts";
 import { nsLeft } from "../_py/timeout.ts";
-import { type InterruptibleWait, waitUntil } from "../_py/wait_loop.ts";
+import { MillisecondWait, waitUntil } from "../_py/wait_loop.ts";
 
 const { EINTR, EAGAIN } = abi.errno;
 const { F_SETFD, FD_CLOEXEC, F_GETFL, F_SETFL, O_NONBLOCK } = abi.fcntl;
@@ -89,18 +89,12 @@ const pollBytes = new Uint8Array(pollfd.buffer);
 const ONE_FD: number | bigint = abi.nfdsBytes === 8 ? 1n : 1;
 
 /** `poll(2)` on the one fd of {@linkcode awaitReady}, as the wait loop drives it. */
-const readiness: InterruptibleWait & { ms: number } = {
-  ms: -1,
-  block() {
-    this.ms = -1;
-  },
-  limit(ns) {
-    this.ms = Math.ceil(Number(ns) / 1e6);
-  },
-  attempt() {
+class ReadinessCall extends MillisecondWait {
+  attempt(): number {
     return libc().poll(pollBytes, ONE_FD, this.ms);
-  },
-};
+  }
+}
+const readiness = new ReadinessCall();
 
 /**
  * CPython's `internal_select` inside `sock_call_ex`: waits until `fd` is readable (or
