@@ -1,6 +1,7 @@
 /**
  * `select.kevent`: one kqueue change or event, with CPython's defaults, C-type
- * conversions and ordering (reference §4.1).
+ * conversions and ordering (`Modules/selectmodule.c`, `kqueue_event_init`,
+ * `kqueue_event_richcompare`).
  *
  * @module
  */
