@@ -101,11 +101,6 @@ export function divide(ns: Ns, k: number, round: Round): Ns {
   return narrow(q);
 }
 
-/** Whether `ns < 0`. */
-export function isNegative(ns: Ns): boolean {
-  return ns < 0;
-}
-
 /** A count in a syscall unit, or `RangeError("timeout is too large")` outside C int. */
 export function timeoutToCInt(count: Ns): number {
   if (count > 2147483647 || count < -2147483648) {
