@@ -20,8 +20,8 @@ import { deadlineAfter, type Ns, nsLeft } from "./timeout.ts";
 
 /**
  * One waiting system call and its arguments, as the loop drives it. Each primitive
- * keeps one for its whole life and sets its arguments before a wait, so that waiting
- * allocates nothing.
+ * keeps its own (one per object, or per module for `select` and the socket waits) and
+ * sets the arguments before each wait, so that waiting allocates nothing.
  */
 export interface InterruptibleWait {
   /** Makes the next attempts wait with no time limit. */
