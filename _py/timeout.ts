@@ -141,7 +141,7 @@ export function nsLeft(deadline: number): number {
  * @throws {TypeError} "timeout must be a float or None".
  * @throws {ValueError} A negative timeout ("timeout must be non-negative").
  */
-export function selectTimeout(timeout: unknown): Ns | null {
+export function parseSelectTimeout(timeout: unknown): Ns | null {
   if (timeout === undefined || timeout === null) return null;
   const ns = timeoutToNs(timeout, 1e9, "timeout must be a float or None");
   // CPython tests tv_sec of the timeval rounded away from zero: any negative count of
@@ -157,7 +157,7 @@ export function selectTimeout(timeout: unknown): Ns | null {
  * @throws {TypeError} "timeout must be an integer or None".
  * @throws {RangeError} More milliseconds than a C `int` holds ("timeout is too large").
  */
-export function pollTimeout(timeout: unknown): Ns | null {
+export function parsePollTimeout(timeout: unknown): Ns | null {
   if (timeout === undefined || timeout === null) return null;
   const ns = timeoutToNs(timeout, 1e6, "timeout must be an integer or None");
   timeoutToCInt(divide(ns, 1_000_000, UP));
@@ -171,7 +171,7 @@ export function pollTimeout(timeout: unknown): Ns | null {
  * @throws {TypeError} "timeout must be an integer or None".
  * @throws {RangeError} More milliseconds than a C `int` holds ("timeout is too large").
  */
-export function epollTimeout(timeout: unknown): Ns | null {
+export function parseEpollTimeout(timeout: unknown): Ns | null {
   if (timeout === undefined || timeout === null) return null;
   const ns = timeoutToNs(timeout, 1e9, "timeout must be an integer or None");
   if (timeoutToCInt(divide(ns, 1_000_000, CEILING)) < 0) return null;
@@ -187,7 +187,7 @@ export function epollTimeout(timeout: unknown): Ns | null {
  *   argument must be a number or None, got float").
  * @throws {ValueError} A negative timeout ("timeout must be positive or None").
  */
-export function kqueueTimeout(timeout: unknown): Ns | null {
+export function parseKqueueTimeout(timeout: unknown): Ns | null {
   if (timeout === undefined || timeout === null) return null;
   let ns: Ns;
   try {
@@ -281,7 +281,7 @@ export function epollSelectorTimeout(timeout: unknown, checkOpen?: () => void): 
 /**
  * A parsed timeout in seconds, as `selectAsync` waits it: `Infinity` for no limit.
  * A selector's async checks are its blocking ones, composed: e.g. for `PollSelector`,
- * `secondsToWait(pollTimeout(pollSelectorTimeout(timeout)))`.
+ * `secondsToWait(parsePollTimeout(pollSelectorTimeout(timeout)))`.
  */
 export function secondsToWait(timeout: Ns | null): number {
   return timeout === null ? Infinity : Number(timeout) / 1e9;

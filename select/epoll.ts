@@ -16,7 +16,7 @@ import {
   FD_SETSIZE,
 } from "../ffi/structs.ts";
 import { cInt, fildes, type FileLike, uintBitwise } from "../_py/convert.ts";
-import { deadlineAfter, epollTimeout } from "../_py/timeout.ts";
+import { deadlineAfter, parseEpollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
 import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
@@ -363,7 +363,7 @@ export class Epoll {
   #wait(timeout: number | null | undefined, maxevents: number | undefined): number {
     let max = maxevents === undefined ? -1 : cInt(maxevents);
     const epfd = this.#open();
-    const ns = epollTimeout(timeout);
+    const ns = parseEpollTimeout(timeout);
     if (max === -1) max = FD_SETSIZE - 1;
     else if (max < 1) throw new ValueError(`maxevents must be greater than 0, got ${max}`);
     max = Math.min(max, MAX_EVENT_BUFFER);
@@ -418,7 +418,7 @@ export class Epoll {
       // poll()'s order: maxevents is parsed, then the closed check, then the timeout.
       if (maxevents !== undefined) cInt(maxevents);
       this.#open();
-      const ns = epollTimeout(timeout);
+      const ns = parseEpollTimeout(timeout);
       options?.signal?.throwIfAborted();
       const ready = this.poll(0, maxevents);
       if (ready.length > 0 || ns === 0) {

@@ -13,7 +13,7 @@ import { type KqueueBinding, kqueueBinding } from "../ffi/kqueue_lib.ts";
 import { libc } from "../ffi/libc.ts";
 import { writeTime } from "../ffi/structs.ts";
 import { cInt } from "../_py/convert.ts";
-import { divide, FLOOR, kqueueTimeout, type Ns } from "../_py/timeout.ts";
+import { divide, FLOOR, type Ns, parseKqueueTimeout } from "../_py/timeout.ts";
 import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
 import { KEvent, keventFromFields } from "./kevent.ts";
 import { pollInto } from "./_internal.ts";
@@ -323,7 +323,7 @@ export class Kqueue {
     if (nevents < 0) {
       throw new ValueError(`Length of eventlist must be 0 or positive, got ${nevents}`);
     }
-    const ns = kqueueTimeout(timeout);
+    const ns = parseKqueueTimeout(timeout);
     const changes = this.#encodeChanges(changelist);
     const size = this.#binding.layout.size;
     const wanted = Math.min(nevents, MAX_EVENT_BUFFER);

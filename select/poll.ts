@@ -10,7 +10,7 @@ import { osError } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
 import { fildes, type FileLike, ushort } from "../_py/convert.ts";
-import { deadlineAfter, pollTimeout } from "../_py/timeout.ts";
+import { deadlineAfter, parsePollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
@@ -209,7 +209,7 @@ export class Poll {
 
   /** The checks of `poll`, then the wait; the number of ready fds. */
   #wait(timeout: number | null | undefined): number {
-    const ns = pollTimeout(timeout);
+    const ns = parsePollTimeout(timeout);
     if (this.#running) throw new RuntimeError("concurrent poll() invocation");
     if (this.#stale) this.#rebuild();
     this.#running = true;
@@ -259,7 +259,7 @@ export class Poll {
     options?: AsyncWaitOptions,
   ): Promise<[fd: number, events: number][]> {
     try {
-      const ns = pollTimeout(timeout);
+      const ns = parsePollTimeout(timeout);
       if (this.#running) throw new RuntimeError("concurrent poll() invocation");
       options?.signal?.throwIfAborted();
       const ready = this.poll(0);

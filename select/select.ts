@@ -9,7 +9,7 @@ import { ValueError } from "../errors.ts";
 import { libc } from "../ffi/libc.ts";
 import { FD_SETSIZE, newFdSet, newTimeval, writeTime } from "../ffi/structs.ts";
 import { fildes } from "../_py/convert.ts";
-import { CEILING, divide, FLOOR, type Ns, selectTimeout } from "../_py/timeout.ts";
+import { CEILING, divide, FLOOR, type Ns, parseSelectTimeout } from "../_py/timeout.ts";
 import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
 
 /** The fds and objects one list contributed, and the `fd_set` built from them. */
@@ -190,7 +190,7 @@ export function select<T>(
   if (arguments.length > 4) {
     throw new TypeError(`select expected at most 4 arguments, got ${arguments.length}`);
   }
-  const ns = selectTimeout(timeout);
+  const ns = parseSelectTimeout(timeout);
 
   const scratch = sharedInUse ? new Scratch() : shared;
   const ownsShared = scratch === shared;

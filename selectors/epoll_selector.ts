@@ -6,7 +6,7 @@
 import { EPOLLIN, EPOLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { Epoll } from "../select/epoll.ts";
-import { epollSelectorTimeout, epollTimeout, secondsToWait } from "../_py/timeout.ts";
+import { epollSelectorTimeout, parseEpollTimeout, secondsToWait } from "../_py/timeout.ts";
 import { waitSeconds } from "./_select_async.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
@@ -91,7 +91,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
    * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
    */
   [waitSeconds](timeout: number | null | undefined): number {
-    return secondsToWait(epollTimeout(epollSelectorTimeout(timeout, this.#checkOpen)));
+    return secondsToWait(parseEpollTimeout(epollSelectorTimeout(timeout, this.#checkOpen)));
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   KQ_FILTER_WRITE,
 } from "../select/kq_constants.ts";
 import { readinessFd, waitSeconds } from "./_select_async.ts";
-import { kqueueTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
+import { parseKqueueTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
@@ -201,7 +201,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
    */
   [waitSeconds](timeout: number | null | undefined): number {
-    return secondsToWait(kqueueTimeout(selectSelectorTimeout(timeout)));
+    return secondsToWait(parseKqueueTimeout(selectSelectorTimeout(timeout)));
   }
 
   /**

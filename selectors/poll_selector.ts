@@ -6,7 +6,7 @@
 import { POLLIN, POLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { type Poll, poll } from "../select/poll.ts";
-import { pollSelectorTimeout, pollTimeout, secondsToWait } from "../_py/timeout.ts";
+import { parsePollTimeout, pollSelectorTimeout, secondsToWait } from "../_py/timeout.ts";
 import { waitSeconds } from "./_select_async.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
@@ -49,7 +49,7 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
    * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
    */
   [waitSeconds](timeout: number | null | undefined): number {
-    return secondsToWait(pollTimeout(pollSelectorTimeout(timeout)));
+    return secondsToWait(parsePollTimeout(pollSelectorTimeout(timeout)));
   }
 
   /**

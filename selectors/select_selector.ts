@@ -6,7 +6,7 @@
 import { InterruptedError } from "../errors.ts";
 import type { FileLike } from "../_py/convert.ts";
 import { select } from "../select/select.ts";
-import { secondsToWait, selectSelectorTimeout, selectTimeout } from "../_py/timeout.ts";
+import { parseSelectTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { waitSeconds } from "./_select_async.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
@@ -89,7 +89,7 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @ignore The checks `select(timeout)` makes before it waits, for `selectAsync`.
    */
   [waitSeconds](timeout: number | null | undefined): number {
-    return secondsToWait(selectTimeout(selectSelectorTimeout(timeout)));
+    return secondsToWait(parseSelectTimeout(selectSelectorTimeout(timeout)));
   }
 
   /**
