@@ -5,7 +5,7 @@
  * @module
  */
 import { MAX_RW_COUNT, retryOnEintr } from "../ffi/errno.ts";
-import { cInt, pyTypeName } from "../select/_convert.ts";
+import { cInt, pyTypeName } from "../_py/convert.ts";
 
 /** An `int fd` argument: any C int (a negative one fails in the kernel with EBADF). */
 export const fdArgument: (fd: unknown) => number = cInt;

@@ -7,7 +7,7 @@
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import { pyTypeName } from "../select/_convert.ts";
+import { pyTypeName } from "../_py/convert.ts";
 import { bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
 
 /**

@@ -7,7 +7,7 @@
 import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { libc } from "../ffi/libc.ts";
-import { cInt } from "../select/_convert.ts";
+import { cInt } from "../_py/convert.ts";
 import { retrying } from "./_fd.ts";
 
 const encoder = new TextEncoder();

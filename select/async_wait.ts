@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { monotonicMs } from "./_timeout.ts";
+import { monotonicMs } from "../_py/timeout.ts";
 import { type Interests, waitFor } from "./_waiter.ts";
 
 export { endWaits, refreshWaits } from "./_waiter.ts";

@@ -1,5 +1,6 @@
 /**
- * The `select` module's constants with this platform's values (reference §5).
+ * The `select` module's constants with this platform's values (`Modules/selectmodule.c`,
+ * `_select_exec`).
  * `POLL*` bits a platform lacks are 0; `EPOLL*` keep Linux's values everywhere so
  * that code type-checks and runs the same on every OS.
  *

@@ -1,11 +1,12 @@
 /**
  * `select.kevent`: one kqueue change or event, with CPython's defaults, C-type
- * conversions and ordering (reference §4.1).
+ * conversions and ordering (`Modules/selectmodule.c`, `kqueue_event_init`,
+ * `kqueue_event_richcompare`).
  *
  * @module
  */
 import { type KeventFields, narrow64 } from "../ffi/kevent.ts";
-import { fildes, type FileLike, pyTypeName } from "./_convert.ts";
+import { fildes, type FileLike, pyTypeName } from "../_py/convert.ts";
 import { KQ_EV_ADD, KQ_FILTER_READ } from "./kq_constants.ts";
 
 const TWO_64 = 2n ** 64n;

@@ -1,5 +1,5 @@
 /**
- * The `KQ_*` constants of Python's `select` module (reference §5.4): the set CPython
+ * The `KQ_*` constants of Python's `select` module (`Modules/selectmodule.c`, `_select_exec`): the set CPython
  * exports on macOS and FreeBSD, with the same values on both except
  * `KQ_NOTE_PCTRLMASK`. They are exported on every platform so that code
  * type-checks everywhere; off BSD they keep BSD's values (which libkqueue uses).

@@ -1,19 +1,20 @@
 /**
  * `select.kqueue` (macOS, FreeBSD; Linux with libkqueue): a kernel event queue
- * with CPython's argument checks, timeout rules and EINTR handling (reference
- * §4.2, §4.3).
+ * with CPython's argument checks, timeout rules and EINTR handling
+ * (`Modules/selectmodule.c`, `newKqueue_Object`, `select_kqueue_control_impl`).
  *
  * @module
  */
 import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { lastOsError, osError, waitInterrupted } from "../ffi/errno.ts";
+import { lastOsError, osError } from "../ffi/errno.ts";
 import { decodeKevent, encodeKevents, forEachIdentFilter } from "../ffi/kevent.ts";
 import { type KqueueBinding, kqueueBinding } from "../ffi/kqueue_lib.ts";
 import { libc } from "../ffi/libc.ts";
 import { writeTime } from "../ffi/structs.ts";
-import { cInt, pyTypeName } from "./_convert.ts";
-import { deadlineAfter, divide, FLOOR, type Ns, nsLeft, timeoutToNs } from "./_timeout.ts";
+import { cInt } from "../_py/convert.ts";
+import { divide, FLOOR, type Ns, parseKqueueTimeout } from "../_py/timeout.ts";
+import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
 import { KEvent, keventFromFields } from "./kevent.ts";
 import { pollInto } from "./_internal.ts";
 
@@ -33,7 +34,7 @@ let adopting: number | undefined;
 function create(binding: KqueueBinding): number {
   const fd = binding.kqueue();
   if (fd < 0) throw lastOsError();
-  // CPython makes the fd non-inheritable (reference §4.2).
+  // CPython makes the fd non-inheritable (`newKqueue_Object`, PEP 446).
   const c = libc();
   if (c.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
     const error = lastOsError();
@@ -43,17 +44,42 @@ function create(binding: KqueueBinding): number {
   return fd;
 }
 
-/** Python's type name as `timeoutToNs` sees numbers: a safe integer is an `int`. */
-function timeoutTypeName(value: unknown): string {
-  if (typeof value === "number") return Number.isSafeInteger(value) ? "int" : "float";
-  return pyTypeName(value);
-}
-
 /** Writes a non-negative nanosecond count as a `struct timespec`. */
 function writeTimespec(words: Int32Array, ns: Ns): void {
   const sec = Number(divide(ns, 1e9, FLOOR));
   const nsec = typeof ns === "bigint" ? Number(ns % 1_000_000_000n) : ns % 1e9;
   writeTime(words, sec, nsec);
+}
+
+/** `kevent(2)` with one call's arguments, as the wait loop drives it. */
+class KeventCall implements InterruptibleWait {
+  kq = -1;
+  changes: Uint8Array | null = null;
+  nchanges = 0;
+  events: Uint8Array | null = null;
+  nevents = 0;
+  readonly #kevent: KqueueBinding["kevent"];
+  readonly #timespec = new Int32Array(abi.timespec.size >> 2);
+  readonly #timespecBytes = new Uint8Array(this.#timespec.buffer);
+  #timeout: Uint8Array | null = null;
+
+  constructor(binding: KqueueBinding) {
+    this.#kevent = binding.kevent;
+  }
+
+  block(): void {
+    this.#timeout = null;
+  }
+
+  limit(ns: Ns): void {
+    writeTimespec(this.#timespec, ns);
+    this.#timeout = this.#timespecBytes;
+  }
+
+  attempt(): number {
+    const { kq, changes, nchanges, events, nevents } = this;
+    return this.#kevent(kq, changes, nchanges, events, nevents, this.#timeout);
+  }
 }
 
 /**
@@ -103,8 +129,7 @@ export class Kqueue {
   readonly #binding: KqueueBinding;
   #changes = new Uint8Array(0);
   #events = new Uint8Array(0);
-  readonly #timespec = new Int32Array(abi.timespec.size >> 2);
-  readonly #timespecBytes = new Uint8Array(this.#timespec.buffer);
+  readonly #syscall: KeventCall;
 
   /**
    * Creates a kqueue. Its fd is close-on-exec (never inherited by child processes).
@@ -116,6 +141,7 @@ export class Kqueue {
   constructor() {
     if (arguments.length > 0) throw new TypeError("kqueue() takes no positional arguments");
     this.#binding = kqueueBinding();
+    this.#syscall = new KeventCall(this.#binding);
     if (adopting !== undefined) {
       this.#fd = adopting;
       return;
@@ -311,7 +337,7 @@ export class Kqueue {
     forEachIdentFilter(this.#events, this.#binding.layout, n, sink);
   }
 
-  /** The checks, the system call and its EINTR loop; the number of events. */
+  /** The checks of `control`, in CPython's order, then the wait; the number of events. */
   #control(
     changelist: Iterable<KEvent> | null | undefined,
     maxevents: number,
@@ -322,44 +348,18 @@ export class Kqueue {
     if (nevents < 0) {
       throw new ValueError(`Length of eventlist must be 0 or positive, got ${nevents}`);
     }
-    let timespec: Uint8Array | null = null;
-    let deadline: number | undefined;
-    if (timeout !== undefined && timeout !== null) {
-      let ns: Ns;
-      try {
-        ns = timeoutToNs(timeout, 1e9, "");
-      } catch {
-        // CPython replaces every conversion error, NaN and overflow included.
-        throw new TypeError(
-          `timeout argument must be a number or None, got ${timeoutTypeName(timeout)}`,
-        );
-      }
-      if (ns < 0) throw new ValueError("timeout must be positive or None");
-      writeTimespec(this.#timespec, ns);
-      timespec = this.#timespecBytes;
-      deadline = deadlineAfter(ns);
-    }
+    const ns = parseKqueueTimeout(timeout);
     const changes = this.#encodeChanges(changelist);
-    const nchanges = changes === null ? 0 : changes.byteLength / this.#binding.layout.size;
-    const wanted = Math.min(nevents, MAX_EVENT_BUFFER);
     const size = this.#binding.layout.size;
+    const wanted = Math.min(nevents, MAX_EVENT_BUFFER);
     if (this.#events.byteLength < wanted * size) this.#events = new Uint8Array(wanted * size);
-    const events = wanted > 0 ? this.#events : null;
-    const kevent = this.#binding.kevent;
-    const c = libc();
-    let n: number;
-    for (;;) {
-      n = kevent(kq, changes, nchanges, events, wanted, timespec);
-      if (n >= 0) break;
-      const errno = c.errno();
-      if (!waitInterrupted(errno)) throw osError(errno);
-      if (deadline !== undefined) {
-        const left = nsLeft(deadline);
-        if (left < 0) return 0;
-        writeTimespec(this.#timespec, left);
-      }
-    }
-    return n;
+    const call = this.#syscall;
+    call.kq = kq;
+    call.changes = changes;
+    call.nchanges = changes === null ? 0 : changes.byteLength / size;
+    call.events = wanted > 0 ? this.#events : null;
+    call.nevents = wanted;
+    return waitFor(call, ns);
   }
 
   /** The changelist as `struct kevent`s, or `null` for none (CPython's checks). */

@@ -1,30 +1,36 @@
 /**
  * `select.poll()` objects: a registration table in insertion order and the
- * `poll(2)` call over it (reference §2).
+ * `poll(2)` call over it (`Modules/selectmodule.c`, `select_poll_*`).
  *
  * @module
  */
 import { KeyError, RuntimeError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { osError, waitInterrupted } from "../ffi/errno.ts";
+import { osError } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";
 import { Pollfds } from "../ffi/pollfd.ts";
-import { fildes, type FileLike, ushort } from "./_convert.ts";
-import {
-  CEILING,
-  deadlineAfter,
-  divide,
-  type Ns,
-  nsLeft,
-  timeoutToCInt,
-  timeoutToNs,
-  UP,
-} from "./_timeout.ts";
+import { fildes, type FileLike, ushort } from "../_py/convert.ts";
+import { deadlineAfter, parsePollTimeout } from "../_py/timeout.ts";
+import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
 const { ENOENT } = abi.errno;
 const { POLLIN, POLLPRI, POLLOUT } = abi.poll;
+
+/** `poll(2)` over a registration table's buffer, as the wait loop drives it. */
+class PollCall extends MillisecondWait {
+  pollfds: Uint8Array = new Uint8Array(0);
+  nfds: Nfds = toNfds(0);
+
+  /** The symbol, called as a plain function: 10–20 ns cheaper than a method call on `libc()`. */
+  readonly #poll = libc().poll;
+
+  attempt(): number {
+    const poll = this.#poll;
+    return poll(this.pollfds, this.nfds, this.ms);
+  }
+}
 
 /** Set only while {@linkcode poll} constructs: `new Poll()` is refused otherwise. */
 let constructing = false;
@@ -61,6 +67,7 @@ export class Poll {
   #pollfds = new Pollfds(0);
   #count = 0;
   #nfds: Nfds = toNfds(0);
+  readonly #call = new PollCall();
 
   /**
    * Not for use: call {@linkcode poll}. Throws
@@ -229,35 +236,17 @@ export class Poll {
     }
   }
 
-  /** The checks, rounding and EINTR loop of `poll`; the number of ready fds. */
+  /** The checks of `poll`, then the wait; the number of ready fds. */
   #wait(timeout: number | null | undefined): number {
-    let ms = -1;
-    let deadline: number | undefined;
-    if (timeout !== undefined && timeout !== null) {
-      const ns: Ns = timeoutToNs(timeout, 1e6, "timeout must be an integer or None");
-      ms = timeoutToCInt(divide(ns, 1_000_000, UP));
-      if (ns >= 0) deadline = deadlineAfter(ns);
-      // BSDs insist on exactly INFTIM (-1) for "forever" (bpo-31334).
-      if (ms < 0) ms = -1;
-    }
+    const ns = parsePollTimeout(timeout);
     if (this.#running) throw new RuntimeError("concurrent poll() invocation");
     if (this.#stale) this.#rebuild();
     this.#running = true;
     try {
-      const c = libc();
-      let n: number;
-      for (;;) {
-        n = c.poll(this.#pollfds.bytes, this.#nfds, ms);
-        if (n >= 0) break;
-        const errno = c.errno();
-        if (!waitInterrupted(errno)) throw osError(errno);
-        if (deadline !== undefined) {
-          const left = nsLeft(deadline);
-          if (left < 0) return 0;
-          ms = timeoutToCInt(divide(left, 1_000_000, CEILING));
-        }
-      }
-      return n;
+      const call = this.#call;
+      call.pollfds = this.#pollfds.bytes;
+      call.nfds = this.#nfds;
+      return waitFor(call, ns);
     } finally {
       this.#running = false;
     }
@@ -300,23 +289,18 @@ export class Poll {
     options?: AsyncWaitOptions,
   ): Promise<[fd: number, events: number][]> {
     try {
-      let ms = -1;
-      let ns: Ns = -1;
-      if (timeout !== undefined && timeout !== null) {
-        ns = timeoutToNs(timeout, 1e6, "timeout must be an integer or None");
-        ms = timeoutToCInt(divide(ns, 1_000_000, UP));
-      }
+      const ns = parsePollTimeout(timeout);
       if (this.#running) throw new RuntimeError("concurrent poll() invocation");
       options?.signal?.throwIfAborted();
       const ready = this.poll(0);
-      if (ready.length > 0 || ms === 0) {
+      if (ready.length > 0 || ns === 0) {
         return answer(ready, () => this.pollAsync(timeout, options));
       }
       return waitAsync({
         owner: this,
         check: () => this.poll(0),
         interests: () => this.#masks,
-        deadline: ms > 0 ? deadlineAfter(ns) : undefined,
+        deadline: ns === null ? undefined : deadlineAfter(ns),
         signal: options?.signal,
         hold: (waiting) => {
           this.#running = waiting;

@@ -1,25 +1,16 @@
 /**
  * `select.select()`: wait until some of three sets of fds are ready, with
- * CPython's checks, rounding, EINTR handling and result order (reference §1).
+ * CPython's checks, rounding, EINTR handling and result order
+ * (`Modules/selectmodule.c` `select_select_impl`).
  *
  * @module
  */
 import { ValueError } from "../errors.ts";
-import { osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { FD_SETSIZE, newFdSet, newTimeval, writeTime } from "../ffi/structs.ts";
-import { fildes } from "./_convert.ts";
-import {
-  CEILING,
-  deadlineAfter,
-  divide,
-  FLOOR,
-  type Ns,
-  nsLeft,
-  type Round,
-  timeoutToNs,
-  UP,
-} from "./_timeout.ts";
+import { fildes } from "../_py/convert.ts";
+import { CEILING, divide, FLOOR, type Ns, parseSelectTimeout } from "../_py/timeout.ts";
+import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
 
 /** The fds and objects one list contributed, and the `fd_set` built from them. */
 class ListState {
@@ -30,15 +21,38 @@ class ListState {
   max = -1;
 }
 
-/** Buffers of one select() call; a fresh set is made only for re-entrant calls. */
-class Scratch {
-  readonly lists: [ListState, ListState, ListState] = [
-    new ListState(),
-    new ListState(),
-    new ListState(),
-  ];
+/**
+ * Buffers of one select() call, and the `select(2)` call over them as the wait loop
+ * drives it; a fresh set is made only for re-entrant calls.
+ */
+class Scratch implements InterruptibleWait {
+  readonly rlist: ListState = new ListState();
+  readonly wlist: ListState = new ListState();
+  readonly xlist: ListState = new ListState();
   readonly timeval: Int32Array = newTimeval();
   readonly timevalBytes: Uint8Array = new Uint8Array(this.timeval.buffer);
+  nfds = 0;
+  timeout: Uint8Array | null = null;
+
+  block(): void {
+    this.timeout = null;
+  }
+
+  limit(ns: Ns): void {
+    writeTimeout(this.timeval, ns);
+    this.timeout = this.timevalBytes;
+  }
+
+  attempt(): number {
+    // select(2) overwrites the sets: each attempt fills them again.
+    return libc().select(
+      this.nfds,
+      fill(this.rlist),
+      fill(this.wlist),
+      fill(this.xlist),
+      this.timeout,
+    );
+  }
 }
 
 const shared = new Scratch();
@@ -102,15 +116,24 @@ function release(scratch: Scratch): void {
   // Drop the references to the caller's objects so that nothing is kept alive.
   // A plain loop: Array.prototype.fill is a C++ builtin, ~25 ns a call even for
   // nothing and ~1 µs for 1,000 items, three times per select() (bench/results.md).
-  for (const state of scratch.lists) {
-    const objects = state.objects;
-    for (let i = 0; i < state.count; i++) objects[i] = undefined;
-    state.count = 0;
-  }
+  clear(scratch.rlist);
+  clear(scratch.wlist);
+  clear(scratch.xlist);
 }
 
-function writeTimeout(timeval: Int32Array, ns: Ns, round: Round): void {
-  const us = divide(ns, 1000, round);
+function clear(state: ListState): void {
+  const objects = state.objects;
+  for (let i = 0; i < state.count; i++) objects[i] = undefined;
+  state.count = 0;
+}
+
+/**
+ * Writes `ns` (never negative) as a `struct timeval`, rounded up to the microsecond:
+ * CPython's first call rounds away from zero (`_PyTime_ROUND_TIMEOUT`) and its
+ * retries toward +∞, which agree on counts that are not negative.
+ */
+function writeTimeout(timeval: Int32Array, ns: Ns): void {
+  const us = divide(ns, 1000, CEILING);
   const sec = divide(us, 1_000_000, FLOOR);
   // Beyond 2^53 µs (about 285 years) `us` is a BigInt: subtract in BigInt, or
   // Number(us) rounds and tv_usec is off by one (CPython parity, tests/parity_test.ts).
@@ -168,46 +191,20 @@ export function select<T>(
   if (arguments.length > 4) {
     throw new TypeError(`select expected at most 4 arguments, got ${arguments.length}`);
   }
-  let deadline: number | undefined;
-  let ns: Ns = 0;
-  if (timeout !== undefined && timeout !== null) {
-    ns = timeoutToNs(timeout, 1e9, "timeout must be a float or None");
-    if (divide(divide(ns, 1000, UP), 1_000_000, FLOOR) < 0) {
-      throw new ValueError("timeout must be non-negative");
-    }
-  }
+  const ns = parseSelectTimeout(timeout);
 
   const scratch = sharedInUse ? new Scratch() : shared;
   const ownsShared = scratch === shared;
   if (ownsShared) sharedInUse = true;
   try {
-    const [rs, ws, xs] = scratch.lists;
+    const { rlist: rs, wlist: ws, xlist: xs } = scratch;
     // CPython's seq2set checks each argument just before its items: an item error
     // in rlist wins over a wlist that is not a sequence.
     collect(asSequence(rlist), rs);
     collect(asSequence(wlist), ws);
     collect(asSequence(xlist), xs);
-    const nfds = Math.max(rs.max, ws.max, xs.max) + 1;
-
-    let timevalBytes: Uint8Array | null = null;
-    if (timeout !== undefined && timeout !== null) {
-      writeTimeout(scratch.timeval, ns, UP);
-      timevalBytes = scratch.timevalBytes;
-      deadline = deadlineAfter(ns);
-    }
-    const c = libc();
-    for (;;) {
-      const n = c.select(nfds, fill(rs), fill(ws), fill(xs), timevalBytes);
-      if (n >= 0) break;
-      const errno = c.errno();
-      if (!waitInterrupted(errno)) throw osError(errno);
-      // PEP 475: retry with the time left; an expired deadline reports nothing.
-      if (deadline !== undefined) {
-        const left = nsLeft(deadline);
-        if (left < 0) return [[], [], []];
-        writeTimeout(scratch.timeval, left, CEILING);
-      }
-    }
+    scratch.nfds = Math.max(rs.max, ws.max, xs.max) + 1;
+    if (waitFor(scratch, ns) === 0) return [[], [], []];
     return [ready(rs, []), ready(ws, []), ready(xs, [])];
   } finally {
     release(scratch);

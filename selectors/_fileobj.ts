@@ -5,7 +5,7 @@
  * @module
  */
 import { ValueError } from "../errors.ts";
-import { pyTypeName } from "../select/_convert.ts";
+import { pyTypeName } from "../_py/convert.ts";
 import { pyRepr } from "./_repr.ts";
 
 /**

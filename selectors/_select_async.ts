@@ -9,7 +9,7 @@
  */
 import { answer, type AsyncWaitOptions, waitAsync } from "../select/async_wait.ts";
 import { POLLIN, POLLOUT } from "../select/constants.ts";
-import { monotonicMs } from "../select/_timeout.ts";
+import { monotonicMs } from "../_py/timeout.ts";
 import { EVENT_READ, EVENT_WRITE } from "./key.ts";
 
 /** What `selectAsync` needs from a selector: `BaseSelector`'s methods and its two protected hooks. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { KeyError, RuntimeError, ValueError } from "../errors.ts";
-import { type FileLike, pyTypeName } from "../select/_convert.ts";
+import { type FileLike, pyTypeName } from "../_py/convert.ts";
 import type { AsyncWaitOptions } from "../select/async_wait.ts";
 import { pyRepr } from "./_repr.ts";
 import { type AsyncSelectable, selectAsync } from "./_select_async.ts";

@@ -6,7 +6,7 @@
 import { EPOLLIN, EPOLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { Epoll } from "../select/epoll.ts";
-import { epollTimeout, epollWaitSeconds } from "./_timeout.ts";
+import { epollSelectorTimeout, parseEpollTimeout, secondsToWait } from "../_py/timeout.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -79,7 +79,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
 
   /** `select(timeout)`'s checks for `selectAsync`: its rounding, then `epoll.poll`'s. */
   protected override waitSeconds(timeout: number | null | undefined): number {
-    return epollWaitSeconds(timeout, this.#checkOpen);
+    return secondsToWait(parseEpollTimeout(epollSelectorTimeout(timeout, this.#checkOpen)));
   }
 
   /** The epoll fd: it is readable while any registered fd is ready. */
@@ -94,7 +94,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
    * @param timeout Seconds, or `undefined`/`null` to block.
    */
   protected override wait(timeout: number | null | undefined): void {
-    const seconds = epollTimeout(timeout, this.#checkOpen);
+    const seconds = epollSelectorTimeout(timeout, this.#checkOpen);
     this.#epoll[pollInto](seconds, this.fdToKey.size || 1, this.sink);
   }
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { InterruptedError, KeyError, RuntimeError, ValueError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import { endWaits, refreshWaits } from "../select/async_wait.ts";
 import { checkEvents, fileobjToFd, sameEvents } from "./_fileobj.ts";
 import { pyRepr } from "./_repr.ts";

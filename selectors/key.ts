@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import { pyRepr } from "./_repr.ts";
 
 /**

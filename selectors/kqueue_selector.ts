@@ -14,7 +14,7 @@ import {
   KQ_FILTER_READ,
   KQ_FILTER_WRITE,
 } from "../select/kq_constants.ts";
-import { kqueueWaitSeconds, selectTimeout } from "./_timeout.ts";
+import { parseKqueueTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
@@ -180,7 +180,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
 
   /** `select(timeout)`'s checks for `selectAsync`: `max(timeout, 0)`, then `kqueue.control`'s. */
   protected override waitSeconds(timeout: number | null | undefined): number {
-    return kqueueWaitSeconds(timeout);
+    return secondsToWait(parseKqueueTimeout(selectSelectorTimeout(timeout)));
   }
 
   /**
@@ -198,7 +198,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @param timeout The caller's timeout in seconds.
    */
   protected override wait(timeout: number | null | undefined): void {
-    const t = selectTimeout(timeout);
+    const t = selectSelectorTimeout(timeout);
     this.#kqueue[pollInto](t as number | null, this.#maxEvents || 1, this.#filterSink);
   }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import type { SelectorKey } from "./key.ts";
 
 /**

@@ -34,6 +34,6 @@ export { PollSelector } from "./poll_selector.ts";
 export { EpollSelector } from "./epoll_selector.ts";
 export { KqueueSelector } from "./kqueue_selector.ts";
 export { DefaultSelector, type DefaultSelectorConstructor } from "./default.ts";
-export type { FileLike } from "../select/_convert.ts";
+export type { FileLike } from "../_py/convert.ts";
 export type { AsyncWaitOptions } from "../select/async_wait.ts";
 export * from "../errors.ts";

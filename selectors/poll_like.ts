@@ -5,7 +5,7 @@
  * @module
  */
 import { OSError } from "../errors.ts";
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import { eventBits } from "./_fileobj.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";

@@ -6,7 +6,7 @@
 import { POLLIN, POLLOUT } from "../select/constants.ts";
 import { pollInto } from "../select/_internal.ts";
 import { type Poll, poll } from "../select/poll.ts";
-import { pollTimeout, pollWaitSeconds } from "./_timeout.ts";
+import { parsePollTimeout, pollSelectorTimeout, secondsToWait } from "../_py/timeout.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -47,7 +47,7 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
 
   /** `select(timeout)`'s checks for `selectAsync`: whole milliseconds, then `poll.poll`'s. */
   protected override waitSeconds(timeout: number | null | undefined): number {
-    return pollWaitSeconds(timeout);
+    return secondsToWait(parsePollTimeout(pollSelectorTimeout(timeout)));
   }
 
   /**
@@ -56,6 +56,6 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
    * @param timeout Seconds, or `undefined`/`null` to block.
    */
   protected override wait(timeout: number | null | undefined): void {
-    this.#poll[pollInto](pollTimeout(timeout), this.sink);
+    this.#poll[pollInto](pollSelectorTimeout(timeout), this.sink);
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { select } from "../select/select.ts";
-import { selectTimeout, selectWaitSeconds } from "./_timeout.ts";
+import { parseSelectTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
@@ -81,7 +81,7 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
 
   /** `select(timeout)`'s checks for `selectAsync`: `max(timeout, 0)`, then `select.select`'s. */
   protected override waitSeconds(timeout: number | null | undefined): number {
-    return selectWaitSeconds(timeout);
+    return secondsToWait(parseSelectTimeout(selectSelectorTimeout(timeout)));
   }
 
   /**
@@ -92,7 +92,7 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * @param timeout The caller's timeout in seconds.
    */
   protected override wait(timeout: number | null | undefined): void {
-    const t = selectTimeout(timeout);
+    const t = selectSelectorTimeout(timeout);
     const [readable, writable] = select(this.#readers, this.#writers, [], t as number | null);
     const both = writable.length > 0 ? new Set(writable) : undefined;
     for (const fd of readable) this.sink(fd, EVENT_READ | (both?.delete(fd) ? EVENT_WRITE : 0));

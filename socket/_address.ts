@@ -15,7 +15,7 @@ import {
   encodeUnix,
   sockaddrFamily,
 } from "../ffi/sockaddr.ts";
-import { pyTypeName } from "../select/_convert.ts";
+import { pyTypeName } from "../_py/convert.ts";
 import { noSuchName, wrongFamily } from "./gaierror.ts";
 import { formatIPv4, formatIPv6, parseInetAton, parseIPv6 } from "./inet.ts";
 

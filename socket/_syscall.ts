@@ -11,6 +11,8 @@ import { lastOsError, MAX_RW_COUNT, osError, retryOnEintr } from "../ffi/errno.t
 import { libc } from "../ffi/libc.ts";
 import { Pollfds } from "../ffi/pollfd.ts";
 import { SOCKADDR_STORAGE_SIZE } from "../ffi/sockaddr.ts";
+import { nsLeft } from "../_py/timeout.ts";
+import { MillisecondWait, waitUntil } from "../_py/wait_loop.ts";
 
 const { EINTR, EAGAIN } = abi.errno;
 const { F_SETFD, FD_CLOEXEC, F_GETFL, F_SETFL, O_NONBLOCK } = abi.fcntl;
@@ -86,28 +88,30 @@ export function intOption(fd: number, level: number, name: number): number {
 const pollfd = new Pollfds(1);
 const ONE_FD: number | bigint = abi.nfdsBytes === 8 ? 1n : 1;
 
+/** `poll(2)` on the one fd of {@linkcode awaitReady}, as the wait loop drives it. */
+class ReadinessCall extends MillisecondWait {
+  attempt(): number {
+    return libc().poll(pollfd.bytes, ONE_FD, this.ms);
+  }
+}
+const readiness = new ReadinessCall();
+
 /**
- * CPython's `internal_select`: waits until `fd` is readable (or writable) or the
- * `deadline` (a `performance.now()` value; `null` for none) passes, then throws
- * `TimeoutError("timed out")`. An error or hang-up counts as ready: the call that
- * follows reports it.
+ * CPython's `internal_select` inside `sock_call_ex`: waits until `fd` is readable (or
+ * writable) or the `deadline` (a `performance.now()` value; `null` for none) passes,
+ * then throws `TimeoutError("timed out")`. An error or hang-up counts as ready: the
+ * call that follows reports it.
  */
 export function awaitReady(fd: number, writing: boolean, deadline: number | null): void {
-  const c = libc();
-  for (;;) {
-    let ms = -1;
-    if (deadline !== null) {
-      const left = deadline - performance.now();
-      if (left < 0) throw new TimeoutError("timed out");
-      ms = Math.ceil(left);
-    }
-    pollfd.set(0, fd, writing ? abi.poll.POLLOUT : abi.poll.POLLIN);
-    const n = c.poll(pollfd.bytes, ONE_FD, ms);
-    if (n > 0) return;
-    if (n === 0) throw new TimeoutError("timed out");
-    const errno = c.errno();
-    if (errno !== EINTR) throw osError(errno);
+  pollfd.set(0, fd, writing ? abi.poll.POLLOUT : abi.poll.POLLIN);
+  if (deadline === null) {
+    readiness.block();
+  } else {
+    const left = nsLeft(deadline);
+    if (left < 0) throw new TimeoutError("timed out");
+    readiness.limit(left);
   }
+  if (waitUntil(readiness, deadline ?? undefined) === 0) throw new TimeoutError("timed out");
 }
 
 /** The `performance.now()` value `timeout` seconds from now. */

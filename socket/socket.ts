@@ -9,7 +9,7 @@ import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { cInt, pyTypeName } from "../select/_convert.ts";
+import { cInt, pyTypeName } from "../_py/convert.ts";
 import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
 import {
   adoptNewFd,

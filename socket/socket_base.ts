@@ -10,7 +10,7 @@ import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { sockaddrFamily } from "../ffi/sockaddr.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { cInt, pyTypeName, uintBitwise } from "../select/_convert.ts";
+import { cInt, pyTypeName, uintBitwise } from "../_py/convert.ts";
 import { type Address, decodeAddress, formatAddress } from "./_address.ts";
 import {
   adoptNewFd,

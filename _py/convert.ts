@@ -1,5 +1,6 @@
 /**
- * CPython's argument converters, as the `select` module applies them (reference §0.1).
+ * CPython's argument converters, as the `select` module applies them (Argument Clinic's
+ * `int`/`unsigned_short`/`unsigned_int(bitwise=True)` converters, `Objects/fileobject.c`).
  *
  * @module
  */
@@ -53,7 +54,7 @@ function asCInt(value: number | bigint): number {
 }
 
 /**
- * `PyObject_AsFileDescriptor` (reference §0.1.1): an integer, or the result of
+ * `PyObject_AsFileDescriptor` (`Objects/fileobject.c`): an integer, or the result of
  * `fileno()`, which must be an integer; then range and sign checks. The fd is not
  * checked against the kernel.
  */
@@ -90,7 +91,7 @@ export function cInt(value: unknown): number {
 
 /**
  * The `unsigned short` converter that `poll` applies to event masks (3.13
- * messages, reference §2.1).
+ * messages; `Objects/longobject.c` `_PyLong_UnsignedShort_Converter`).
  */
 export function ushort(value: unknown): number {
   if (!isIntegral(value)) throw new TypeError("an integer is required");
