@@ -25,7 +25,7 @@ import {
   timeoutToNs,
 } from "./_timeout.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
-import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
+import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "../_wait/async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
 const { ENOSYS } = abi.errno;

@@ -20,7 +20,7 @@ import {
   timeoutToNs,
   UP,
 } from "./_timeout.ts";
-import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
+import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "../_wait/async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
 const { ENOENT } = abi.errno;

@@ -1,13 +1,13 @@
 /**
  * `BaseSelector.selectAsync`: `select()` beside the event loop. The fast path is the
  * selector's own `select(0)`; otherwise the wait runs on the shared waiting thread of
- * `select/async_wait.ts`, watching the selector's own fd when it has one (epoll and
+ * `_wait/async_wait.ts`, watching the selector's own fd when it has one (epoll and
  * kqueue fds are readable while events are pending, and the kernel keeps their set
  * up to date), and otherwise every registered fd, read from the live map.
  *
  * @module
  */
-import { answer, type AsyncWaitOptions, waitAsync } from "../select/async_wait.ts";
+import { answer, type AsyncWaitOptions, waitAsync } from "../_wait/async_wait.ts";
 import { POLLIN, POLLOUT } from "../select/constants.ts";
 import { monotonicMs } from "../select/_timeout.ts";
 import { pyTypeName } from "../select/_convert.ts";

@@ -6,7 +6,7 @@
  */
 import { KeyError, RuntimeError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
-import type { AsyncWaitOptions } from "../select/async_wait.ts";
+import type { AsyncWaitOptions } from "../_wait/async_wait.ts";
 import { pyRepr } from "./_repr.ts";
 import { selectAsync } from "./_select_async.ts";
 import type { SelectorKey } from "./key.ts";

@@ -6,7 +6,7 @@
  */
 import { KeyError, RuntimeError, ValueError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
-import { endWaits, refreshWaits } from "../select/async_wait.ts";
+import { endWaits, refreshWaits } from "../_wait/async_wait.ts";
 import { checkEvents, fileobjToFd, sameEvents } from "./_fileobj.ts";
 import { pyRepr } from "./_repr.ts";
 import { BaseSelector } from "./base.ts";

@@ -6,7 +6,7 @@
  */
 import { InterruptedError, OSError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
-import { refreshWaits } from "../select/async_wait.ts";
+import { refreshWaits } from "../_wait/async_wait.ts";
 import { eventBits, sameEvents } from "./_fileobj.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import process from "node:process";
 import { close, getBlocking, pipe } from "../os/mod.ts";
-import { waiterState } from "../select/_waiter.ts";
+import { waiterState } from "../_wait/waiter.ts";
 
 export const isLinux = process.platform === "linux";
 export const byte = new Uint8Array([1]);

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import process from "node:process";
 import { isLinux, withPipes } from "./_async_helpers.ts";
 import { poll, POLLIN } from "../select/mod.ts";
-import { waiterState } from "../select/_waiter.ts";
+import { waiterState } from "../_wait/waiter.ts";
 
 const MARKER_MS = 1234;
 

@@ -24,7 +24,7 @@ import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
-import { monotonicMs } from "./_timeout.ts";
+import { monotonicMs } from "../select/_timeout.ts";
 
 const { POLLIN, POLLERR, POLLHUP, POLLNVAL } = abi.poll;
 const { O_NONBLOCK, O_CLOEXEC, F_GETFL, F_SETFL, F_SETFD, FD_CLOEXEC } = abi.fcntl;

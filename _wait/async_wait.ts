@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { monotonicMs } from "./_timeout.ts";
-import { type Interests, waitFor } from "./_waiter.ts";
+import { monotonicMs } from "../select/_timeout.ts";
+import { type Interests, waitFor } from "./waiter.ts";
 
-export { endWaits, refreshWaits } from "./_waiter.ts";
-export type { Interests } from "./_waiter.ts";
+export { endWaits, refreshWaits } from "./waiter.ts";
+export type { Interests } from "./waiter.ts";
 
 /**
  * Options of the waits that run beside the event loop (`pollAsync`,
