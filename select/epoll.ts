@@ -434,7 +434,7 @@ export class Epoll {
       options?.signal?.throwIfAborted();
       const ready = this.poll(0, maxevents);
       if (ready.length > 0 || ms === 0) {
-        return answer(ready, () => this.pollAsync(timeout, maxevents, options));
+        return answer(ready);
       }
       return waitAsync({
         owner: this,

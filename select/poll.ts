@@ -280,7 +280,7 @@ export class Poll {
       options?.signal?.throwIfAborted();
       const ready = this.poll(0);
       if (ready.length > 0 || ms === 0) {
-        return answer(ready, () => this.pollAsync(timeout, options));
+        return answer(ready);
       }
       return waitAsync({
         owner: this,

@@ -69,7 +69,7 @@ export function selectAsync<R>(
     options?.signal?.throwIfAborted();
     const ready = selector.select(0);
     if (ready.length > 0 || seconds <= 0) {
-      return answer(ready, () => selectAsync(selector, timeout, options));
+      return answer(ready);
     }
     const ownFd = typeof selector[readinessFd] === "function"
       ? selector[readinessFd]() !== null
