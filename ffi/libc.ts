@@ -53,6 +53,13 @@ export interface Libc {
    * cannot call off the JS thread.
    */
   poll_async: ((fds: Uint8Array, nfds: Nfds, timeout: number) => Promise<number>) | null;
+  /**
+   * `epoll_wait(epfd, events, maxevents, timeout_ms)` on a worker thread, as
+   * `poll_async`; absent off Linux and where the backend cannot call off the JS thread.
+   */
+  epoll_wait_async:
+    | ((epfd: number, events: Uint8Array, maxevents: number, timeout: number) => Promise<number>)
+    | null;
   /** `eventfd(initval, flags)`; absent off Linux. */
   eventfd: ((initval: number, flags: number) => number) | null;
   /** `kqueue()`; absent off macOS and FreeBSD (see `kqueue_lib.ts` for libkqueue). */
@@ -170,6 +177,7 @@ function adapt(raw: RawLibc): Libc {
     epoll_ctl: s.epoll_ctl ?? null,
     epoll_wait: s.epoll_wait ?? null,
     poll_async: s.poll_async ?? null,
+    epoll_wait_async: s.epoll_wait ? s.epoll_wait_async ?? null : null,
     eventfd: s.eventfd ?? null,
     kqueue: s.kqueue ?? null,
     kevent: s.kevent ?? null,

@@ -95,6 +95,20 @@ export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
       result: "i32",
       nonblocking: true,
     },
+    // The same epoll_wait(2), run on a worker thread: the waiting thread of
+    // _wait/epoll_set.ts.
+    epoll_wait_async: {
+      name: "epoll_wait",
+      parameters: [
+        "i32", // int epfd
+        "buffer", // struct epoll_event *events
+        "i32", // int maxevents
+        "i32", // int timeout
+      ],
+      result: "i32",
+      optional: true,
+      nonblocking: true,
+    },
     kqueue: { ...KQUEUE_SYMBOLS.kqueue, optional: true },
     kevent: { ...KQUEUE_SYMBOLS.kevent, optional: true },
     epoll_create1: { parameters: ["i32" /* int flags */], result: "i32", optional: true },

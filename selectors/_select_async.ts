@@ -8,7 +8,17 @@
  * @module
  */
 import { answer, type AsyncWaitOptions, waitAsync } from "../_wait/async_wait.ts";
-import { POLLIN, POLLOUT } from "../select/constants.ts";
+import {
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLNVAL,
+  POLLOUT,
+  POLLRDBAND,
+  POLLRDNORM,
+  POLLWRBAND,
+  POLLWRNORM,
+} from "../select/constants.ts";
 import { monotonicMs } from "../select/_timeout.ts";
 import { pyTypeName } from "../select/_convert.ts";
 import { ValueError } from "../errors.ts";
@@ -30,6 +40,18 @@ export const readinessFd: unique symbol = Symbol("iomux.readinessFd");
  */
 export const waitSeconds: unique symbol = Symbol("iomux.waitSeconds");
 
+/**
+ * Key of a selector property that is `true` when its `select()` reports what
+ * `select(2)` reports rather than what `poll(2)` does: `POLLHUP` alone then makes
+ * an fd readable but not writable (Linux `fs/select.c` `POLLIN_SET`/`POLLOUT_SET`),
+ * and its waits must not wake on it.
+ */
+export const selectSemantics: unique symbol = Symbol("iomux.selectSemantics");
+
+/** `select(2)`'s read and write sets: the bits that make an fd count as ready. */
+const READ_SET = POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR | POLLNVAL;
+const WRITE_SET = POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR | POLLNVAL;
+
 /** What `selectAsync` needs from a selector. */
 export interface AsyncSelectable<R> {
   select(timeout?: number | null): R[];
@@ -37,6 +59,7 @@ export interface AsyncSelectable<R> {
   fileno?(): number;
   [readinessFd]?(): number | null;
   [waitSeconds]?(timeout: number | null | undefined): number;
+  readonly [selectSemantics]?: boolean;
 }
 
 /**
@@ -86,9 +109,19 @@ export function selectAsync<R>(
   }
 }
 
-function* mapInterests<R>(selector: AsyncSelectable<R>): Iterable<[number, number]> {
+function* mapInterests<R>(
+  selector: AsyncSelectable<R>,
+): Iterable<readonly [number, number, number]> {
+  const likeSelect = selector[selectSemantics] === true;
   for (const key of selector.getMap().values()) {
-    const mask = (key.events & EVENT_READ ? POLLIN : 0) | (key.events & EVENT_WRITE ? POLLOUT : 0);
-    yield [key.fd, mask];
+    const read = key.events & EVENT_READ;
+    const write = key.events & EVENT_WRITE;
+    const mask = (read ? POLLIN : 0) | (write ? POLLOUT : 0);
+    // A poll() owner reports every bit poll(2) returns (CPython `_PollLikeSelector.select`
+    // maps POLLHUP to both events).
+    const counts = likeSelect
+      ? (read ? READ_SET : 0) | (write ? WRITE_SET : 0)
+      : mask | POLLERR | POLLHUP | POLLNVAL;
+    yield [key.fd, mask, counts];
   }
 }

@@ -7,7 +7,7 @@ import { InterruptedError } from "../errors.ts";
 import type { FileLike } from "../select/_convert.ts";
 import { select } from "../select/select.ts";
 import { selectTimeout, selectWaitSeconds } from "./_timeout.ts";
-import { waitSeconds } from "./_select_async.ts";
+import { selectSemantics, waitSeconds } from "./_select_async.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
@@ -41,6 +41,8 @@ import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
   readonly #readers = new Set<number>();
   readonly #writers = new Set<number>();
+  /** @ignore Its async waits wake on what `select(2)` reports (see `_select_async.ts`). */
+  readonly [selectSemantics] = true;
 
   /**
    * Registers and adds the fd to the read and/or write set.
