@@ -156,11 +156,12 @@ export function useReadySet(choice: "epoll" | "poll"): void {
 }
 
 /**
- * The waiter's state, for tests: waits, whether a call is out, its wake-up fd (open
+ * The waiter's state, for tests: its ready set's kind, waits, whether a call is out, its wake-up fd (open
  * from the first wait on), every fd it holds, calls made, and the work its set
  * did so far (`epoll_ctl` calls, or `poll(2)` array rebuilds).
  */
 export function waiterState(): {
+  kind: "epoll" | "poll" | undefined;
   pending: number;
   calling: boolean;
   wakeFd: number;
@@ -170,6 +171,7 @@ export function waiterState(): {
 } {
   const own = set?.ownFds ?? [];
   return {
+    kind,
     pending: pending.size,
     calling: callOutstanding,
     wakeFd: set instanceof EpollSet ? own[1]! : own[0] ?? -1,

@@ -7,7 +7,7 @@ import type { Abi } from "./abi/types.ts";
 import type { RawLibc } from "./libc.ts";
 import { type NativeType, symbolsFor, type SymbolSpec } from "./symbols.ts";
 import { builtinModule, cName, openLibc } from "./_native.ts";
-import { offThread } from "./_off_thread.ts";
+import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyFunction = (...args: any[]) => any;
@@ -84,3 +84,18 @@ export function loadBun(abi: Abi): RawLibc {
     cString: (p) => p ? new ffi.CString(p as number).toString() : null,
   };
 }
+
+/** The worker side of `offThread("bun:ffi", …)`: buffers arrive as raw addresses. */
+export const offThreadSymbols: OffThreadSymbols = (abi) => {
+  const ffi = builtinModule<BunFfi>("bun:ffi")!;
+  const bound: Record<string, AnyFunction> = {};
+  for (const [key, spec] of offThreadSpecs(abi, "pointer")) {
+    try {
+      bound[key] = openLibc(abi, (path) => ffi.dlopen(path, bunSignature(key, spec)))
+        .symbols[cName(key, spec)]!;
+    } catch (e) {
+      if (!spec.optional) throw e;
+    }
+  }
+  return bound;
+};

@@ -8,13 +8,12 @@ import type { Abi } from "./abi/types.ts";
 import type { RawLibc } from "./libc.ts";
 import { type NativeType, symbolsFor, type SymbolSpec } from "./symbols.ts";
 import { builtinModule, cName, isWide, openLibc } from "./_native.ts";
+import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyFunction = (...args: any[]) => any;
 
-interface KoffiFunction extends AnyFunction {
-  async(...argsThenCallback: unknown[]): void;
-}
+type KoffiFunction = AnyFunction;
 
 /** The part of `koffi` iomux uses. */
 export interface Koffi {
@@ -53,12 +52,6 @@ function requireKoffi(): Koffi {
 
 /** Binds one symbol; 64-bit results become BigInt, as in Deno. */
 function bind(fn: KoffiFunction, spec: SymbolSpec): AnyFunction {
-  if (spec.nonblocking) {
-    return (...args) =>
-      new Promise((resolve, reject) =>
-        fn.async(...args, (err: unknown, result: unknown) => err ? reject(err) : resolve(result))
-      );
-  }
   return isWide(spec.result) ? (...args) => BigInt(fn(...args)) : fn;
 }
 
@@ -70,7 +63,9 @@ export function loadKoffi(abi: Abi): RawLibc {
   for (const [key, spec] of Object.entries(symbolsFor(abi))) {
     try {
       const parameters = spec.parameters.map((t) => TYPES[t]);
-      symbols[key] = bind(lib.func(cName(key, spec), TYPES[spec.result], parameters), spec);
+      const fn = lib.func(cName(key, spec), TYPES[spec.result], parameters);
+      // Not fn.async: that parks the call in libuv's threadpool (see _off_thread.ts).
+      symbols[key] = spec.nonblocking ? offThread("koffi", key) : bind(fn, spec);
     } catch (e) {
       if (!spec.optional) throw e;
     }
@@ -83,3 +78,19 @@ export function loadKoffi(abi: Abi): RawLibc {
     cString: (p) => p === null ? null : koffi.decode(p, "char", -1),
   };
 }
+
+/** The worker side of `offThread("koffi", …)`: buffers arrive as copies. */
+export const offThreadSymbols: OffThreadSymbols = (abi) => {
+  const koffi = requireKoffi();
+  const lib = openLibc(abi, (path) => koffi.load(path));
+  const bound: Record<string, AnyFunction> = {};
+  for (const [key, spec] of offThreadSpecs(abi, "buffer")) {
+    try {
+      const parameters = spec.parameters.map((t) => TYPES[t]);
+      bound[key] = bind(lib.func(cName(key, spec), TYPES[spec.result], parameters), spec);
+    } catch (e) {
+      if (!spec.optional) throw e;
+    }
+  }
+  return bound;
+};

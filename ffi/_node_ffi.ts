@@ -6,8 +6,8 @@
 import type { Abi } from "./abi/types.ts";
 import type { RawLibc } from "./libc.ts";
 import { type NativeType, symbolsFor } from "./symbols.ts";
-import { cName, isWide, openLibc } from "./_native.ts";
-import { offThread } from "./_off_thread.ts";
+import { builtinModule, cName, isWide, openLibc } from "./_native.ts";
+import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnyFunction = (...args: any[]) => any;
@@ -75,3 +75,19 @@ export function loadNodeFfi(ffi: NodeFfi, abi: Abi): RawLibc {
     cString: (p) => p === null || p === 0n ? null : ffi.toString(p as bigint),
   };
 }
+
+/** The worker side of `offThread("node:ffi", …)`: buffers arrive as raw addresses. */
+export const offThreadSymbols: OffThreadSymbols = (abi) => {
+  const ffi = builtinModule<NodeFfi>("node:ffi")!;
+  const { lib } = openLibc(abi, (path) => ffi.dlopen(path));
+  const bound: Record<string, AnyFunction> = {};
+  for (const [key, spec] of offThreadSpecs(abi, "pointer")) {
+    try {
+      const fn = lib.getFunction(cName(key, spec), nodeSignature(spec.parameters, spec.result));
+      bound[key] = widenArguments(fn, spec.parameters);
+    } catch (e) {
+      if (!spec.optional) throw e;
+    }
+  }
+  return bound;
+};
