@@ -83,6 +83,7 @@ export class EpollSet implements ReadySet {
       throw error;
     }
     this.ownFds = [this.#epfd, this.#wake.read];
+    this.ctlCalls = 0;
   }
 
   add(watch: Watch): boolean {
