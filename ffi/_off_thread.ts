@@ -89,10 +89,13 @@ interface CallThread {
 const idle = new Map<OffThreadBackend, CallThread[]>();
 
 function spawn(backend: OffThreadBackend, pool: CallThread[]): CallThread {
-  const threads = builtinModule<WorkerThreads>("node:worker_threads")!;
-  // A literal URL, which bundlers follow (`bun build`, esbuild); the npm build is .js.
-  const url = new URL("./_off_thread_worker.js", import.meta.url);
-  const thread: CallThread = { worker: new threads.Worker(url, { workerData: backend }) };
+  const { Worker } = builtinModule<WorkerThreads>("node:worker_threads")!;
+  // `new Worker(new URL(literal, import.meta.url))`: the form bundlers follow (`bun
+  // build` bundles the worker as an entry of its own); the npm build is .js.
+  const worker = new Worker(new URL("./_off_thread_worker.js", import.meta.url), {
+    workerData: backend,
+  });
+  const thread: CallThread = { worker };
   thread.worker.on("message", (reply) => {
     const settle = thread.settle!;
     thread.settle = undefined;
