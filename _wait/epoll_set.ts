@@ -22,6 +22,7 @@ import { lastOsError, osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { EPOLL_DATA_WORD, EPOLL_EVENT_SIZE, EPOLL_EVENT_WORDS } from "../ffi/structs.ts";
 import {
+  closeWake,
   drainWake,
   openWake,
   type ReadySet,
@@ -159,6 +160,11 @@ export class EpollSet implements ReadySet {
 
   wake(): void {
     signalWake(this.#wake);
+  }
+
+  close(): void {
+    closeWake(this.#wake);
+    libc().close(this.#epfd);
   }
 
   #collect(n: number, ready: Set<Watch>): void {

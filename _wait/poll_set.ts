@@ -20,6 +20,7 @@ import { osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc, toNfds } from "../ffi/libc.ts";
 import { POLLFD_SIZE } from "../ffi/structs.ts";
 import {
+  closeWake,
   drainWake,
   openWake,
   type ReadySet,
@@ -107,6 +108,10 @@ export class PollSet implements ReadySet {
 
   wake(): void {
     if (this.#calling) signalWake(this.#wake);
+  }
+
+  close(): void {
+    closeWake(this.#wake);
   }
 
   #touch(): void {

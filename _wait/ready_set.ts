@@ -60,6 +60,8 @@ export interface ReadySet {
   round(timeout: number): Promise<Round>;
   /** Ends the pending round early (from the JS thread). */
   wake(): void;
+  /** Closes the set's own fds; only while no round is pending. */
+  close(): void;
 }
 
 /** Flattens `interests` into {@linkcode Watch.interests} form. */
@@ -117,4 +119,10 @@ export function signalWake(fd: WakeFd): void {
 export function drainWake(fd: WakeFd): void {
   const c = libc();
   while (c.read(fd.read, wakeBuffer, 8) === 8 && fd.read !== fd.write);
+}
+
+/** Closes the wake-up fd. */
+export function closeWake(fd: WakeFd): void {
+  libc().close(fd.read);
+  if (fd.write !== fd.read) libc().close(fd.write);
 }

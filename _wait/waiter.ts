@@ -152,6 +152,7 @@ export function endWaits(owner: object): void {
 export function useReadySet(choice: "epoll" | "poll"): void {
   if (looping || pending.size > 0) throw new Error("iomux: the waiter is busy");
   kind = choice;
+  set?.close();
   set = undefined;
 }
 
