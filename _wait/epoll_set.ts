@@ -52,6 +52,12 @@ interface Watched {
   events: number;
   /** What it counts as reporting at once when the kernel refused it. */
   refused: number;
+  /** Registered, and no event delivered since: a wait asking the same needs no re-arm. */
+  quiet: boolean;
+  /** While no wait holds it: the owner of the last one, whose next wait reuses it. */
+  idleOwner: object | undefined;
+  /** The owner's {@linkcode EpollSet.forget} count when it went idle. */
+  idleEpoch: number;
 }
 
 /** An epoll set with a wake-up eventfd in it. */
@@ -59,6 +65,10 @@ export class EpollSet implements ReadySet {
   readonly #epfd: number;
   readonly #wake: WakeFd;
   readonly #watched = new Map<number, Watched>();
+  /** Per owner, the fds that stay registered between its waits. */
+  readonly #idle = new WeakMap<object, Set<number>>();
+  /** Per owner, how often its set changed (see `forget`). */
+  readonly #epochs = new WeakMap<object, number>();
   readonly #events = new Uint8Array(MAX_EVENTS * EPOLL_EVENT_SIZE);
   readonly #words = new Uint32Array(this.#events.buffer);
   readonly #ctlEvent = new Uint8Array(EPOLL_EVENT_SIZE);
@@ -94,7 +104,21 @@ export class EpollSet implements ReadySet {
       const fd = flat[i]!;
       let entry = this.#watched.get(fd);
       const fresh = entry === undefined;
-      entry ??= { watches: new Map(), masks: new Map(), events: 0, refused: 0 };
+      entry ??= {
+        watches: new Map(),
+        masks: new Map(),
+        events: 0,
+        refused: 0,
+        quiet: false,
+        idleOwner: undefined,
+        idleEpoch: 0,
+      };
+      if (entry.idleOwner !== undefined) {
+        this.#idle.get(entry.idleOwner)?.delete(fd);
+        const epoch = this.#epochs.get(watch.owner) ?? 0;
+        if (entry.idleOwner !== watch.owner || entry.idleEpoch !== epoch) entry.quiet = false;
+        entry.idleOwner = undefined;
+      }
       const before = entry.watches.get(watch);
       const mask = (before?.mask ?? 0) | flat[i + 1]!;
       const counts = (before?.counts ?? 0) | flat[i + 2]!;
@@ -118,6 +142,11 @@ export class EpollSet implements ReadySet {
     return ready;
   }
 
+  /**
+   * An fd whose last wait ended stays registered (no `EPOLL_CTL_DEL`), so that a
+   * loop of waits on the same set (a selector over many fds) re-arms only the fds
+   * that reported since: the cost of a wait is what happened, not the set's size.
+   */
   remove(watch: Watch): void {
     const flat = watch.interests;
     for (let i = 0; i < flat.length; i += 3) {
@@ -128,12 +157,38 @@ export class EpollSet implements ReadySet {
       entry.watches.delete(watch);
       unref(entry.masks, mine.mask);
       if (entry.watches.size === 0) {
-        this.#watched.delete(fd);
-        // ENOENT/EBADF: the fd was closed meanwhile, which already removed it.
-        if (entry.events >= 0) this.#ctl(EPOLL_CTL_DEL, fd, 0);
+        if (entry.events < 0) {
+          this.#watched.delete(fd);
+          continue;
+        }
+        entry.idleOwner = watch.owner;
+        entry.idleEpoch = this.#epochs.get(watch.owner) ?? 0;
+        let idle = this.#idle.get(watch.owner);
+        if (idle === undefined) this.#idle.set(watch.owner, idle = new Set());
+        idle.add(fd);
       } else if (entry.events >= 0 && union(entry.masks) !== entry.events) {
         this.#arm(fd, entry, false);
       }
+    }
+  }
+
+  /**
+   * `owner`'s set changed (or its fds may have been closed and their numbers
+   * reused): the fds kept for it are re-armed at its next wait.
+   */
+  forget(owner: object): void {
+    this.#epochs.set(owner, (this.#epochs.get(owner) ?? 0) + 1);
+  }
+
+  /** `owner` is closed: the fds kept for it leave the set. */
+  drop(owner: object): void {
+    const idle = this.#idle.get(owner);
+    if (idle === undefined) return;
+    this.#idle.delete(owner);
+    for (const fd of idle) {
+      this.#watched.delete(fd);
+      // ENOENT/EBADF: the fd was closed meanwhile, which already removed it.
+      this.#ctl(EPOLL_CTL_DEL, fd, 0);
     }
   }
 
@@ -178,6 +233,7 @@ export class EpollSet implements ReadySet {
       }
       const entry = this.#watched.get(fd);
       if (entry === undefined) continue;
+      entry.quiet = false;
       for (const [watch, { counts }] of entry.watches) {
         if ((revents & counts) !== 0) ready.add(watch);
       }
@@ -190,7 +246,9 @@ export class EpollSet implements ReadySet {
    */
   #arm(fd: number, entry: Watched, fresh: boolean): number {
     const events = union(entry.masks);
-    if (entry.events < 0) return 0;
+    if (entry.quiet && entry.events === events) return 0;
+    // Refused before: ask again, the fd may be open now.
+    if (entry.events < 0) [fresh, entry.refused] = [true, 0];
     const c = libc();
     let status = this.#ctl(fresh ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, events);
     let errno = status === 0 ? 0 : c.errno();
@@ -210,6 +268,7 @@ export class EpollSet implements ReadySet {
     }
     if (errno !== 0) return errno;
     entry.events = events;
+    entry.quiet = true;
     return 0;
   }
 

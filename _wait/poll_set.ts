@@ -61,6 +61,10 @@ export class PollSet implements ReadySet {
     if (this.#watches.delete(watch)) this.#touch();
   }
 
+  forget(_owner: object): void {}
+
+  drop(_owner: object): void {}
+
   async round(timeout: number): Promise<Round> {
     const c = libc();
     const { count, slots } = this.#rebuild();

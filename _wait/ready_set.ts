@@ -28,6 +28,8 @@ export type Interests = Iterable<
 
 /** One pending wait as a ready set sees it. */
 export interface Watch {
+  /** The object whose wait this is (a selector, a `Poll`, an `Epoll`). */
+  readonly owner: object;
   /** Flat `[fd, mask, counts, fd, mask, counts, …]`. */
   interests: number[];
 }
@@ -51,6 +53,10 @@ export interface ReadySet {
   add(watch: Watch): boolean;
   /** Stops watching `watch`'s fds. */
   remove(watch: Watch): void;
+  /** `owner`'s set changed: nothing kept from its earlier waits may be trusted. */
+  forget(owner: object): void;
+  /** `owner` is closed: drop what was kept for its waits. */
+  drop(owner: object): void;
   /**
    * Blocks off the JS thread for at most `timeout` ms (-1: no limit) until a watched
    * fd or the wake-up fd is ready; returns the watches whose counted bits were seen,

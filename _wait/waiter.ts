@@ -122,14 +122,15 @@ export function waitFor(
 
 /** A `register`/`modify`/`unregister` on `owner`: its pending waits watch the new set. */
 export function refreshWaits(owner: object): void {
-  const waits = byOwner.get(owner);
-  if (waits === undefined) return;
-  for (const wait of [...waits]) {
-    set!.remove(wait);
+  if (set === undefined) return;
+  const waits = [...byOwner.get(owner) ?? []];
+  for (const wait of waits) set.remove(wait);
+  set.forget(owner);
+  for (const wait of waits) {
     let ready: boolean;
     try {
       wait.interests = flatten(wait.source());
-      ready = set!.add(wait);
+      ready = set.add(wait);
     } catch (error) {
       wait.interests = [];
       if (remove(wait)) wait.reject(error);
@@ -141,11 +142,10 @@ export function refreshWaits(owner: object): void {
 
 /** `owner` is closing: its pending waits resolve "ended" and stop watching its fds. */
 export function endWaits(owner: object): void {
-  const waits = byOwner.get(owner);
-  if (waits === undefined) return;
-  for (const wait of [...waits]) {
+  for (const wait of [...byOwner.get(owner) ?? []]) {
     if (remove(wait)) wait.resolve("ended");
   }
+  set?.drop(owner);
 }
 
 /** Which ready set the waiter uses from now on; only while no wait is pending (tests). */
