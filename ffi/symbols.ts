@@ -84,7 +84,7 @@ export function symbolsFor(abi: Abi): Record<string, SymbolSpec> {
       ],
       result: "i32",
     },
-    // The same poll(2), run on a worker thread: the shared waiter of _wait/waiter.ts.
+    // The same poll(2), run on a worker thread: the waiting thread of _wait/poll_set.ts.
     poll_async: {
       name: "poll",
       parameters: [
