@@ -263,6 +263,7 @@ export class EpollSet implements ReadySet {
     }
     if (errno === EBADF || errno === EPERM) {
       entry.events = -1;
+      entry.quiet = false;
       entry.refused = errno === EBADF ? POLLNVAL : ALWAYS_READY;
       return 0;
     }

@@ -97,7 +97,11 @@ export function waitFor(
     };
     try {
       wait.interests = flatten(interests());
-      if (readySet().add(wait)) return resolve("ready");
+      const readyNow = readySet();
+      if (readyNow.add(wait)) {
+        readyNow.remove(wait);
+        return resolve("ready");
+      }
     } catch (error) {
       return reject(error);
     }
