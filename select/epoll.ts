@@ -19,7 +19,7 @@ import { cInt, fildes, type FileLike, uintBitwise } from "../_py/convert.ts";
 import { deadlineAfter, parseEpollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
-import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
+import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "../_wait/async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
 const { ENOSYS } = abi.errno;
@@ -449,7 +449,7 @@ export class Epoll {
       options?.signal?.throwIfAborted();
       const ready = this.poll(0, maxevents);
       if (ready.length > 0 || ns === 0) {
-        return answer(ready, () => this.pollAsync(timeout, maxevents, options));
+        return answer(ready);
       }
       return waitAsync({
         owner: this,
