@@ -207,7 +207,9 @@ async function main(): Promise<boolean> {
     );
   });
   const bin = await tools();
-  await check("publint --strict", () => expectRun(`${bin}publint`, [shipped, "--strict"], work));
+  await check("publint --strict", async () => {
+    await expectRun(`${bin}publint`, [shipped, "--strict"], work);
+  });
   await check("attw --profile esm-only", async () => {
     await expectRun(`${bin}attw`, [tarball, "--profile", "esm-only", "--format", "ascii"], work);
   });

@@ -6,7 +6,7 @@
 // given fds that are not open.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fc from "npm:fast-check@^4.10.2";
+import fc from "npm:fast-check@4.11.0";
 import {
   close,
   getBlocking,

@@ -5,7 +5,7 @@
 // at once, so no generated poll() blocks, whatever its timeout.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fc from "npm:fast-check@^4.10.2";
+import fc from "npm:fast-check@4.11.0";
 import { close, pipe, write } from "../os/mod.ts";
 import { type Poll, poll, POLLIN, POLLNVAL } from "../select/mod.ts";
 import {

@@ -3,7 +3,7 @@
 // word for word. Every generated call has a ready fd in it, so none of them blocks.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fc from "npm:fast-check@^4.10.2";
+import fc from "npm:fast-check@4.11.0";
 import { close, pipe, write } from "../os/mod.ts";
 import { select } from "../select/mod.ts";
 import {
