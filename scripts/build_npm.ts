@@ -21,6 +21,7 @@ const OUT = `${ROOT}npm/`;
 
 interface DenoJson {
   version: string;
+  description: string;
   license: string;
   exports: Record<string, string>;
 }
@@ -161,8 +162,7 @@ function packageJson(
   return {
     name: "iomux",
     version: deno.version,
-    description:
-      "Python's select and selectors modules for TypeScript: select, poll, epoll and kqueue through FFI, on Deno, Node and Bun",
+    description: deno.description,
     keywords: ["select", "selectors", "poll", "epoll", "kqueue", "ffi", "nonblocking", "io"],
     license: deno.license,
     ...(repository ? { repository: { type: "git", url: repository } } : {}),

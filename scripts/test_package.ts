@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { buildNpm } from "./build_npm.ts";
+import { buildNpm, repositoryUrl } from "./build_npm.ts";
 import { installedRuntime } from "./runtimes.ts";
 import { APP_JS, APP_TS, REQUIRE_CJS, tsconfig } from "./_package_fixtures.ts";
 
@@ -147,6 +147,9 @@ function checkMetadata(packed: Packed, pkg: Record<string, unknown>, readme: str
   for (const target of Object.values(exports).flatMap((e) => Object.values(e))) {
     if (!paths.includes(target.replace(/^\.\//, ""))) problems.push(`export ${target} not shipped`);
   }
+  if (typeof pkg.description !== "string" || pkg.description === "") {
+    problems.push("no description");
+  }
   if ("os" in pkg || "cpu" in pkg) problems.push("os/cpu fields (EBADPLATFORM elsewhere)");
   const repository = (pkg.repository as { url?: string } | undefined)?.url;
   if (repository !== undefined && !/^(git\+)?(https?|ssh|git):\/\//.test(repository)) {
@@ -205,6 +208,21 @@ async function main(): Promise<boolean> {
     return await Promise.resolve(
       checkMetadata(packed, pkg, Deno.readTextFileSync(`${shipped}/README.md`)),
     );
+  });
+  await check("repository: a network URL or nothing, never a local path", async () => {
+    const cases: [string | undefined, string | undefined][] = [
+      [undefined, undefined],
+      ["/work/main", undefined],
+      ["../main", undefined],
+      ["file:///work/main", undefined],
+      ["C:/src/iomux", undefined],
+      ["https://github.com/iomux/iomux.git", "https://github.com/iomux/iomux.git"],
+      ["git@github.com:iomux/iomux.git", "git+ssh://git@github.com/iomux/iomux.git"],
+      ["ssh://git@host.example/iomux.git", "ssh://git@host.example/iomux.git"],
+    ];
+    const wrong = cases.filter(([origin, want]) => repositoryUrl(origin) !== want);
+    if (wrong.length > 0) throw new Error(`wrong for: ${wrong.map(([o]) => o).join(", ")}`);
+    return await Promise.resolve("");
   });
   const bin = await tools();
   await check("publint --strict", async () => {
