@@ -287,28 +287,44 @@ async function main(): Promise<boolean> {
   await check("directory install: Node 26 waits", () => runApp(node26, [quiet, "app.js"], linked));
   await check("directory install: Bun waits", () => runApp(bun, ["app.js"], linked));
 
-  await check("install on AIX/ia32, directly and as a dependency: no EBADPLATFORM", async () => {
-    // npm checks "os"/"cpu" against process.platform/arch; make them another machine's.
-    const preload = `${work}/other-platform.cjs`;
-    Deno.writeTextFileSync(
-      preload,
-      'Object.defineProperty(process, "platform", { value: "aix" });\n' +
-        'Object.defineProperty(process, "arch", { value: "ia32" });\n',
-    );
-    const middle = `${work}/middle`;
-    Deno.mkdirSync(middle);
-    const dependent = { name: "uses-iomux", version: "1.0.0", dependencies: { iomux: tarball } };
-    Deno.writeTextFileSync(`${middle}/package.json`, JSON.stringify(dependent) + "\n");
-    const packedMiddle = JSON.parse(await expectRun("npm", ["pack", "--json"], middle))[0];
-    const env = { NODE_OPTIONS: `--require ${preload}` };
-    await project(`${work}/other-platform`, [tarball], [], env);
-    await project(
-      `${work}/other-platform-indirect`,
-      [`${middle}/${packedMiddle.filename}`],
-      [],
-      env,
-    );
-  });
+  await check(
+    "install on AIX/ia32, directly and as a dependency; the first call says why not",
+    async () => {
+      // npm checks "os"/"cpu" against process.platform/arch; make them another machine's.
+      const preload = `${work}/other-platform.cjs`;
+      Deno.writeTextFileSync(
+        preload,
+        'Object.defineProperty(process, "platform", { value: "aix" });\n' +
+          'Object.defineProperty(process, "arch", { value: "ia32" });\n',
+      );
+      const middle = `${work}/middle`;
+      Deno.mkdirSync(middle);
+      const dependent = { name: "uses-iomux", version: "1.0.0", dependencies: { iomux: tarball } };
+      Deno.writeTextFileSync(`${middle}/package.json`, JSON.stringify(dependent) + "\n");
+      const packedMiddle = JSON.parse(await expectRun("npm", ["pack", "--json"], middle))[0];
+      const env = { NODE_OPTIONS: `--require ${preload}` };
+      await project(`${work}/other-platform`, [tarball], [], env);
+      await project(
+        `${work}/other-platform-indirect`,
+        [`${middle}/${packedMiddle.filename}`],
+        [],
+        env,
+      );
+      // There, the import works and the first call says why it cannot.
+      const firstCall = 'import { pipe } from "iomux/os";\n' +
+        "try { pipe(); } catch (e) { console.log(e.message); }";
+      const said = await expectRun(
+        node20,
+        ["--input-type=module", "-e", firstCall],
+        `${work}/other-platform`,
+        undefined,
+        env,
+      );
+      if (!said.startsWith("iomux: no ABI table for this platform (aix-ia32)")) {
+        throw new Error(`the first call said: ${said}`);
+      }
+    },
+  );
 
   await check("deno task demo from a clean checkout and DENO_DIR downloads nothing", async () => {
     const checkout = `${work}/checkout`;
