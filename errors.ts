@@ -22,24 +22,8 @@
  *
  * @module
  */
+import { reprString } from "./_py/repr.ts";
 import { abi } from "./ffi/abi.ts";
-
-/** Python's `repr(str)`: the quoting `OSError.__str__` applies to a filename. */
-function reprFilename(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (ch === quote || ch === "\\") out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) {
-      out += "\\x" + code.toString(16).padStart(2, "0");
-    } else out += ch;
-  }
-  return out + quote;
-}
 
 /**
  * Options of {@linkcode OSError}: the standard `cause`, Python's `filename2`, and a
@@ -105,8 +89,8 @@ export class OSError extends Error {
     let message = String(errnoOrMessage);
     if (numbered) {
       message = `[Errno ${errnoOrMessage}] ${strerror}`;
-      if (file !== null) message += `: ${reprFilename(file)}`;
-      if (file !== null && file2 !== null) message += ` -> ${reprFilename(file2)}`;
+      if (file !== null) message += `: ${reprString(file)}`;
+      if (file !== null && file2 !== null) message += ` -> ${reprString(file2)}`;
     }
     super(message, options);
     this.errno = numbered ? errnoOrMessage : null;
