@@ -28,6 +28,14 @@ import { abi } from "./ffi/abi.ts";
 /**
  * Options of {@linkcode OSError}: the standard `cause`, Python's `filename2`, and a
  * `code` for numbers that are not errnos (`socket.gaierror`'s `EAI_*`).
+ *
+ * @example A two-path error, as Python's `OSError(2, "…", "a", None, "b")`
+ * ```ts
+ * import { OSError } from "@iomux/iomux";
+ *
+ * const e = new OSError(2, "No such file or directory", "a", { filename2: "b" });
+ * console.log(e.message); // "[Errno 2] No such file or directory: 'a' -> 'b'"
+ * ```
  */
 export interface OSErrorOptions extends ErrorOptions {
   /** The symbolic name, when `errno` is not an errno (an `EAI_*` value). */
