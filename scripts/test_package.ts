@@ -245,6 +245,16 @@ async function main(): Promise<boolean> {
     () => runApp(node26, ["app.js"], fresh, 1),
   );
   await check("tarball: Bun waits", () => runApp(bun, ["app.js"], fresh));
+  await check("README's examples run as written (Node 20)", async () => {
+    const readme = Deno.readTextFileSync(`${shipped}/README.md`);
+    const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    if (blocks.length === 0) throw new Error("the README has no js example");
+    for (const [i, code] of blocks.entries()) {
+      Deno.writeTextFileSync(`${fresh}/readme_${i}.mjs`, code);
+      await expectRun(node20, [`readme_${i}.mjs`], fresh);
+    }
+    return await Promise.resolve(`${blocks.length} examples`);
+  });
   const tsc = `${fresh}/node_modules/.bin/tsc`;
   for (
     const [name, lib, types] of [["es2022, no DOM", ["es2022"], []], ["esnext + DOM", [
