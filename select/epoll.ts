@@ -53,7 +53,7 @@ let adopting: number | undefined;
 
 function requireEpoll(): void {
   if (libc().epoll_create1 === null) {
-    throw new OSError(ENOSYS, `${strerror(ENOSYS)}: epoll exists only on Linux`, "ENOSYS");
+    throw new OSError(ENOSYS, `${strerror(ENOSYS)}: epoll exists only on Linux`);
   }
 }
 

@@ -17,7 +17,7 @@
  * @module
  */
 import { spawnSync } from "node:child_process";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 
 /** An argument value, as data both processes can build. */
 export type Desc =

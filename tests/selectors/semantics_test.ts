@@ -130,7 +130,7 @@ for (const [name, make] of SELECTORS) {
         // Only TypeError/ValueError become "Invalid file object"; other errors go through.
         const failing = {
           fileno: () => {
-            throw new OSError(9, "Bad file descriptor", "EBADF");
+            throw new OSError(9, "Bad file descriptor");
           },
         };
         assert.throws(() => s.register(failing as never, EVENT_READ), OSError);
