@@ -53,7 +53,9 @@ function messageOf(fn: () => unknown): [string, string] {
   throw new Error("did not throw");
 }
 
-function withPipeAndCleanup(body: (r: number, w: number, defer: (...fns: (() => void)[]) => void) => void) {
+function withPipeAndCleanup(
+  body: (r: number, w: number, defer: (...fns: (() => void)[]) => void) => void,
+) {
   withCleanup((defer) => {
     const [r, w] = pipe();
     defer(() => close(r), () => close(w));
