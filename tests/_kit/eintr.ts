@@ -249,7 +249,7 @@ export function selectorPremise(name: string): Premise {
       return { waits: ["poll"], counted: ["poll"] };
     case "KqueueSelector":
       // libkqueue's kevent (not a libc function) waits in epoll_wait on Linux.
-      return { waits: ["epoll"], counted: [], restartable: true };
+      return { waits: ["epoll"], counted: [], blockedSuffices: true };
     default: // EpollSelector, and DefaultSelector where epoll exists
       return process.platform === "linux"
         ? { waits: ["epoll"], counted: ["epoll_wait"] }
@@ -259,13 +259,14 @@ export function selectorPremise(name: string): Premise {
 
 /**
  * What shows that a signal interrupted a wait: one of the `counted` libc calls came
- * back with EINTR, or (`restartable`: a call the kernel may restart under SA_RESTART)
+ * back with EINTR, or (`blockedSuffices`: a call the kernel may restart under SA_RESTART,
+ * or one whose EINTR comes back through no libc function, libkqueue's kevent)
  * the thread was blocked in one of `waits` when a signal came.
  */
 export interface Premise {
   readonly waits: readonly Wait[];
   readonly counted: readonly Interruptible[];
-  readonly restartable?: boolean;
+  readonly blockedSuffices?: boolean;
 }
 
 /** What the signals did to one blocking call. */
@@ -283,7 +284,7 @@ export interface Interrupted<T> {
 /**
  * Runs the blocking `call` while `signaller` signals `target`, and asserts the premise:
  * the signals reached the process, and the wait really was interrupted: a counted
- * libc function returned EINTR, or (a call the kernel may restart, `restartable`) the
+ * libc function returned EINTR, or (`blockedSuffices`) the
  * thread was blocked in one of `waits` when a signal came. Returns what happened for
  * the test's own checks.
  */
@@ -314,7 +315,7 @@ export async function interrupted<T>(
   const inWait = states.some((s) => numbers.includes(s));
   const eintr = spy.count();
   assert.ok(
-    eintr > 0 || (premise.restartable === true && inWait),
+    eintr > 0 || (premise.blockedSuffices === true && inWait),
     `premise: the wait was not interrupted (EINTR returns: ${eintr}; ` +
       `syscall at each signal: ${states.join(", ")}; expected one of ${numbers.join(", ")})`,
   );

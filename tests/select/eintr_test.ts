@@ -119,7 +119,7 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
         const child = signaller(target.tid, { count: 1, then: "sleep 0.2; echo x", stdoutFd: w });
         // read(2) is restartable: with SA_RESTART the kernel retries it, so the premise
         // is that the thread was blocked in read when the signal came.
-        const premise = { waits: ["read"], counted: ["read"], restartable: true } as const;
+        const premise = { waits: ["read"], counted: ["read"], blockedSuffices: true } as const;
         const outcome = await interrupted(target, () => read(r, 10), premise, child);
         assert.ok(outcome.result instanceof Uint8Array, String(outcome.result));
         assert.equal(new TextDecoder().decode(outcome.result), "x\n");
