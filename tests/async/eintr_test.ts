@@ -21,7 +21,8 @@ const MARKER_FDS = 19;
 
 /** A child that finds the thread polling the marker fds and signals it three times. */
 function signalWorker(): Promise<string> {
-  const numbers = syscallNumbers("poll");
+  // A poll resumed after a handler-less signal shows as restart_syscall.
+  const numbers = [...syscallNumbers("poll"), ...syscallNumbers("restart")];
   const nfds = [0, 1, 2].map((extra) => `0x${(MARKER_FDS + extra).toString(16)}`);
   // The scan is retried: on Node and Bun the first off-thread call starts a worker.
   const script = `tid=$0; for try in 1 2 3 4 5 6 7 8 9 10; do sleep 0.05; ` +
