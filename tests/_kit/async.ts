@@ -47,3 +47,16 @@ export async function ticksDuring<T>(work: Promise<T>): Promise<[T, number]> {
     clearInterval(timer);
   }
 }
+
+/**
+ * Asserts that the wait `start` begins resolves to `[]` no earlier than `ms`, with
+ * timers firing meanwhile (the event loop was not blocked).
+ */
+export async function assertIdleTimeout(start: () => Promise<unknown>, ms: number): Promise<void> {
+  const begun = performance.now();
+  const [result, ticks] = await ticksDuring(start());
+  const elapsed = performance.now() - begun;
+  assert.deepEqual(result, []);
+  assert.ok(elapsed >= ms, `returned after ${elapsed} ms`);
+  assert.ok(ticks >= 3, `only ${ticks} timer ticks during a ${ms} ms wait`);
+}

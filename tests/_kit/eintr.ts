@@ -43,8 +43,19 @@ import { sleep } from "./time.ts";
 /** errno EINTR here. */
 export const EINTR: number = abi.errno.EINTR;
 
+/**
+ * Whether a -1 return with `errno` is an interrupted call. EAGAIN too: a runtime's
+ * signal handler that does not preserve errno (Deno's, Node 26's) can leave the
+ * EAGAIN of its own full wake-up pipe in errno between the failed call and the read
+ * of errno, when signals land close together; a blocking wait or read has no EAGAIN
+ * of its own.
+ */
+function interruptedErrno(errno: number): boolean {
+  return errno === EINTR || errno === abi.errno.EAGAIN;
+}
+
 /** What a blocking call waits in, as the kernel sees it. */
-export type Wait = "poll" | "select" | "epoll" | "read" | "recv" | "accept";
+export type Wait = "poll" | "select" | "epoll" | "read" | "recv" | "accept" | "restart";
 
 /**
  * Linux system call numbers of each kind of wait, by architecture: x86_64 from
@@ -59,6 +70,7 @@ const SYSCALLS: Readonly<Record<string, Readonly<Record<Wait, readonly number[]>
     read: [0],
     recv: [45], // recvfrom (glibc's recv)
     accept: [43, 288], // accept, accept4
+    restart: [219], // restart_syscall: a poll the kernel resumes after a handler-less signal
   },
   arm64: {
     poll: [73], // ppoll
@@ -67,6 +79,7 @@ const SYSCALLS: Readonly<Record<string, Readonly<Record<Wait, readonly number[]>
     read: [63],
     recv: [207], // recvfrom
     accept: [202, 242], // accept, accept4
+    restart: [128], // restart_syscall
   },
 };
 
@@ -81,13 +94,14 @@ export function syscallNumbers(wait: Wait): readonly number[] {
  * `marker` pollfds (one pipe and `marker - 1` negative fds, which poll ignores) while
  * a child looks for the thread whose poll or ppoll has that `nfds`: the second
  * argument on x86_64 and aarch64 alike (a timeout marker would not do: ppoll's is a
- * pointer).
+ * pointer). A poll that a signal without a handler interrupted (a child's SIGCHLD, say)
+ * goes on as restart_syscall, its arguments still shown, so that counts too.
  *
  * @param marker An `nfds` no other thread of this process polls with.
  */
 export async function findJsThread(marker: number): Promise<number | null> {
-  const numbers = syscallNumbers("poll");
-  if (numbers.length === 0) return null;
+  if (syscallNumbers("poll").length === 0) return null;
+  const numbers = [...syscallNumbers("poll"), ...syscallNumbers("restart")];
   const [r, w] = pipe();
   const child = spawnShell(
     `for try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.05; ` +
@@ -107,8 +121,9 @@ export async function findJsThread(marker: number): Promise<number | null> {
     words[0] = r;
     new Int16Array(pollfds.buffer)[2] = POLLIN;
     const c = libc();
-    // Until the child writes the tid or exits (POLLHUP); a stray signal only repeats it.
-    while (c.poll(pollfds, toNfds(marker), 10_000) === -1 && c.errno() === EINTR);
+    // Until the child writes the tid or exits (POLLHUP); a stray signal (a child's
+    // SIGCHLD) only repeats it.
+    while (c.poll(pollfds, toNfds(marker), 10_000) === -1 && interruptedErrno(c.errno()));
     const tid = Number(new TextDecoder().decode(read(r, 64)).trim());
     await child.exited;
     return Number.isInteger(tid) && tid > 0 ? tid : null;
@@ -210,11 +225,13 @@ export type Interruptible =
   | "accept4";
 
 /**
- * Counts the calls of `names` that return -1 with errno EINTR, until `restore`. The
- * real function runs; the count is taken on its way back (errno is left as it was for
- * the caller, which reads it next).
+ * Counts the calls of `names` that return -1 with errno EINTR (or EAGAIN, see
+ * `interruptedErrno`), until `restore`. The real function runs; the count is taken on
+ * its way back (errno is left as it was for the caller, which reads it next).
  */
-export function countEintr(...names: Interruptible[]): { count(): number; restore(): void } {
+export function countEintr(
+  ...names: Interruptible[]
+): { count(): number; failures(): number[]; restore(): void } {
   const c = libc();
   // The waits that keep their symbol (select, poll, epoll_wait, kevent) are seen by the
   // wait loop's own count; the spy below sees the calls made through the table.
@@ -222,18 +239,24 @@ export function countEintr(...names: Interruptible[]): { count(): number; restor
   const table = c as unknown as Record<Interruptible, ((...args: unknown[]) => number) | null>;
   const originals = new Map<Interruptible, (...args: unknown[]) => number>();
   let count = 0;
+  const failures: number[] = [];
   for (const name of names) {
     const real = table[name];
     if (real === null || originals.has(name)) continue;
     originals.set(name, real);
     table[name] = (...args: unknown[]) => {
       const n = real(...args);
-      if (n === -1 && c.errno() === EINTR) count++;
+      if (n === -1) {
+        const errno = c.errno();
+        failures.push(errno);
+        if (interruptedErrno(errno)) count++;
+      }
       return n;
     };
   }
   return {
     count: () => count + interruptions.count - loopStart,
+    failures: () => failures,
     restore() {
       for (const [name, real] of originals) table[name] = real;
     },
@@ -253,7 +276,7 @@ export function selectorPremise(name: string): Premise {
       return { waits: ["poll"], counted: ["poll"] };
     case "KqueueSelector":
       // libkqueue's kevent (not a libc function) waits in epoll_wait on Linux.
-      return { waits: ["epoll"], counted: [], restartable: true };
+      return { waits: ["epoll"], counted: [], blockedSuffices: true };
     default: // EpollSelector, and DefaultSelector where epoll exists
       return process.platform === "linux"
         ? { waits: ["epoll"], counted: ["epoll_wait"] }
@@ -263,13 +286,14 @@ export function selectorPremise(name: string): Premise {
 
 /**
  * What shows that a signal interrupted a wait: one of the `counted` libc calls came
- * back with EINTR, or (`restartable`: a call the kernel may restart under SA_RESTART)
+ * back with EINTR, or (`blockedSuffices`: a call the kernel may restart under SA_RESTART,
+ * or one whose EINTR comes back through no libc function, libkqueue's kevent)
  * the thread was blocked in one of `waits` when a signal came.
  */
 export interface Premise {
   readonly waits: readonly Wait[];
   readonly counted: readonly Interruptible[];
-  readonly restartable?: boolean;
+  readonly blockedSuffices?: boolean;
 }
 
 /** What the signals did to one blocking call. */
@@ -285,18 +309,18 @@ export interface Interrupted<T> {
 }
 
 /**
- * Runs the blocking `call` while `signaller` signals `target`, and asserts the premise:
- * the signals reached the process, and the wait really was interrupted: a counted
- * libc function returned EINTR, or (a call the kernel may restart, `restartable`) the
- * thread was blocked in one of `waits` when a signal came. Returns what happened for
- * the test's own checks.
+ * Runs the blocking `call` while `signaller` signals `target`; asserts that the
+ * signals reached the process, and tells whether the premise held: the wait really
+ * was interrupted (a counted libc function returned EINTR, or, `blockedSuffices`, the
+ * thread was blocked in one of `waits` when a signal came). For a test that retries
+ * an attempt whose single signal missed; {@linkcode interrupted} asserts the premise.
  */
-export async function interrupted<T>(
+export async function observe<T>(
   target: SignalTarget,
   call: () => T,
   premise: Premise,
   signals: Signaller = signaller(target.tid),
-): Promise<Interrupted<T>> {
+): Promise<Interrupted<T> & { premiseHeld: boolean; why: string }> {
   const before = target.delivered;
   const spy = countEintr(...premise.counted);
   let result: T | unknown;
@@ -317,12 +341,27 @@ export async function interrupted<T>(
   const numbers = premise.waits.flatMap(syscallNumbers).map(String);
   const inWait = states.some((s) => numbers.includes(s));
   const eintr = spy.count();
-  assert.ok(
-    eintr > 0 || (premise.restartable === true && inWait),
-    `premise: the wait was not interrupted (EINTR returns: ${eintr}; ` +
-      `syscall at each signal: ${states.join(", ")}; expected one of ${numbers.join(", ")})`,
-  );
-  return { result, elapsed, eintr, states };
+  const premiseHeld = eintr > 0 || (premise.blockedSuffices === true && inWait);
+  const why = `premise: the wait was not interrupted (EINTR returns: ${eintr}; errno of each ` +
+    `-1: ${spy.failures().join(", ") || "none"}; syscall at each signal: ${states.join(", ")}; ` +
+    `expected one of ${numbers.join(", ")}; the call gave ${String(result)})`;
+  return { result, elapsed, eintr, states, premiseHeld, why };
+}
+
+/**
+ * Runs the blocking `call` while `signaller` signals `target`, and asserts the premise:
+ * the signals reached the process, and the wait really was interrupted (see
+ * {@linkcode observe}). Returns what happened for the test's own checks.
+ */
+export async function interrupted<T>(
+  target: SignalTarget,
+  call: () => T,
+  premise: Premise,
+  signals: Signaller = signaller(target.tid),
+): Promise<Interrupted<T>> {
+  const { premiseHeld, why, ...outcome } = await observe(target, call, premise, signals);
+  assert.ok(premiseHeld, why);
+  return outcome;
 }
 
 /**

@@ -18,7 +18,6 @@ import {
   documented,
   Env,
   fdNumber,
-  hasPython,
   nonNumber,
   type Outcome,
   outcome,
@@ -27,6 +26,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];

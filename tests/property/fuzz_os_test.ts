@@ -27,7 +27,6 @@ import {
   documented,
   Env,
   fdNumber,
-  hasPython,
   nonNumber,
   type Outcome,
   outcome,
@@ -36,6 +35,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { assertGuardsClosed, prepareFdTable } from "./_fds.ts";
 
 type OpName = "read" | "write" | "close" | "getBlocking" | "setBlocking" | "open";

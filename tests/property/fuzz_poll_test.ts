@@ -15,7 +15,6 @@ import {
   type Desc,
   documented,
   Env,
-  hasPython,
   type Outcome,
   outcome,
   runPython,
@@ -23,6 +22,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];

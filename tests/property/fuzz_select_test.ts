@@ -12,7 +12,6 @@ import {
   type Desc,
   documented,
   Env,
-  hasPython,
   nonNumber,
   type Outcome,
   outcome,
@@ -21,6 +20,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];

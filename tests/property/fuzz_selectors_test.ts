@@ -27,7 +27,6 @@ import {
   Env,
   fdNumber,
   FileObj,
-  hasPython,
   type Outcome,
   outcome,
   runPython,
@@ -35,6 +34,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { prepareFdTable } from "./_fds.ts";
 
 const CLASSES: [string, () => BaseSelector][] = [

@@ -24,7 +24,6 @@ import {
   type Desc,
   documented,
   Env,
-  hasPython,
   nonNumber,
   type Outcome,
   outcome,
@@ -33,6 +32,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 
 type OpName =
   | "recv"

@@ -113,7 +113,7 @@ describe("EINTR in selectors, kqueue and sockets: the deadline holds (PEP 475)",
           then: "sleep 0.3; echo x",
           stdoutFd: b.fileno(),
         });
-        const premise = { waits: ["recv"], counted: ["recv"], restartable: true } as const;
+        const premise = { waits: ["recv"], counted: ["recv"], blockedSuffices: true } as const;
         const outcome = await interrupted(target, () => a.recv(10), premise, child);
         assert.ok(outcome.result instanceof Uint8Array, String(outcome.result));
         assert.equal(new TextDecoder().decode(outcome.result), "x\n");
