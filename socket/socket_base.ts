@@ -9,6 +9,7 @@ import { abi } from "../ffi/abi.ts";
 import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { sockaddrFamily } from "../ffi/sockaddr.ts";
+import { byteLengthOf } from "../ffi/bytes.ts";
 import { bytesOf } from "../os/_fd.ts";
 import { cInt, pyTypeName, uintBitwise } from "../select/_convert.ts";
 import { type Address, decodeAddress, formatAddress } from "./_address.ts";
@@ -267,7 +268,7 @@ export class SocketBase {
       length = 4;
     } else {
       bytes = bytesOf(value);
-      length = bytes.length;
+      length = byteLengthOf(bytes);
     }
     check(libc().setsockopt(this.#fd, lvl, opt, bytes, length));
   }
