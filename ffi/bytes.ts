@@ -10,7 +10,9 @@
  * So the extent is read here through the engine's own getters, captured when this
  * module loads (`%TypedArray%.prototype`, `DataView.prototype`,
  * `ArrayBuffer.prototype`, `SharedArrayBuffer.prototype`), and the FFI gets a
- * plain `Uint8Array` built by the intrinsic constructor over exactly that extent.
+ * plain `Uint8Array` over exactly that extent: the caller's own object when it is
+ * a genuine `Uint8Array` of the intrinsic class, else one built by the intrinsic
+ * constructor.
  * Callers read the size back with {@linkcode byteLengthOf}, never with
  * `.length`, and take windows with {@linkcode bytesFrom}, never with `subarray`.
  *
@@ -18,16 +20,19 @@
  */
 import { ValueError } from "../errors.ts";
 
-type Getter = (this: unknown) => unknown;
+type Getter = (receiver: unknown) => unknown;
 
+/** An intrinsic getter as a plain function of its receiver, immune to later tampering. */
 function getter(prototype: object, name: PropertyKey): Getter {
-  return Object.getOwnPropertyDescriptor(prototype, name)!.get as Getter;
+  const get = Object.getOwnPropertyDescriptor(prototype, name)!.get!;
+  return Function.prototype.call.bind(get) as Getter;
 }
 
-const apply = Reflect.apply;
 const isView = ArrayBuffer.isView;
+const getPrototypeOf = Object.getPrototypeOf;
 const PlainBytes = Uint8Array;
-const typedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const plainPrototype = Uint8Array.prototype;
+const typedArrayPrototype = getPrototypeOf(Uint8Array.prototype) as object;
 const typedArrayTag = getter(typedArrayPrototype, Symbol.toStringTag);
 const typedArrayBuffer = getter(typedArrayPrototype, "buffer");
 const typedArrayByteOffset = getter(typedArrayPrototype, "byteOffset");
@@ -43,7 +48,7 @@ const sharedByteLength = typeof SharedArrayBuffer === "function"
 /** Runs an intrinsic getter; `undefined` when `value` lacks the internal slot. */
 function brand(read: Getter, value: unknown): unknown {
   try {
-    return apply(read, value, []);
+    return read(value);
   } catch {
     return undefined;
   }
@@ -81,13 +86,24 @@ export function plainBytes(data: unknown): Uint8Array | undefined {
   if (isView(data)) {
     // %TypedArray%.prototype[@@toStringTag] is undefined for anything but a
     // typed array, without throwing: the spec's own brand check.
-    const typed = apply(typedArrayTag, data, []) !== undefined;
-    const buffer = apply(typed ? typedArrayBuffer : dataViewBuffer, data, []) as ArrayBufferLike;
+    const tag = typedArrayTag(data);
+    // A genuine Uint8Array of the intrinsic class goes to the FFI as it is: the
+    // FFI reads its internal slots, and its own properties, if it has any, are
+    // never read. A non-zero intrinsic length also says that its buffer is
+    // attached (a detached one reads as 0: the slow path tells which).
+    if (
+      tag === "Uint8Array" && getPrototypeOf(data) === plainPrototype &&
+      typedArrayByteLength(data) !== 0
+    ) {
+      return data as Uint8Array;
+    }
+    const typed = tag !== undefined;
+    const buffer = (typed ? typedArrayBuffer : dataViewBuffer)(data) as ArrayBufferLike;
     // DataView's getters throw on a detached buffer; %TypedArray%'s give 0.
     let offset: number, length: number;
     try {
-      offset = apply(typed ? typedArrayByteOffset : dataViewByteOffset, data, []) as number;
-      length = apply(typed ? typedArrayByteLength : dataViewByteLength, data, []) as number;
+      offset = (typed ? typedArrayByteOffset : dataViewByteOffset)(data) as number;
+      length = (typed ? typedArrayByteLength : dataViewByteLength)(data) as number;
     } catch {
       throw detached();
     }
@@ -107,7 +123,7 @@ export function plainBytes(data: unknown): Uint8Array | undefined {
  * override on `Uint8Array.prototype` cannot change it).
  */
 export function byteLengthOf(view: Uint8Array): number {
-  return apply(typedArrayByteLength, view, []) as number;
+  return typedArrayByteLength(view) as number;
 }
 
 /**
@@ -117,9 +133,9 @@ export function byteLengthOf(view: Uint8Array): number {
  * @throws {ValueError} The buffer has been detached since `view` was made.
  */
 export function bytesFrom(view: Uint8Array, start: number): Uint8Array {
-  const buffer = apply(typedArrayBuffer, view, []) as ArrayBufferLike;
-  const offset = apply(typedArrayByteOffset, view, []) as number;
-  const length = apply(typedArrayByteLength, view, []) as number;
+  const buffer = typedArrayBuffer(view) as ArrayBufferLike;
+  const offset = typedArrayByteOffset(view) as number;
+  const length = typedArrayByteLength(view) as number;
   const begin = Math.min(Math.max(start, 0), length);
   return window(buffer, offset + begin, length - begin);
 }

@@ -100,6 +100,15 @@ export const LYING_CASES: readonly LyingCase[] = [
     },
   },
   {
+    name: "a plain Uint8Array with own buffer and byteOffset properties",
+    make: (arena, decoy) => {
+      const view = new Uint8Array(arena, WINDOW_AT, WINDOW);
+      Object.defineProperty(view, "buffer", { value: decoy });
+      Object.defineProperty(view, "byteOffset", { value: 0 });
+      return view;
+    },
+  },
+  {
     name: "a Uint8Array subclass whose Symbol.species spans the whole arena",
     make: (arena) => new WholeArenaSpecies(arena, WINDOW_AT, WINDOW),
   },
