@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { closedByOwner, closeOnCollection } from "../_py/resource_warning.ts";
 import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError, waitInterrupted } from "../ffi/errno.ts";
@@ -115,9 +116,12 @@ export class Kqueue {
     this.#binding = kqueueBinding();
     if (adopting !== undefined) {
       this.#fd = adopting;
+      // Modules/selectmodule.c kqueue_queue_dealloc: collected while open, it is closed.
+      closeOnCollection(this, adopting);
       return;
     }
     this.#fd = create(this.#binding);
+    closeOnCollection(this, this.#fd);
   }
 
   /**
@@ -214,6 +218,7 @@ export class Kqueue {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
+    closedByOwner(this);
     libc().close(fd);
   }
 

@@ -1,0 +1,82 @@
+// Run by unclosed_test.ts in a child process, so that its stderr holds only what
+// the finalizers printed. It drops a bound socket, an Epoll and an EpollSelector
+// (with a pipe registered) without close(), collects garbage until their fds are
+// closed, and prints what it saw as JSON on stdout.
+//
+// With the argument "loop" it instead makes and drops 1,000 sockets under a soft
+// fd limit the parent set low (ulimit -n), collecting every 32: without the
+// finalizers the loop fails with EMFILE.
+import { Socket } from "../../socket/mod.ts";
+import { Epoll } from "../../select/mod.ts";
+import { EpollSelector, EVENT_READ } from "../../selectors/mod.ts";
+import { close, getBlocking, pipe } from "../../os/mod.ts";
+import { collectGarbage } from "../_resources.ts";
+import process from "node:process";
+
+function isOpen(fd: number): boolean {
+  try {
+    getBlocking(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+/** Collects until `done()` holds, or gives up after 200 rounds. */
+async function collectUntil(done: () => boolean): Promise<boolean> {
+  for (let round = 0; round < 200; round++) {
+    collectGarbage();
+    await tick();
+    if (done()) return true;
+  }
+  return false;
+}
+
+function dropSocket(): { fd: number; repr: string } {
+  const s = new Socket();
+  s.bind(["127.0.0.1", 0]);
+  return { fd: s.fileno(), repr: s.toString() };
+}
+
+function dropEpoll(): number {
+  return new Epoll().fileno();
+}
+
+function dropSelector(registered: number): number {
+  const sel = new EpollSelector();
+  sel.register(registered, EVENT_READ);
+  return sel.fileno();
+}
+
+if (process.argv.includes("loop")) {
+  let made = 0;
+  try {
+    for (; made < 1000; made++) {
+      new Socket();
+      if (made % 32 === 31) await collectUntil(() => true);
+    }
+    console.log(JSON.stringify({ made }));
+  } catch (e) {
+    console.log(JSON.stringify({ made, error: String(e) }));
+  }
+} else {
+  const socket = dropSocket();
+  const epollFd = dropEpoll();
+  const [r, w] = pipe();
+  const selectorFd = dropSelector(r);
+  const closed = await collectUntil(() =>
+    !isOpen(socket.fd) && !isOpen(epollFd) && !isOpen(selectorFd)
+  );
+  console.log(JSON.stringify({
+    repr: socket.repr,
+    closed,
+    socketOpen: isOpen(socket.fd),
+    epollOpen: isOpen(epollFd),
+    selectorOpen: isOpen(selectorFd),
+    registeredOpen: isOpen(r) && isOpen(w),
+  }));
+  close(r);
+  close(w);
+}
