@@ -1,5 +1,5 @@
 // Run by unclosed_test.ts in a child process, so that its stderr holds only what
-// the finalizers printed. It drops a bound socket, an Epoll and an EpollSelector
+// the finalizers printed. It drops three bound sockets, an Epoll and an EpollSelector
 // (with a pipe registered) without close(), collects garbage until their fds are
 // closed, and prints what it saw as JSON on stdout.
 //
@@ -62,17 +62,19 @@ if (process.argv.includes("loop")) {
     console.log(JSON.stringify({ made, error: String(e) }));
   }
 } else {
-  const socket = dropSocket();
-  const epollFd = dropEpoll();
   const [r, w] = pipe();
+  const sockets = [dropSocket(), dropSocket(), dropSocket()];
+  const epollFd = dropEpoll();
   const selectorFd = dropSelector(r);
+  // Bun (JavaScriptCore) may keep one object alive past any number of collections
+  // (with 1.4, the first socket of a run): the parent allows that there only.
   const closed = await collectUntil(() =>
-    !isOpen(socket.fd) && !isOpen(epollFd) && !isOpen(selectorFd)
+    sockets.filter((socket) => isOpen(socket.fd)).length <= ("Bun" in globalThis ? 1 : 0) &&
+    !isOpen(epollFd) && !isOpen(selectorFd)
   );
   console.log(JSON.stringify({
-    repr: socket.repr,
     closed,
-    socketOpen: isOpen(socket.fd),
+    sockets: sockets.map(({ fd, repr }) => ({ repr, open: isOpen(fd) })),
     epollOpen: isOpen(epollFd),
     selectorOpen: isOpen(selectorFd),
     registeredOpen: isOpen(r) && isOpen(w),

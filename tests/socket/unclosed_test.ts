@@ -97,22 +97,31 @@ function runFixture(
 describe("objects collected while open close their fds", () => {
   it("a socket warns once with its repr; an Epoll and a selector close silently", async () => {
     const { stdout, stderr } = await runFixture([]);
-    const report = JSON.parse(stdout);
+    const report = JSON.parse(stdout) as {
+      closed: boolean;
+      sockets: { repr: string; open: boolean }[];
+      epollOpen: boolean;
+      selectorOpen: boolean;
+      registeredOpen: boolean;
+    };
     assert.equal(report.closed, true, `fds still open after collection: ${stdout}`);
-    assert.equal(report.socketOpen, false);
     assert.equal(report.epollOpen, false);
     assert.equal(report.selectorOpen, false);
     assert.equal(report.registeredOpen, true, "the selector closed an fd registered with it");
-    assert.match(
-      report.repr,
-      /^<socket\.socket fd=\d+, family=2, type=1, proto=0, laddr=\('127\.0\.0\.1', \d+\)>$/,
-    );
+    const collected = report.sockets.filter((socket) => !socket.open);
+    // JavaScriptCore may keep one object alive (see the fixture); V8 collects all.
+    assert.ok(collected.length >= ("Bun" in globalThis ? 2 : 3), stdout);
     const warnings = stderr.split("\n").filter((line) => line.includes("ResourceWarning"));
-    assert.equal(warnings.length, 1, `expected one ResourceWarning, got:\n${stderr}`);
-    assert.ok(
-      warnings[0]!.endsWith(`ResourceWarning: unclosed ${report.repr}`),
-      `unexpected warning: ${warnings[0]}`,
-    );
+    for (const { repr, open } of report.sockets) {
+      assert.match(
+        repr,
+        /^<socket\.socket fd=\d+, family=2, type=1, proto=0, laddr=\('127\.0\.0\.1', \d+\)>$/,
+      );
+      // A socket still open at the report may be collected before the child exits.
+      const count = warnings.filter((line) => line.endsWith(`ResourceWarning: unclosed ${repr}`));
+      assert.ok(open ? count.length <= 1 : count.length === 1, `warnings for ${repr}:\n${stderr}`);
+    }
+    assert.ok(warnings.length <= report.sockets.length, `stray warnings:\n${stderr}`);
   });
 
   it(
