@@ -40,10 +40,13 @@ const CANDIDATES: readonly Candidate[] = [
   { probe: () => void poll().poll(0), selector: PollSelector },
 ];
 
+/** Failures that say "not now" rather than "not here". */
+const OUT_OF_RESOURCES: ReadonlySet<string> = new Set(["EMFILE", "ENFILE", "ENOMEM"]);
+
 // deno-lint-ignore no-explicit-any
 let chosen: (new () => BaseSelectorImpl<any>) | undefined;
 
-/** `_can_use` over the candidates, once: OSError means "not here", anything else propagates. */
+/** `_can_use` over the candidates, once: OSError means "not here" (but for EMFILE, ENFILE, ENOMEM), anything else propagates. */
 // deno-lint-ignore no-explicit-any
 function pick(): new () => BaseSelectorImpl<any> {
   if (chosen !== undefined) return chosen;
@@ -51,7 +54,11 @@ function pick(): new () => BaseSelectorImpl<any> {
     try {
       candidate.probe();
     } catch (error) {
-      if (error instanceof OSError) continue;
+      // Lib/selectors.py's _can_use runs at import; iomux picks on first use, which
+      // may come when the process is out of fds or memory: that is an error to
+      // report, not a sign that the mechanism is missing (a silent, permanent
+      // downgrade to poll or select).
+      if (error instanceof OSError && !OUT_OF_RESOURCES.has(error.code ?? "")) continue;
       throw error;
     }
     return chosen = candidate.selector;
