@@ -9,30 +9,9 @@
 import { Socket } from "../../socket/mod.ts";
 import { Epoll } from "../../select/mod.ts";
 import { EpollSelector, EVENT_READ } from "../../selectors/mod.ts";
-import { close, getBlocking, pipe } from "../../os/mod.ts";
-import { collectGarbage } from "../_resources.ts";
+import { close, pipe } from "../../os/mod.ts";
+import { collectUntil, isOpen } from "../_kit/collect.ts";
 import process from "node:process";
-
-function isOpen(fd: number): boolean {
-  try {
-    getBlocking(fd);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
-
-/** Collects until `done()` holds, or gives up after 200 rounds. */
-async function collectUntil(done: () => boolean): Promise<boolean> {
-  for (let round = 0; round < 200; round++) {
-    collectGarbage();
-    await tick();
-    if (done()) return true;
-  }
-  return false;
-}
 
 function dropSocket(): { fd: number; repr: string } {
   const s = new Socket();

@@ -13,30 +13,9 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Epoll } from "../../select/mod.ts";
 import { Socket } from "../../socket/mod.ts";
-import { close, getBlocking, pipe } from "../../os/mod.ts";
-import { collectGarbage } from "../_resources.ts";
+import { close, pipe } from "../../os/mod.ts";
+import { collectUntil, isOpen } from "../_kit/collect.ts";
 import { haveCommand } from "../_select_helpers.ts";
-
-function isOpen(fd: number): boolean {
-  try {
-    getBlocking(fd);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
-
-/** Collects garbage until `done()` holds; false if it never does in 200 rounds. */
-async function collectUntil(done: () => boolean): Promise<boolean> {
-  for (let round = 0; round < 200; round++) {
-    collectGarbage();
-    await tick();
-    if (done()) return true;
-  }
-  return false;
-}
 
 /** An Epoll dropped while open (it closes silently): its fd, which only its finalizer can close. */
 function droppedOpenEpoll(): number {
