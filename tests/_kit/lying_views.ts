@@ -23,7 +23,8 @@ export interface LyingCase {
   make(arena: ArrayBuffer, decoy: ArrayBuffer): ArrayBufferView;
 }
 
-class LongUint8Array extends Uint8Array {
+/** A Uint8Array subclass whose `length` and `byteLength` claim 4096 bytes. */
+export class LongUint8Array extends Uint8Array {
   override get length(): number {
     return CLAIM;
   }

@@ -11,6 +11,7 @@ import { closeQuietly, leakFree, withPipe } from "../_select_helpers.ts";
 import {
   arena,
   detachedView,
+  LongUint8Array,
   LYING_CASES,
   proxiedView,
   WINDOW,
@@ -48,6 +49,17 @@ describe("os.write: the byte count comes from the view's real extent", () => {
       ),
     );
   }
+
+  it(
+    "the reported case: write(w, an 8-byte array claiming 4096) writes 8 bytes",
+    leakFree(() =>
+      withPipe((r, w) => {
+        const liar = new LongUint8Array(WINDOW).fill(7);
+        assert.equal(write(w, liar), WINDOW);
+        assert.deepEqual(drain(r), new Array(WINDOW).fill(7));
+      })
+    ),
+  );
 
   it(
     "a Proxy around a Uint8Array is not bytes-like: TypeError, nothing written",

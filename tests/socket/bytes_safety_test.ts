@@ -24,6 +24,7 @@ import {
   CLAIM,
   detachedView,
   firstStrayWrite,
+  LongUint8Array,
   LYING_CASES,
   proxiedView,
   WINDOW,
@@ -217,6 +218,16 @@ describe("socket receives: the kernel writes only inside the view", () => {
       }),
     );
   }
+
+  it(
+    "the reported case: recvInto(an 8-byte array claiming 4096) after 4000 bytes sent",
+    receiving(SOCK_STREAM, (b) => {
+      const liar = new LongUint8Array(WINDOW);
+      assert.equal(b.recvInto(liar), WINDOW);
+      assert.deepEqual([...new Uint8Array(liar.buffer)], new Array(WINDOW).fill(PAYLOAD));
+      assert.equal(b.recvInto(new Uint8Array(SENT)), SENT - WINDOW, "the rest is still queued");
+    }),
+  );
 
   it(
     "recvInto: nbytes beyond the real size is refused even when length claims more",
