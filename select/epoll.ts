@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { closedByOwner, closeOnCollection } from "../_py/resource_warning.ts";
 import { OSError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError, strerror } from "../ffi/errno.ts";
@@ -108,6 +109,8 @@ export class Epoll {
     }
     if (adopting !== undefined) {
       this.#fd = adopting;
+      // Modules/selectmodule.c pyepoll_dealloc: collected while open, it is closed.
+      closeOnCollection(this, adopting);
       return;
     }
     const hint = sizehint === undefined ? -1 : cInt(sizehint);
@@ -115,6 +118,7 @@ export class Epoll {
     if (hint !== -1 && hint <= 0) throw new ValueError("negative sizehint");
     if (flagBits !== 0 && flagBits !== EPOLL_CLOEXEC) throw new OSError("invalid flags");
     this.#fd = create();
+    closeOnCollection(this, this.#fd);
   }
 
   /**
@@ -210,6 +214,7 @@ export class Epoll {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
+    closedByOwner(this);
     endWaits(this);
     libc().close(fd);
   }
