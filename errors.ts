@@ -35,7 +35,6 @@ import { abi } from "./ffi/abi.ts";
  * @example A two-path error, as Python's `OSError(2, "…", "a", None, "b")`
  * ```ts
  * import assert from "node:assert/strict";
- * import assert from "node:assert/strict";
  * import { OSError } from "@iomux/iomux";
  *
  * const e = new OSError(2, "No such file or directory", "a", { filename2: "b" });
