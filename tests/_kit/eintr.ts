@@ -75,25 +75,41 @@ export function syscallNumbers(wait: Wait): readonly number[] {
 }
 
 /**
- * The id of the thread that runs JS, or `null` where no child can tell (no /proc, or
- * an architecture not in the table). The JS thread blocks in a raw `poll(2)` over
- * `marker` pollfds (one pipe and `marker - 1` negative fds, which poll ignores) while
- * a child looks for the thread whose poll or ppoll has that `nfds`: the second
- * argument on x86_64 and aarch64 alike (a timeout marker would not do: ppoll's is a
- * pointer).
+ * The poll numbers /proc was seen to show (set by {@linkcode findJsThread}), and whether
+ * they are this architecture's. Under user-mode emulation they are not: qemu-user makes
+ * the host's system calls, so /proc/<pid>/task/<tid>/syscall shows the host's numbers
+ * (an aarch64 ppoll, 73, reads as x86_64's ppoll, 271); the arguments are the same.
+ */
+let shown: { poll: readonly number[]; native: boolean } | undefined;
+
+/**
+ * The numbers /proc shows while a thread blocks in poll(2): this architecture's, or
+ * under emulation the one seen while the JS thread polled. Empty where no child can
+ * tell (no /proc).
+ */
+export async function procPollNumbers(): Promise<readonly number[]> {
+  if (shown === undefined) await findJsThread(53);
+  return shown?.poll ?? [];
+}
+
+/**
+ * The id of the thread that runs JS, or `null` where no child can tell (no /proc).
+ * The JS thread blocks in a raw `poll(2)` over `marker` pollfds (one pipe and
+ * `marker - 1` negative fds, which poll ignores) while a child looks for the thread
+ * whose system call has that `nfds`: the second argument of poll and ppoll on x86_64
+ * and aarch64 alike (a timeout marker would not do: ppoll's is a pointer). The number
+ * of the call is not matched, only recorded: under emulation it is the host's.
  *
  * @param marker An `nfds` no other thread of this process polls with.
  */
 export async function findJsThread(marker: number): Promise<number | null> {
-  const numbers = syscallNumbers("poll");
-  if (numbers.length === 0) return null;
+  if (process.platform !== "linux") return null;
   const [r, w] = pipe();
   const child = spawnShell(
     `for try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.05; ` +
       `for t in /proc/$0/task/*; do ` +
       `read -r nr fds nfds rest < "$t/syscall" 2>/dev/null || continue; ` +
-      `case "$nr" in ${numbers.join("|")}) [ "$nfds" = "$1" ] && ` +
-      `{ echo "\${t##*/}"; exit 0; };; esac; done; done`,
+      `[ "$nfds" = "$1" ] && { echo "\${t##*/} $nr"; exit 0; }; done; done`,
     w,
     String(process.pid),
     `0x${marker.toString(16)}`,
@@ -108,9 +124,14 @@ export async function findJsThread(marker: number): Promise<number | null> {
     const c = libc();
     // Until the child writes the tid or exits (POLLHUP); a stray signal only repeats it.
     while (c.poll(pollfds, toNfds(marker), 10_000) === -1 && c.errno() === EINTR);
-    const tid = Number(new TextDecoder().decode(read(r, 64)).trim());
+    const [tid, nr] = new TextDecoder().decode(read(r, 64)).trim().split(" ").map(Number);
     await child.exited;
-    return Number.isInteger(tid) && tid > 0 ? tid : null;
+    if (tid === undefined || !Number.isInteger(tid) || tid <= 0) return null;
+    if (nr !== undefined && Number.isInteger(nr)) {
+      const native = syscallNumbers("poll").includes(nr);
+      shown = { poll: native ? syscallNumbers("poll") : [nr], native };
+    }
+    return tid;
   } finally {
     close(r);
   }
@@ -122,6 +143,11 @@ export interface SignalTarget {
   tid: number;
   /** Whether the JS thread was found (so the premise checks can hold). */
   found: boolean;
+  /**
+   * Whether /proc shows this architecture's system call numbers, so that a signaller's
+   * `states` say which call the thread was in (not so under qemu-user emulation).
+   */
+  readableStates: boolean;
   /** SIGWINCH signals the JS listener has handled. */
   delivered: number;
 }
@@ -133,7 +159,12 @@ export interface SignalTarget {
  * @param marker The `nfds` marker for {@linkcode findJsThread}, one per suite.
  */
 export function useSignalTarget(marker: number): SignalTarget {
-  const target: SignalTarget = { tid: process.pid, found: false, delivered: 0 };
+  const target: SignalTarget = {
+    tid: process.pid,
+    found: false,
+    readableStates: false,
+    delivered: 0,
+  };
   const onSignal = () => {
     target.delivered++;
   };
@@ -142,6 +173,7 @@ export function useSignalTarget(marker: number): SignalTarget {
     const tid = await findJsThread(marker);
     target.found = tid !== null;
     target.tid = tid ?? process.pid;
+    target.readableStates = shown?.native ?? false;
   });
   after(() => {
     process.off("SIGWINCH", onSignal);
@@ -316,7 +348,8 @@ export async function interrupted<T>(
   assert.ok(
     eintr > 0 || (premise.restartable === true && inWait),
     `premise: the wait was not interrupted (EINTR returns: ${eintr}; ` +
-      `syscall at each signal: ${states.join(", ")}; expected one of ${numbers.join(", ")})`,
+      `syscall at each signal: ${states.join(", ")}; expected one of ${numbers.join(", ")}` +
+      `${target.readableStates ? "" : "; /proc shows another architecture's numbers here"})`,
   );
   return { result, elapsed, eintr, states };
 }
@@ -324,12 +357,27 @@ export async function interrupted<T>(
 /**
  * Whether `target` can be signalled as the tests need; else marks the test skipped
  * (where no child can find the JS thread, the pid's signals may miss it, and the
- * test could not exercise the retry).
+ * test could not exercise the retry). With a `restartable` premise, also whether the
+ * signaller's states can be read: under qemu-user /proc shows the host's system call
+ * numbers, so which call the thread was blocked in cannot be told there.
  */
-export function canSignal(target: SignalTarget, t: { skip(message?: string): void }): boolean {
-  if (target.found) return true;
-  t.skip("the JS thread cannot be found here (no /proc), and the pid's signals may miss it");
-  return false;
+export function canSignal(
+  target: SignalTarget,
+  t: { skip(message?: string): void },
+  premise?: Premise,
+): boolean {
+  if (!target.found) {
+    t.skip("the JS thread cannot be found here (no /proc), and the pid's signals may miss it");
+    return false;
+  }
+  if (premise?.restartable === true && !target.readableStates) {
+    t.skip(
+      "/proc shows another architecture's system call numbers (user-mode emulation): " +
+        "the premise of a restartable wait cannot be read",
+    );
+    return false;
+  }
+  return true;
 }
 
 /**

@@ -113,13 +113,13 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
   });
 
   it("os.read retries: a signal before the data does not end a blocking read", async (t) => {
-    if (!canSignal(target, t)) return;
+    // read(2) is restartable: with SA_RESTART the kernel retries it, so the premise
+    // is that the thread was blocked in read when the signal came.
+    const premise = { waits: ["read"], counted: ["read"], restartable: true } as const;
+    if (!canSignal(target, t, premise)) return;
     await leakFree(() =>
       withPipe(async (r, w) => {
         const child = signaller(target.tid, { count: 1, then: "sleep 0.2; echo x", stdoutFd: w });
-        // read(2) is restartable: with SA_RESTART the kernel retries it, so the premise
-        // is that the thread was blocked in read when the signal came.
-        const premise = { waits: ["read"], counted: ["read"], restartable: true } as const;
         const outcome = await interrupted(target, () => read(r, 10), premise, child);
         assert.ok(outcome.result instanceof Uint8Array, String(outcome.result));
         assert.equal(new TextDecoder().decode(outcome.result), "x\n");
