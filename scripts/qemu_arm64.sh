@@ -207,7 +207,9 @@ host_deno() {
 # npm/ as built on the host, copied into the chroot with the aarch64 builds of its
 # dependencies (koffi's linux-arm64 prebuilt among them).
 prepare_npm() {
-  (cd "$REPO" && host_deno task build:npm >/dev/null)
+  mkdir -p "$ROOT/logs"
+  (cd "$REPO" && host_deno task build:npm) >"$ROOT/logs/build_npm.log" 2>&1 ||
+    die "deno task build:npm failed, see $ROOT/logs/build_npm.log"
   local d=$RFS$OPT/npm
   rm -rf "$d"
   mkdir -p "$d"
