@@ -196,9 +196,10 @@ export interface Signaller extends Child {
 }
 
 /**
- * A child that sends SIGWINCH to `tid` `count` times, `gapMs` apart, reading the
- * thread's /proc syscall line before each one, then runs `then` (a shell command, its
- * stdout on `stdoutFd`: e.g. `echo x` into the pipe the test reads).
+ * A child that sends SIGWINCH to `tid` `count` times, `gapMs` apart (later while the
+ * thread is still running code, up to 1 s), reading the thread's /proc syscall line
+ * before each one, then runs `then` (a shell command, its stdout on `stdoutFd`: e.g.
+ * `echo x` into the pipe the test reads).
  */
 export function signaller(
   tid: number,
@@ -207,9 +208,13 @@ export function signaller(
   const { count = 3, gapMs = 200, then = "", stdoutFd } = options;
   reports ??= mkdtempSync(join(tmpdir(), "iomux-eintr-"));
   const report = join(reports, `signals-${reportCount++}`);
+  // Each signal waits (up to 1 s more) while the thread is still running code rather
+  // than blocked in a call: under emulation, or on a loaded machine, code that runs
+  // for the first time can take longer than the gap to reach the wait under test.
   const child = spawnShell(
-    `i=0; while [ $i -lt ${count} ]; do sleep ${gapMs / 1000}; s='?'; ` +
-      `read -r s rest < /proc/$0/task/$1/syscall 2>/dev/null; ` +
+    `i=0; while [ $i -lt ${count} ]; do sleep ${gapMs / 1000}; s='?'; j=0; ` +
+      `while read -r s rest < /proc/$0/task/$1/syscall 2>/dev/null && ` +
+      `[ "$s" = running ] && [ $j -lt 50 ]; do sleep 0.02; j=$((j + 1)); done; ` +
       `kill -WINCH $1 || exit 1; echo "$s" >> "$2"; i=$((i + 1)); done; ${then}`,
     stdoutFd ?? "ignore",
     String(process.pid),
