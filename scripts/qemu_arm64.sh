@@ -255,8 +255,7 @@ backend() {
 test_all() {
   local t0=$SECONDS f
   install
-  # The same arch check as the suites' own: the runtime and python3 are aarch64.
-  # the premise of the parity tests: the python3 they spawn is CPython 3.13 on aarch64
+  # The premise of the parity tests: the python3 they spawn is CPython 3.13 on aarch64
   check "python3 is CPython 3.13 on aarch64" - / python3 -c \
     'import platform, sys; assert (platform.machine(), sys.version_info[:2]) == ("aarch64", (3, 13))'
   for f in $DENO_TESTS; do check "deno $f" deno "$REPO" test -A --no-check "$f"; done
@@ -285,19 +284,24 @@ clean() {
   rm -rf --one-file-system "$ROOT"
 }
 
-cmd=${1:-}
-[ $# -gt 0 ] && shift
-case "$cmd" in
-  install) install ;;
-  test) test_all ;;
-  deno | node | node20 | bun) EXEC=1 run_rt "$cmd" "$PWD" "$@" ;;
-  run)
-    [ $# -gt 0 ] || set -- /bin/sh
-    EXEC=1 in_chroot "$PWD" "$@"
-    ;;
-  clean) clean ;;
-  *)
-    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
-    [ -z "$cmd" ] || exit 2
-    ;;
-esac
+main() {
+  local cmd=${1:-}
+  [ $# -gt 0 ] && shift
+  case "$cmd" in
+    install) install ;;
+    test) test_all ;;
+    deno | node | node20 | bun) EXEC=1 run_rt "$cmd" "$PWD" "$@" ;;
+    run)
+      [ $# -gt 0 ] || set -- /bin/sh
+      EXEC=1 in_chroot "$PWD" "$@"
+      ;;
+    clean) clean ;;
+    *)
+      sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+      [ -z "$cmd" ] || exit 2
+      ;;
+  esac
+}
+
+# On one line: bash reads a script as it runs it, so an edit made during a run is not run.
+main "$@"; exit
