@@ -21,7 +21,7 @@ import {
 import { byte, isLinux, ticksDuring } from "../_kit/async.ts";
 import { withPipes } from "../_kit/fds.ts";
 import { SELECTORS } from "../_kit/selectors.ts";
-import { PROMPT_MS, sleep } from "../_kit/time.ts";
+import { PROMPT_MS, sleep, SLOWDOWN } from "../_kit/time.ts";
 
 for (const [name, make] of SELECTORS) {
   describe(`${name}.selectAsync`, () => {
@@ -37,7 +37,8 @@ for (const [name, make] of SELECTORS) {
       await withPipes(1, async ([[r, w]]) => {
         using s = make();
         const key = s.register(r, EVENT_READ, "reader");
-        setTimeout(() => write(w, byte), 60);
+        // Late enough that the wait has begun, even where the first run is slow (qemu).
+        setTimeout(() => write(w, byte), 60 * SLOWDOWN);
         const [ready, ticks] = await ticksDuring(s.selectAsync(10));
         assert.deepEqual(ready, [[key, EVENT_READ]]);
         assert.ok(ticks >= 2, `timers ran ${ticks} times meanwhile`);

@@ -23,6 +23,7 @@ import {
   countEintr,
   EINTR,
   interrupted,
+  type Premise,
   signaller,
   useSignalTarget,
 } from "../_kit/eintr.ts";
@@ -35,10 +36,17 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
   const SELECT = { waits: ["select"], counted: ["select"] } as const;
   const POLL = { waits: ["poll"], counted: ["poll"] } as const;
   const EPOLL = { waits: ["epoll"], counted: ["epoll_wait"] } as const;
-  /** A test body run where the JS thread can be signalled, under the fd leak check. */
+  /** read(2) is restartable: with SA_RESTART the kernel retries it, so the premise is that
+   * the thread was blocked in read when the signal came. */
+  const READ = { waits: ["read"], counted: ["read"], blockedSuffices: true } as const;
+  /**
+   * A test body run where the JS thread can be signalled (and, for `premise`, where its
+   * state can be read), under the fd leak check.
+   */
   const signalled =
-    (body: () => void | Promise<void>) => async (t: { skip(message?: string): void }) => {
-      if (!canSignal(target, t)) return;
+    (body: () => void | Promise<void>, premise?: Premise) =>
+    async (t: { skip(message?: string): void }) => {
+      if (!canSignal(target, t, premise)) return;
       await leakFree(body)();
     };
 
@@ -124,15 +132,11 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
     signalled(() =>
       withPipe(async (r, w) => {
         const child = signaller(target.tid, { count: 1, then: "sleep 0.2; echo x", stdoutFd: w });
-        // read(2) is restartable: with SA_RESTART the kernel retries it, so the premise
-        // is that the thread was blocked in read when the signal came.
-        const premise = { waits: ["read"], counted: ["read"], blockedSuffices: true } as const;
-        const outcome = await interrupted(target, () => read(r, 10), premise, child);
+        const outcome = await interrupted(target, () => read(r, 10), READ, child);
         assert.ok(outcome.result instanceof Uint8Array, String(outcome.result));
         assert.equal(new TextDecoder().decode(outcome.result), "x\n");
         assert.ok(outcome.elapsed >= 300, `returned after ${outcome.elapsed} ms`);
-      })
-    ),
+      }), READ),
   );
 
   it(

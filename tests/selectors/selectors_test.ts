@@ -413,7 +413,7 @@ function suite(name: string, make: Factory, scalable: boolean): void {
       // ignored by default, so nothing breaks if the listener were not installed.
       // (test_select_interrupt_exc cannot be ported: a JS handler cannot run while
       // the thread is inside a synchronous wait; it runs after select() returns.)
-      if (!canSignal(signals, t)) return;
+      if (!canSignal(signals, t, selectorPremise(name))) return;
       const s = make();
       const [rd, wr] = socketpair();
       try {
