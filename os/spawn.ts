@@ -204,7 +204,13 @@ function spawn(
           setAttributes(attr, options);
           const pid = new Int32Array(1);
           const [argvArray, envArray] = strings.arrays as [Uint8Array, Uint8Array];
-          check(c[name](pid, file, actions, attr, argvArray, envArray));
+          const err = c[name](pid, file, actions, attr, argvArray, envArray);
+          if (err !== 0) {
+            // posix_path_error: CPython's message names the path.
+            const error = osError(err);
+            error.message += `: ${JSON.stringify(path).replaceAll('"', "'")}`;
+            throw error;
+          }
           void strings.block; // the block the arrays point into lives until here
           void keep;
           return pid[0]!;
