@@ -248,6 +248,11 @@ export const DARWIN_FCNTL: Readonly<Record<FcntlConstantName, number>> = {
   F_SETLK: 8,
   F_SETLKW: 9,
   F_DUPFD_CLOEXEC: 67,
+  F_OFD_SETLK: 90,
+  F_OFD_SETLKW: 91,
+  F_OFD_GETLK: 92,
+  F_SETLEASE: 106,
+  F_GETLEASE: 107,
 };
 
 /** FreeBSD's `fcntl` constants. */
