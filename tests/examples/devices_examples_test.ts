@@ -4,7 +4,12 @@
 // socat; the inotify watcher sees the files the test makes.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { openSerial } from "../../examples/serial_port.ts";
 import {
   close,
   OSError,
@@ -14,8 +19,8 @@ import {
   waitstatusToExitcode,
   write,
 } from "../../os/mod.ts";
-import { select } from "../../select/mod.ts";
-import { tcsetwinsize } from "../../termios/mod.ts";
+import { poll, POLLIN, select } from "../../select/mod.ts";
+import { B115200, tcsetwinsize } from "../../termios/mod.ts";
 
 const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
 const decoder = new TextDecoder();
@@ -114,6 +119,84 @@ describe("device examples", { skip: !deno && "the examples are Deno scripts" }, 
       assert.equal(waitstatusToExitcode(waitpid(pid, 0)[1]), 3);
     } finally {
       close(master);
+    }
+  });
+});
+
+const socat = spawnSync("socat", ["-V"], { stdio: "ignore" }).status === 0;
+const python = spawnSync("python3", ["-c", "import termios"], { stdio: "ignore" }).status === 0;
+
+/** Two linked ptys made by socat, each end given as a path; resolves once both exist. */
+async function linkedPtys(dir: string): Promise<{ a: string; b: string; stop: () => void }> {
+  const a = join(dir, "ttyA");
+  const b = join(dir, "ttyB");
+  const child = spawn("socat", [`pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+    stdio: "ignore",
+  });
+  const deadline = Date.now() + 30_000;
+  while (!(existsSync(a) && existsSync(b))) {
+    assert.ok(Date.now() < deadline, "socat made no ptys");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { a, b, stop: () => child.kill() };
+}
+
+/** Reads the non-blocking `fd` until `text` has arrived, waiting with pollAsync. */
+async function readUntil(fd: number, text: string): Promise<string> {
+  const p = poll();
+  p.register(fd, POLLIN);
+  let got = "";
+  while (!got.includes(text)) {
+    assert.ok((await p.pollAsync(30_000)).length > 0, `no ${JSON.stringify(text)}; got ${got}`);
+    got += decoder.decode(read(fd, 4096));
+  }
+  return got;
+}
+
+describe("serial example", {
+  skip: !deno
+    ? "the examples are Deno scripts"
+    : !socat && "socat is not installed (apt-get install socat)",
+}, () => {
+  it("serial_port.ts sets raw 115200 baud and speaks a line protocol", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "iomux-serial-"));
+    const link = await linkedPtys(dir);
+    const far = openSerial(link.b, 9600);
+    try {
+      const run = new Promise<string>((resolve, reject) => {
+        execFile(
+          deno!.execPath(),
+          ["run", "--allow-ffi", example("serial_port.ts"), link.a, "115200", "PING 1"],
+          { timeout: 60_000 },
+          (error, stdout, stderr) =>
+            error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+        );
+      });
+      assert.equal(await readUntil(far, "\n"), "PING 1\n");
+      write(far, encoder.encode("PONG 1\r\nOK\r\n"));
+      const stdout = await run;
+      assert.ok(
+        stdout.includes(`${link.a}: raw, 115200 baud (speed codes ${B115200}/${B115200})`),
+        stdout,
+      );
+      assert.match(stdout, /< PONG 1\n< OK\n/);
+      if (python) {
+        // The line keeps the example's settings: python3 reads them back.
+        const theirs = spawnSync("python3", [
+          "-c",
+          `import os, sys, termios, json
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+a = termios.tcgetattr(fd)
+print(json.dumps([a[4], a[5], a[3] & (termios.ICANON | termios.ECHO | termios.ISIG), a[1] & termios.OPOST, a[2] & termios.CSIZE == termios.CS8]))`,
+          link.a,
+        ], { encoding: "utf8" });
+        assert.equal(theirs.status, 0, theirs.stderr);
+        assert.deepEqual(JSON.parse(theirs.stdout), [B115200, B115200, 0, 0, true]);
+      }
+    } finally {
+      close(far);
+      link.stop();
+      rmSync(dir, { recursive: true });
     }
   });
 });
