@@ -5,7 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -105,9 +105,13 @@ describe("device examples", { skip: !deno && "the examples are Deno scripts" }, 
         mark = screen.text.length;
       }
       // The relay put its own terminal in raw mode: Ctrl-C reaches the shell's
-      // foreground job (a SIGINT from the shell's pty), not the relay.
-      screen.type("sleep 30; echo after-sleep\r");
-      screen.waitFor(/sleep 30; echo after-sleep\r\n/, mark);
+      // foreground job (a SIGINT from the shell's pty), not the relay. The sleep's
+      // odd length names it for pgrep, so that ^C is typed once it runs.
+      screen.type("sleep 300.25; echo after-sleep\r");
+      const deadline = Date.now() + 60_000;
+      while (spawnSync("pgrep", ["-f", "sleep 300.25"]).status !== 0) {
+        assert.ok(Date.now() < deadline, "sleep never started");
+      }
       screen.type("\x03");
       // The interrupt flushes typed-ahead input (no NOFLSH): wait for the new prompt.
       screen.waitFor(/\^C[^]*[#$] $/, mark);
@@ -196,6 +200,49 @@ print(json.dumps([a[4], a[5], a[3] & (termios.ICANON | termios.ECHO | termios.IS
     } finally {
       close(far);
       link.stop();
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe("inotify example", { skip: !deno && "the examples are Deno scripts" }, () => {
+  it("inotify_watch.ts prints the files made, written and removed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "iomux-inotify-"));
+    try {
+      const child = spawn(
+        deno!.execPath(),
+        ["run", "--allow-ffi", example("inotify_watch.ts"), dir, "60"],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let out = "";
+      let errors = "";
+      let acted = false;
+      child.stderr!.on("data", (chunk: Buffer) => errors += chunk);
+      const exited = new Promise((resolve) => child.on("close", resolve));
+      // Once it watches, make, write, rename and remove a file; stop it when it saw all.
+      child.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk;
+        if (out.includes("watching") && !acted) {
+          acted = true;
+          writeFileSync(join(dir, "notes.txt"), "hello");
+          renameSync(join(dir, "notes.txt"), join(dir, "kept.txt"));
+          rmSync(join(dir, "kept.txt"));
+        }
+        if (out.includes("delete kept.txt")) child.kill("SIGTERM");
+      });
+      await exited;
+      assert.ok(acted, `the watcher never started: ${errors}`);
+      for (
+        const line of [
+          "create notes.txt",
+          "close_write notes.txt",
+          "moved_to kept.txt",
+          "delete kept.txt",
+        ]
+      ) {
+        assert.ok(out.includes(line), `missing ${line} in:\n${out}\n${errors}`);
+      }
+    } finally {
       rmSync(dir, { recursive: true });
     }
   });
