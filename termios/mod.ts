@@ -26,3 +26,25 @@ export { tcdrain, tcflow, tcflush, tcgetwinsize, tcsendbreak, tcsetwinsize } fro
 export { cfmakecbreak, cfmakeraw, setcbreak, setraw } from "./tty.ts";
 export { error } from "./error.ts";
 export * from "./constants.ts";
+// Every error class but `error`, which here is termios.error, as in Python.
+export {
+  BlockingIOError,
+  BrokenPipeError,
+  ChildProcessError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  FileExistsError,
+  FileNotFoundError,
+  InterruptedError,
+  IsADirectoryError,
+  KeyError,
+  NotADirectoryError,
+  OSError,
+  PermissionError,
+  ProcessLookupError,
+  RuntimeError,
+  TimeoutError,
+  ValueError,
+} from "../errors.ts";
