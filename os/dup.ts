@@ -71,8 +71,9 @@ export function dup2(fd: number, fd2: number, inheritable = true): number {
   const from = fdArgument(fd);
   const to = fdArgument(fd2);
   const c = libc();
-  if (inheritable || (c.dup3 !== null && from !== to)) {
-    // dup3 refuses fd == fd2 (EINVAL) where dup2 succeeds; CPython then uses dup2.
+  if (inheritable || c.dup3 !== null) {
+    // As CPython, dup3 where it exists, so `dup2(fd, fd, false)` fails there with
+    // dup3's EINVAL.
     retrying(() => inheritable ? c.dup2(from, to) : c.dup3!(from, to, O_CLOEXEC));
     return to;
   }

@@ -92,7 +92,6 @@ describe("dup and inheritance", () => {
       assert.equal(getInheritable(target), true);
       assert.equal(dup2(r, target, false), target);
       assert.equal(getInheritable(target), false);
-      assert.equal(dup2(target, target, false), target, "fd == fd2 is allowed, as dup2's");
       write(copy, new Uint8Array([1]));
       assert.deepEqual(read(target, 1), new Uint8Array([1]));
       setInheritable(copy, true);
@@ -114,6 +113,37 @@ describe("dup and inheritance", () => {
       assert.deepEqual(shell(script), ["closed\n", 0]);
       setInheritable(w, true);
       assert.deepEqual(shell(script), ["open\n", 0]);
+    } finally {
+      close(r);
+      close(w);
+    }
+  });
+});
+
+describe("dup2 errors", () => {
+  it("fails as python3's dup2 does", { skip: !python }, () => {
+    const theirs = py(`import json, os
+r, w = os.pipe()
+out = []
+for args in [(r, r, False), (r, -1), (-1, 5), (r, 1 << 29)]:
+    try:
+        os.dup2(*args)
+        out.append(None)
+    except OSError as e:
+        out.append([e.errno, str(e)])
+print(json.dumps(out))`);
+    const [r, w] = pipe();
+    try {
+      const ours = ([[r, r, false], [r, -1], [-1, 5], [r, 1 << 29]] as const).map((args) => {
+        try {
+          dup2(args[0], args[1], args[2]);
+          return null;
+        } catch (e) {
+          assert.ok(e instanceof OSError);
+          return [e.errno, e.message];
+        }
+      });
+      assert.deepEqual(ours, theirs);
     } finally {
       close(r);
       close(w);
