@@ -46,28 +46,102 @@ export function waitpid(pid: number, options: number): [pid: number, status: num
   return [reaped, status[0]!];
 }
 
-/** Python's `os.WIFEXITED(status)`: the child called `exit`. */
+/**
+ * Python's `os.WIFEXITED(status)`: the child called `exit`.
+ *
+ * @param status A status from {@linkcode waitpid}.
+ *
+ * @example exit(3) is a normal exit
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WIFEXITED } from "@iomux/iomux/os";
+ *
+ * assert.equal(WIFEXITED(0x0300), true);
+ * assert.equal(WIFEXITED(9), false);
+ * ```
+ */
 export function WIFEXITED(status: number): boolean {
   return (status & 0x7f) === 0;
 }
-/** Python's `os.WEXITSTATUS(status)`: the exit code, when `WIFEXITED`. */
+/**
+ * Python's `os.WEXITSTATUS(status)`: the exit code, when `WIFEXITED`.
+ *
+ * @param status A status from {@linkcode waitpid}.
+ *
+ * @example Read the code of exit(3)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WEXITSTATUS } from "@iomux/iomux/os";
+ *
+ * assert.equal(WEXITSTATUS(0x0300), 3);
+ * ```
+ */
 export function WEXITSTATUS(status: number): number {
   return (status >> 8) & 0xff;
 }
-/** Python's `os.WIFSIGNALED(status)`: a signal ended the child. */
+/**
+ * Python's `os.WIFSIGNALED(status)`: a signal ended the child.
+ *
+ * @param status A status from {@linkcode waitpid}.
+ *
+ * @example SIGKILL ended it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WIFSIGNALED } from "@iomux/iomux/os";
+ *
+ * assert.equal(WIFSIGNALED(9), true);
+ * assert.equal(WIFSIGNALED(0), false);
+ * ```
+ */
 export function WIFSIGNALED(status: number): boolean {
   const low = status & 0x7f;
   return low !== 0 && low !== 0x7f;
 }
-/** Python's `os.WTERMSIG(status)`: the signal that ended the child. */
+/**
+ * Python's `os.WTERMSIG(status)`: the signal that ended the child.
+ *
+ * @param status A status from {@linkcode waitpid}.
+ *
+ * @example Which signal
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WTERMSIG } from "@iomux/iomux/os";
+ *
+ * assert.equal(WTERMSIG(9), 9);
+ * ```
+ */
 export function WTERMSIG(status: number): number {
   return status & 0x7f;
 }
-/** Python's `os.WIFSTOPPED(status)`: the child is stopped. */
+/**
+ * Python's `os.WIFSTOPPED(status)`: the child is stopped.
+ *
+ * @param status A status from {@linkcode waitpid}.
+ *
+ * @example SIGSTOP (19 on Linux) stopped it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WIFSTOPPED } from "@iomux/iomux/os";
+ *
+ * assert.equal(WIFSTOPPED(0x137f), true);
+ * ```
+ */
 export function WIFSTOPPED(status: number): boolean {
   return (status & 0xff) === 0x7f;
 }
-/** Python's `os.WSTOPSIG(status)`: the signal that stopped the child. */
+/**
+ * Python's `os.WSTOPSIG(status)`: the signal that stopped the child.
+ *
+ * @param status A status from {@linkcode waitpid}.
+ *
+ * @example Which signal stopped it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { WSTOPSIG } from "@iomux/iomux/os";
+ *
+ * assert.equal(WSTOPSIG(0x137f), 0x13);
+ * ```
+ */
 export function WSTOPSIG(status: number): number {
   return (status >> 8) & 0xff;
 }

@@ -22,14 +22,17 @@ function checked(result: number): void {
  * @param fd A terminal fd, or an object with `fileno()`.
  * @throws {error} `termios.error`.
  *
- * @example Drain a pty
+ * @example Once drained, the output is on the other side
  * ```ts
+ * import assert from "node:assert/strict";
  * import { close, openpty, write } from "@iomux/iomux/os";
+ * import { select } from "@iomux/iomux/select";
  * import { tcdrain } from "@iomux/iomux/termios";
  *
  * const [master, slave] = openpty();
  * write(slave, new Uint8Array([65]));
  * tcdrain(slave);
+ * assert.deepEqual(select([master], [], [], 0)[0], [master]);
  * close(master);
  * close(slave);
  * ```
@@ -73,14 +76,18 @@ export function tcflush(fd: FileLike, queue: number): void {
  * @param action `TCOOFF`, `TCOON`, `TCIOFF` or `TCION`.
  * @throws {error} `termios.error`.
  *
- * @example Stop and restart output
+ * @example Output flows again after TCOON
  * ```ts
- * import { close, openpty } from "@iomux/iomux/os";
- * import { TCOOFF, TCOON, tcflow } from "@iomux/iomux/termios";
+ * import assert from "node:assert/strict";
+ * import { close, openpty, read, write } from "@iomux/iomux/os";
+ * import { setraw, TCOOFF, TCOON, tcflow } from "@iomux/iomux/termios";
  *
  * const [master, slave] = openpty();
- * tcflow(slave, TCOOFF);
+ * setraw(slave);
+ * tcflow(slave, TCOOFF); // from here a write to the slave would wait
  * tcflow(slave, TCOON);
+ * write(slave, new Uint8Array([65]));
+ * assert.deepEqual(read(master, 1), new Uint8Array([65]));
  * close(master);
  * close(slave);
  * ```
@@ -97,13 +104,17 @@ export function tcflow(fd: FileLike, action: number): void {
  * @param duration `0` for 0.25 to 0.5 s; other values are system-defined.
  * @throws {error} `termios.error`.
  *
- * @example Send a break on a pty (a no-op there, but a real call)
+ * @example A break on a pty, which then still carries bytes
  * ```ts
- * import { close, openpty } from "@iomux/iomux/os";
- * import { tcsendbreak } from "@iomux/iomux/termios";
+ * import assert from "node:assert/strict";
+ * import { close, openpty, read, write } from "@iomux/iomux/os";
+ * import { setraw, tcsendbreak } from "@iomux/iomux/termios";
  *
  * const [master, slave] = openpty();
+ * setraw(slave);
  * tcsendbreak(slave, 0);
+ * write(slave, new Uint8Array([66]));
+ * assert.deepEqual(read(master, 1), new Uint8Array([66]));
  * close(master);
  * close(slave);
  * ```
