@@ -12,6 +12,11 @@ import { rawBytes } from "./_buffer.ts";
 
 /** CPython's `IOCTL_BUFSZ`: the scratch buffer for copied arguments. */
 const BUFSZ = 1024;
+/**
+ * CPython's stack buffer `buf[IOCTL_BUFSZ + 1]`, made once: the calls are synchronous,
+ * and only the argument's own length is ever copied out of it.
+ */
+const scratchBuffer = new Uint8Array(new ArrayBuffer(BUFSZ + 1));
 const encoder = new TextEncoder();
 
 /** Python's `unsigned long` request, bitwise: ioctl encodings are 32-bit everywhere. */
@@ -79,8 +84,11 @@ export function ioctl(
   const raw = typeof arg === "string" ? null : rawBytes(arg);
   if (raw !== null && raw.writable && mutateFlag) {
     const { bytes } = raw;
-    const scratch = bytes.byteLength <= BUFSZ ? new Uint8Array(BUFSZ + 1) : null;
-    scratch?.set(bytes);
+    const scratch = bytes.byteLength <= BUFSZ ? scratchBuffer : null;
+    if (scratch !== null) {
+      scratch.set(bytes);
+      scratch[bytes.byteLength] = 0; // CPython's buf[len] = '\0'
+    }
     const ret = c.ioctl_buffer(target, code, scratch ?? bytes);
     if (scratch !== null) bytes.set(scratch.subarray(0, bytes.byteLength));
     if (ret < 0) throw lastOsError();
@@ -89,8 +97,9 @@ export function ioctl(
   const bytes = raw?.bytes ?? readOnly(arg);
   if (bytes !== null) {
     if (bytes.byteLength > BUFSZ) throw new ValueError("ioctl string arg too long");
-    const scratch = new Uint8Array(BUFSZ + 1);
+    const scratch = scratchBuffer;
     scratch.set(bytes);
+    scratch[bytes.byteLength] = 0;
     if (c.ioctl_buffer(target, code, scratch) < 0) throw lastOsError();
     return scratch.slice(0, bytes.byteLength);
   }
@@ -144,7 +153,7 @@ export function fcntl(
   const bytes = readOnly(arg);
   if (bytes !== null) {
     if (bytes.byteLength > BUFSZ) throw new ValueError("fcntl string arg too long");
-    const scratch = new Uint8Array(BUFSZ);
+    const scratch = scratchBuffer;
     scratch.set(bytes);
     retryOnEintr(() => c.fcntl_buffer(target, command, scratch));
     return scratch.slice(0, bytes.byteLength);
