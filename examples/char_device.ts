@@ -10,8 +10,9 @@
  *
  * Point it at real hardware by passing the device path:
  *
- *   - A USB serial adapter: set the line up first, since iomux does not wrap termios,
- *     then read it (your user must be in the `dialout` group, or use sudo):
+ *   - A USB serial adapter: set the line up first (with `stty`, or in code with
+ *     `./termios` as `examples/serial_port.ts` does), then read it (your user must be
+ *     in the `dialout` group, or use sudo):
  *
  *         stty -F /dev/ttyUSB0 115200 raw -echo
  *         deno run --allow-ffi examples/char_device.ts /dev/ttyUSB0
@@ -23,8 +24,9 @@
  *     selectors do not wait for: after `echo both > /sys/class/gpio/gpio17/edge`,
  *     register `/sys/class/gpio/gpio17/value` with `poll().register(fd, POLLPRI |
  *     POLLERR)` and `await p.pollAsync()`. A `/dev/gpiochipN` line needs the
- *     `GPIO_V2_GET_LINE_IOCTL` ioctl to obtain a pollable line fd, which iomux does not
- *     provide; once you have that fd (from libgpiod, say), read it as below.
+ *     `GPIO_V2_GET_LINE_IOCTL` ioctl to obtain a pollable line fd: `ioctl` from
+ *     `./fcntl` with a `struct gpio_v2_line_request` buffer, which the kernel fills
+ *     in with the line fd; then read it as below.
  *
  * Stops after 5 s or at end of file (the simulated device ends after six readings).
  *

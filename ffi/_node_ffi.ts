@@ -57,16 +57,35 @@ function ffi(): NodeFfi | undefined {
   return builtinModule<NodeFfi>("node:ffi");
 }
 
-/** Binds the synchronous symbols of `table` from `lib`; missing optional ones are left out. */
-function bindLibrary(lib: NodeLibrary, table: Table): Record<string, AnyFunction> {
+/**
+ * Binds the synchronous symbols of `table` from `lib`; missing optional ones are left
+ * out. node:ffi binds one C function once per library handle ("already requested with
+ * a different signature"), so a second signature of the same function (`ioctl` with
+ * an int and with a buffer) is bound from another handle of the same library, opened
+ * by `reopen`.
+ */
+function bindLibrary(
+  lib: NodeLibrary,
+  table: Table,
+  reopen: () => NodeLibrary,
+): Record<string, AnyFunction> {
   const symbols: Record<string, AnyFunction> = {};
+  const handles: { lib: NodeLibrary; signatures: Map<string, string> }[] = [
+    { lib, signatures: new Map() },
+  ];
   for (const [key, spec] of Object.entries(table)) {
     if (spec.nonblocking) continue;
+    const name = cName(key, spec);
+    const signature = nodeSignature(spec.parameters, spec.result);
+    const text = JSON.stringify(signature);
+    let handle = handles.find((h) => (h.signatures.get(name) ?? text) === text);
+    if (handle === undefined) {
+      handle = { lib: reopen(), signatures: new Map() };
+      handles.push(handle);
+    }
     try {
-      symbols[key] = widenArguments(
-        lib.getFunction(cName(key, spec), nodeSignature(spec.parameters, spec.result)),
-        spec.parameters,
-      );
+      symbols[key] = widenArguments(handle.lib.getFunction(name, signature), spec.parameters);
+      handle.signatures.set(name, text);
     } catch (e) {
       if (!spec.optional) throw e;
     }
@@ -77,8 +96,13 @@ function bindLibrary(lib: NodeLibrary, table: Table): Record<string, AnyFunction
 /** Opens libc with `node:ffi`. */
 function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
   const node = ffi()!;
-  const { lib } = openLibc({ libcNames }, (path) => node.dlopen(path));
-  const symbols = bindLibrary(lib, table);
+  let opened = "";
+  const { lib } = openLibc({ libcNames }, (path) => {
+    const handle = node.dlopen(path);
+    opened = path;
+    return handle;
+  });
+  const symbols = bindLibrary(lib, table, () => node.dlopen(opened).lib);
   for (const [key, spec] of Object.entries(table)) {
     if (spec.nonblocking) symbols[key] = offThread("node:ffi", key);
   }
@@ -98,7 +122,8 @@ export const nodeFfiBackend: Backend = {
   name: "node:ffi",
   available: () => runtimeName() === "node" && ffi() !== undefined,
   loadLibc,
-  openLibrary: (path, table) => bindLibrary(ffi()!.dlopen(path).lib, table),
+  openLibrary: (path, table) =>
+    bindLibrary(ffi()!.dlopen(path).lib, table, () => ffi()!.dlopen(path).lib),
 };
 
 /** The worker side of `offThread("node:ffi", …)`: buffers arrive as raw addresses. */

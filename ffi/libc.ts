@@ -55,9 +55,12 @@ let loaded: Libc | undefined;
  */
 function shim(spec: SymbolSpec, f: AnyFunction, raw: RawLibc): AnyFunction {
   if (spec.result === "char *") return (...args) => raw.cString(f(...args));
-  const variadic = spec.parameters.indexOf("int ...");
+  const variadic = spec.parameters.findIndex((t) => t.endsWith("..."));
   if (variadic < 0 || abi.variadicPadding === 0) return f;
   const pad = new Array<bigint>(abi.variadicPadding).fill(0n);
+  if (spec.parameters[variadic] === "void * ...") {
+    return (...args) => f(...args.slice(0, variadic), ...pad, args[variadic]);
+  }
   return (...args) => f(...args.slice(0, variadic), ...pad, BigInt(args[variadic]));
 }
 

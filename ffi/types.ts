@@ -20,6 +20,7 @@
  * | `size_t` | `usize` | `number` (the Deno backend passes a BigInt: its fast path) |
  * | `nfds_t` | `u32` or `u64`, per ABI | {@linkcode Nfds} (make it with `toNfds`) |
  * | `int ...` | a variadic int: `i32`, or padding + `i64` on Apple arm64 | `number` |
+ * | `void * ...` | a variadic pointer: `buffer`, after the same padding on Apple arm64 | `ArrayBufferView` |
  * | `void *` | `buffer` | `ArrayBufferView` |
  * | `void * \| NULL` | `buffer` | `ArrayBufferView \| null` |
  */
@@ -30,6 +31,7 @@ export type CType =
   | "size_t"
   | "nfds_t"
   | "int ..."
+  | "void * ..."
   | "void *"
   | "void * | NULL";
 
@@ -79,7 +81,7 @@ export interface NativeSpec {
 export type Nfds = number | bigint;
 
 /** The TypeScript type a caller passes for a C parameter type. */
-export type ParameterOf<T> = T extends "void *" ? ArrayBufferView
+export type ParameterOf<T> = T extends "void *" | "void * ..." ? ArrayBufferView
   : T extends "void * | NULL" ? ArrayBufferView | null
   : T extends "nfds_t" ? Nfds
   : number;

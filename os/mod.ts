@@ -25,3 +25,30 @@ export { open } from "./open.ts";
 export { getBlocking, setBlocking } from "./blocking.ts";
 export * from "./constants.ts";
 export * from "../errors.ts";
+export { dup, dup2, getInheritable, setInheritable } from "./dup.ts";
+export { isatty, ttyname } from "./tty.ts";
+export { openpty } from "./pty.ts";
+export { spawnPty, type SpawnPtyOptions } from "./pty_spawn.ts";
+export {
+  type FileAction,
+  POSIX_SPAWN_CLOSE,
+  POSIX_SPAWN_DUP2,
+  POSIX_SPAWN_OPEN,
+  posixSpawn,
+  type PosixSpawnOptions,
+  posixSpawnp,
+  type SpawnEnv,
+} from "./spawn.ts";
+export {
+  waitpid,
+  waitstatusToExitcode,
+  WCONTINUED,
+  WEXITSTATUS,
+  WIFEXITED,
+  WIFSIGNALED,
+  WIFSTOPPED,
+  WNOHANG,
+  WSTOPSIG,
+  WTERMSIG,
+  WUNTRACED,
+} from "./wait.ts";

@@ -38,7 +38,8 @@ export interface TargetReport {
 /** How to compile for one target: clang flags, or why it is skipped. */
 export type TargetFlags = { flags: string[] } | { skip: string };
 
-const HEADERS = [
+/** The headers every check includes (those a target lacks are skipped). */
+export const HEADERS = [
   "sys/types.h",
   "sys/select.h",
   "poll.h",
@@ -50,6 +51,12 @@ const HEADERS = [
   "sys/event.h",
   "sys/epoll.h",
   "sys/eventfd.h",
+  "stdlib.h",
+  "sys/ioctl.h",
+  "termios.h",
+  "spawn.h",
+  "sys/wait.h",
+  "signal.h",
 ];
 
 const overlays: string[] = [];
@@ -74,7 +81,7 @@ function decode(o: { success: boolean; stdout: Uint8Array; stderr: Uint8Array })
 }
 
 /** Compiles C source to assembly. */
-function compile(flags: readonly string[], source: string) {
+export function compile(flags: readonly string[], source: string) {
   const path = Deno.makeTempFileSync({ suffix: ".c" });
   try {
     Deno.writeTextFileSync(path, source);
@@ -116,7 +123,7 @@ function source(names: readonly string[]): string {
 }
 
 /** The operands of `.quad`/`.xword` directives, in order. */
-function dataWords(assembly: string): string[] {
+export function dataWords(assembly: string): string[] {
   return [...assembly.matchAll(/^\s+\.(?:quad|xword)\s+(\S+)/gm)].map((m) => m[1]!);
 }
 
@@ -250,12 +257,18 @@ function darwinFlags(xnu: string, appleLibc: string, resources: string): string[
   }).outputSync();
   Deno.writeTextFileSync(`${overlay}/sys/_symbol_aliasing.h`, "");
   Deno.writeTextFileSync(`${overlay}/gethostuuid.h`, "");
+  // libmalloc's header, which stdlib.h includes; nothing checked here comes from it.
+  Deno.mkdirSync(`${overlay}/malloc`);
+  Deno.writeTextFileSync(`${overlay}/malloc/_malloc.h`, "");
   Deno.writeTextFileSync(
     `${overlay}/iomux_prelude.h`,
     [
       "#include <Availability.h>",
       "#undef __API_AVAILABLE",
       "#define __API_AVAILABLE(...)",
+      "#ifndef __SPI_AVAILABLE",
+      "#define __SPI_AVAILABLE(...)",
+      "#endif",
       "#include <sys/cdefs.h>",
       "#undef __DARWIN_ALIAS_STARTING",
       "#define __DARWIN_ALIAS_STARTING(mac, iphone, x) x",
@@ -266,11 +279,21 @@ function darwinFlags(xnu: string, appleLibc: string, resources: string): string[
     if (!entry.name.endsWith(".h")) continue;
     const text = Deno.readTextFileSync(`${xnu}/bsd/sys/${entry.name}`);
     for (const m of text.matchAll(/<sys\/_pthread\/([a-z_]+\.h)>/g)) {
-      Deno.writeTextFileSync(`${overlay}/sys/_pthread/${m[1]}`, "");
+      // A pointer to an incomplete struct: enough for signal.h's uses of pthread_t
+      // and pthread_attr_t, which nothing checked here looks into.
+      const type = m[1]!.replace(/^_|\.h$/g, "");
+      const stand = `#ifndef IOMUX_${type}\n#define IOMUX_${type}\n` +
+        `typedef struct _opaque_${type} *${type};\n#endif\n`;
+      Deno.writeTextFileSync(`${overlay}/sys/_pthread/${m[1]}`, stand);
     }
   }
   // xnu before Libc: Libc's own sys/cdefs.h wants headers of its build.
   const isystem = [overlay, `${xnu}/bsd`, `${appleLibc}/include`, `${xnu}/libkern`, resources];
+  // signal.h, wait.h and termios.h reach mach/machine/_structs.h (xnu's osfmk/).
+  if (existsDir(`${xnu}/osfmk/mach`)) isystem.push(`${xnu}/osfmk`);
+  // The user-space spawn.h is xnu's libsyscall wrapper's.
+  const spawn = `${xnu}/libsyscall/wrappers/spawn`;
+  if (existsDir(spawn)) isystem.push(spawn);
   return [
     "-DXNU_PLATFORM_MacOSX",
     "-ffreestanding",
@@ -281,6 +304,14 @@ function darwinFlags(xnu: string, appleLibc: string, resources: string): string[
     "-include",
     "iomux_prelude.h",
   ];
+}
+
+function existsDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 function freebsdFlags(src: string, machine: string, resources: string): string[] {

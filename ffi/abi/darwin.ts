@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DARWIN_DEVICES } from "./devices.ts";
 import type { Abi } from "./types.ts";
 import { BSD_ERRNO, BSD_ERRNO_NAMES } from "./_bsd_errno.ts";
 
@@ -43,6 +44,7 @@ export const DARWIN_ERRNO_NAMES: Readonly<Record<number, string>> = {
 };
 
 const base = {
+  devices: DARWIN_DEVICES,
   os: "darwin",
   libcNames: ["/usr/lib/libSystem.B.dylib", "libSystem.B.dylib"],
   errnoFunction: "__error",

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { FREEBSD_DEVICES } from "./devices.ts";
 import type { Abi } from "./types.ts";
 import { BSD_ERRNO, BSD_ERRNO_NAMES } from "./_bsd_errno.ts";
 
@@ -30,6 +31,7 @@ export const FREEBSD_ERRNO_NAMES: Readonly<Record<number, string>> = {
 };
 
 const base = {
+  devices: FREEBSD_DEVICES,
   os: "freebsd",
   libcNames: ["libc.so.7"],
   errnoFunction: "__error",

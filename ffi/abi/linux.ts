@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { LINUX_DEVICES } from "./devices.ts";
 import type { Abi, KeventLayout } from "./types.ts";
 
 /**
@@ -158,6 +159,7 @@ export const LINUX_ERRNO_NAMES: Readonly<Record<number, string>> = {
 };
 
 const base = {
+  devices: LINUX_DEVICES,
   os: "linux",
   libcNames: ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"],
   errnoFunction: "__errno_location",

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { FcntlConstantName, TermiosName } from "./termios_linux.ts";
 
 /** Byte layout of `struct timeval` / `struct timespec`. */
 export interface TimeLayout {
@@ -112,6 +113,8 @@ export interface Abi {
   readonly errnoNames: Readonly<Record<number, string>>;
   /** Socket constants and `sockaddr` layouts. */
   readonly socket: SocketAbi;
+  /** Terminals, ioctl, posix_spawn, waitpid. */
+  readonly devices: DevicesAbi;
 }
 
 /** The poll bits exported by CPython. */
@@ -240,3 +243,38 @@ export type SocketConstantName =
   | "MSG_DONTWAIT"
   | "MSG_NOSIGNAL"
   | "SOMAXCONN";
+
+/** Byte layout of `struct termios`; `NCCS` is in the constants. */
+export interface TermiosLayout {
+  /** `sizeof(struct termios)`. */
+  readonly size: number;
+  readonly iflag: number;
+  readonly oflag: number;
+  readonly cflag: number;
+  readonly lflag: number;
+  /** Offset of `cc_t c_cc[NCCS]`. */
+  readonly cc: number;
+  /** `sizeof(tcflag_t)`: 4, or 8 on macOS (`unsigned long`). */
+  readonly flagBytes: 4 | 8;
+}
+
+/** Terminals, `ioctl`, `posix_spawn` and `waitpid`: the device toolkit's facts. */
+export interface DevicesAbi {
+  readonly termios: TermiosLayout;
+  /** CPython's `termios` constants by name (a name the platform lacks is 0). */
+  readonly termiosConstants: Readonly<Record<TermiosName, number>>;
+  /** CPython's `fcntl` constants by name (a name the platform lacks is 0). */
+  readonly fcntlConstants: Readonly<Record<FcntlConstantName, number>>;
+  /** `sizeof(posix_spawn_file_actions_t)` (a pointer on the BSDs). */
+  readonly posixSpawnFileActionsSize: number;
+  /** `sizeof(posix_spawnattr_t)` (a pointer on the BSDs). */
+  readonly posixSpawnattrSize: number;
+  /** `sizeof(sigset_t)`. */
+  readonly sigsetSize: number;
+  /** The `POSIX_SPAWN_*` attribute flags; `SETSID` is 0 where absent. */
+  readonly spawnFlags: Readonly<
+    Record<"RESETIDS" | "SETPGROUP" | "SETSIGDEF" | "SETSIGMASK" | "SETSID", number>
+  >;
+  /** `waitpid(2)` options. */
+  readonly wait: Readonly<Record<"WNOHANG" | "WUNTRACED" | "WCONTINUED", number>>;
+}

@@ -1,0 +1,159 @@
+/**
+ * Checks each ABI table's device-toolkit entries (`abi.devices`: the `struct termios`
+ * layout, the `posix_spawn` object sizes, the `POSIX_SPAWN_*` and `waitpid` values,
+ * every `termios` and `fcntl` constant) against the target's C headers, by compiling
+ * (never running) a C file whose data holds each value, with the targets and
+ * header trees of `scripts/check_abi_symbols.ts` (same environment variables).
+ *
+ * A constant the headers do not define must be 0 in the table, except the aliases
+ * CPython defines itself (`VSWTCH`, from `VSWTC`, in `Modules/termios.c`).
+ *
+ * Usage: deno run --allow-read --allow-write --allow-run --allow-env \
+ *          scripts/check_abi_devices.ts [--json] [--target os-arch [--table devices.json]]
+ * (`--table`: a `DevicesAbi` as JSON instead of the shipped one, to show that a
+ * wrong entry is caught.)
+ * Exit status 1 when anything differs, 2 when no compiler is found.
+ *
+ * @module
+ */
+import { ABI_TABLES } from "../ffi/abi.ts";
+import type { DevicesAbi } from "../ffi/abi/types.ts";
+import {
+  compile,
+  compilerAvailable,
+  dataWords,
+  HEADERS,
+  removeOverlays,
+  targetFlags,
+} from "./check_abi_symbols.ts";
+
+/** One target's outcome. */
+export interface DevicesReport {
+  readonly target: string;
+  /** How many values were compared. */
+  readonly checked: number;
+  readonly mismatches: readonly string[];
+}
+
+/** Names CPython defines where the headers do not, with the value it gives them. */
+const CPYTHON_ALIASES: Readonly<Record<string, string>> = { VSWTCH: "VSWTC" };
+/** Marks a constant the headers lack (no real constant has this value). */
+const ABSENT = "-9223372036854775807";
+
+/** `[label, C expression, table value]` for everything to compare. */
+function entries(d: DevicesAbi): [string, string, number][] {
+  const t = d.termios;
+  const out: [string, string, number][] = [
+    ["sizeof(struct termios)", "sizeof(struct termios)", t.size],
+    ["c_iflag offset", "offsetof(struct termios, c_iflag)", t.iflag],
+    ["c_oflag offset", "offsetof(struct termios, c_oflag)", t.oflag],
+    ["c_cflag offset", "offsetof(struct termios, c_cflag)", t.cflag],
+    ["c_lflag offset", "offsetof(struct termios, c_lflag)", t.lflag],
+    ["c_cc offset", "offsetof(struct termios, c_cc)", t.cc],
+    ["sizeof(tcflag_t)", "sizeof(tcflag_t)", t.flagBytes],
+    [
+      "sizeof(posix_spawn_file_actions_t)",
+      "sizeof(posix_spawn_file_actions_t)",
+      d.posixSpawnFileActionsSize,
+    ],
+    ["sizeof(posix_spawnattr_t)", "sizeof(posix_spawnattr_t)", d.posixSpawnattrSize],
+    ["sizeof(sigset_t)", "sizeof(sigset_t)", d.sigsetSize],
+  ];
+  const constant = (name: string, value: number): [string, string, number] => [
+    name,
+    `\n#ifdef ${name}\n  (long long)(${name})\n#else\n  ${ABSENT}LL\n#endif\n`,
+    value,
+  ];
+  for (const [flag, value] of Object.entries(d.spawnFlags)) {
+    out.push(constant(`POSIX_SPAWN_${flag}`, value));
+  }
+  for (const [name, value] of Object.entries(d.wait)) out.push(constant(name, value));
+  for (const [name, value] of Object.entries(d.termiosConstants)) out.push(constant(name, value));
+  for (const [name, value] of Object.entries(d.fcntlConstants)) out.push(constant(name, value));
+  return out;
+}
+
+function source(list: readonly [string, string, number][]): string {
+  const includes = [...HEADERS, "fcntl.h", "sys/file.h"].map((h) =>
+    `#if __has_include(<${h}>)\n#include <${h}>\n#endif`
+  );
+  return [
+    ...includes,
+    "#include <stddef.h>",
+    "long long iomux_devices[] = {",
+    ...list.map(([, expr]) => `  ${expr},`),
+    "};",
+    "",
+  ].join("\n");
+}
+
+/** Compiles the values of `devices` with `flags` and compares them with the table. */
+export function checkDevices(
+  target: string,
+  devices: DevicesAbi,
+  flags: readonly string[],
+): DevicesReport {
+  const list = entries(devices);
+  const result = compile(flags, source(list));
+  if (!result.ok) throw new Error(`${target}: the check does not compile:\n${result.stderr}`);
+  const words = dataWords(result.stdout);
+  if (words.length !== list.length) {
+    throw new Error(`${target}: ${words.length} values compiled for ${list.length} asked`);
+  }
+  const mismatches: string[] = [];
+  const values = new Map(list.map(([name], i) => [name, words[i]!]));
+  list.forEach(([name, , ours], i) => {
+    const word = words[i]!;
+    if (word === ABSENT) {
+      const alias = CPYTHON_ALIASES[name];
+      const aliased = alias === undefined ? undefined : values.get(alias);
+      const expected = aliased === undefined || aliased === ABSENT ? 0 : Number(aliased);
+      if (ours !== expected) {
+        mismatches.push(`${name}: the headers do not define it, the table says ${ours}`);
+      }
+    } else if (BigInt(word) !== BigInt(ours)) {
+      mismatches.push(`${name}: iomux ${ours}, C ${word}`);
+    }
+  });
+  return { target, checked: list.length, mismatches };
+}
+
+if (import.meta.main) {
+  if (!compilerAvailable()) {
+    console.error("clang not found: install clang (Debian: apt-get install clang)");
+    Deno.exit(2);
+  }
+  const json = Deno.args.includes("--json");
+  const i = Deno.args.indexOf("--target");
+  const only = i < 0 ? undefined : Deno.args[i + 1];
+  const t = Deno.args.indexOf("--table");
+  const tablePath = t < 0 ? undefined : Deno.args[t + 1];
+  const reports: (DevicesReport | { target: string; skipped: string })[] = [];
+  let failed = false;
+  try {
+    for (const [target, how] of Object.entries(targetFlags((n) => Deno.env.get(n)))) {
+      if (only !== undefined && target !== only) continue;
+      if ("skip" in how) {
+        reports.push({ target, skipped: how.skip });
+        if (!json) console.log(`${target}: skipped (${how.skip})`);
+        continue;
+      }
+      const devices: DevicesAbi = tablePath === undefined
+        ? ABI_TABLES[target]!.devices
+        : JSON.parse(Deno.readTextFileSync(tablePath));
+      const report = checkDevices(target, devices, how.flags);
+      reports.push(report);
+      failed ||= report.mismatches.length > 0;
+      if (!json) {
+        console.log(
+          `${target}: ${report.checked} values checked, ${report.mismatches.length} mismatches`,
+        );
+        for (const m of report.mismatches) console.log(`  ${m}`);
+      }
+    }
+  } finally {
+    removeOverlays();
+  }
+  if (json) console.log(JSON.stringify(reports));
+  Deno.exit(failed ? 1 : 0);
+}
