@@ -7,7 +7,7 @@
 import { ValueError } from "../errors.ts";
 import { lastOsError, retryOnEintr } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import { cInt, fildes, type FileLike, pyTypeName } from "../select/_convert.ts";
+import { cInt, fildes, type FileLike, pyTypeName } from "../_py/convert.ts";
 import { rawBytes } from "./_buffer.ts";
 
 /** CPython's `IOCTL_BUFSZ`: the scratch buffer for copied arguments. */

@@ -20,7 +20,7 @@
  *
  * @module
  */
-export type { FileLike } from "../select/_convert.ts";
+export type { FileLike } from "../_py/convert.ts";
 export { fcntl, ioctl } from "./ioctl.ts";
 export * from "./constants.ts";
 export * from "../errors.ts";

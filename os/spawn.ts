@@ -8,7 +8,7 @@ import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import { pyTypeName } from "../select/_convert.ts";
+import { pyTypeName } from "../_py/convert.ts";
 import { cString, cStringArrays } from "./_cstrings.ts";
 import { fdArgument } from "./_fd.ts";
 

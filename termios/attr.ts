@@ -6,7 +6,7 @@
  */
 import { abi } from "../ffi/abi.ts";
 import { libc } from "../ffi/libc.ts";
-import { cInt, fildes, type FileLike, pyTypeName } from "../select/_convert.ts";
+import { cInt, fildes, type FileLike, pyTypeName } from "../_py/convert.ts";
 import { lastTermiosError } from "./error.ts";
 
 const layout = abi.devices.termios;

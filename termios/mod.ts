@@ -20,7 +20,7 @@
  *
  * @module
  */
-export type { FileLike } from "../select/_convert.ts";
+export type { FileLike } from "../_py/convert.ts";
 export { type ControlChar, tcgetattr, tcsetattr, type TermiosAttributes } from "./attr.ts";
 export { tcdrain, tcflow, tcflush, tcgetwinsize, tcsendbreak, tcsetwinsize } from "./control.ts";
 export { cfmakecbreak, cfmakeraw, setcbreak, setraw } from "./tty.ts";

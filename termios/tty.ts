@@ -5,7 +5,7 @@
  * @module
  */
 import { abi } from "../ffi/abi.ts";
-import type { FileLike } from "../select/_convert.ts";
+import type { FileLike } from "../_py/convert.ts";
 import { tcgetattr, tcsetattr, type TermiosAttributes } from "./attr.ts";
 
 const k = abi.devices.termiosConstants;
