@@ -30,7 +30,10 @@
  * A system call failed. Mirrors Python's `OSError`: built from an errno it has
  * `errno`, `code` (the errno's symbolic name) and `strerror`, and its message is
  * `"[Errno 9] Bad file descriptor"`; built from a message alone (`"invalid flags"`),
- * `errno`, `code` and `strerror` are `null`.
+ * `errno`, `code` and `strerror` are `null`. On Windows a failed Winsock call also
+ * sets `winerror` (the `WSAGetLastError()` code; `errno` is its translation, as
+ * CPython's `PC/errmap.h` `winerror_to_errno` makes it) and the message reads
+ * `"[WinError 10038] …"`; elsewhere `winerror` is `null`.
  *
  * @example Build one from an errno, or from a message alone
  * ```ts
@@ -44,6 +47,16 @@
  * const plain = new OSError("invalid flags");
  * assert.deepEqual([plain.message, plain.errno, plain.code], ["invalid flags", null, null]);
  * ```
+ *
+ * @example A Winsock error, as Windows reports it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OSError } from "@iomux/iomux";
+ *
+ * const e = new OSError(22, "An invalid argument was supplied", "EINVAL", { winerror: 10022 });
+ * assert.equal(e.message, "[WinError 10022] An invalid argument was supplied");
+ * assert.deepEqual([e.errno, e.winerror], [22, 10022]);
+ * ```
  */
 export class OSError extends Error {
   /** The errno value, or `null` when the error was built from a message alone. */
@@ -52,6 +65,8 @@ export class OSError extends Error {
   readonly code: string | null;
   /** The operating system's text for the errno, or `null`. */
   readonly strerror: string | null;
+  /** Windows: the Winsock error code the errno was translated from; otherwise `null`. */
+  readonly winerror: number | null;
 
   /**
    * Builds the error from an errno and its text, or from a message alone.
@@ -59,17 +74,21 @@ export class OSError extends Error {
    * @param errnoOrMessage An errno value, or a message when there is none.
    * @param strerror The system's description of the errno.
    * @param code The errno's symbolic name.
-   * @param options Standard error options (`cause`).
+   * @param options Standard error options (`cause`), and `winerror` for a Windows
+   *   error code.
    */
   constructor(
     errnoOrMessage: number | string,
     strerror?: string,
     code?: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { winerror?: number },
   ) {
     const numbered = typeof errnoOrMessage === "number";
     const text = numbered ? strerror ?? "Error" : null;
-    super(numbered ? `[Errno ${errnoOrMessage}] ${text}` : errnoOrMessage, options);
+    const winerror = numbered ? options?.winerror ?? null : null;
+    const tag = winerror === null ? `[Errno ${errnoOrMessage}]` : `[WinError ${winerror}]`;
+    super(numbered ? `${tag} ${text}` : errnoOrMessage, options);
+    this.winerror = winerror;
     this.errno = numbered ? errnoOrMessage : null;
     this.strerror = text;
     this.code = numbered ? code ?? null : null;

@@ -69,12 +69,30 @@ export function errnoName(errnum: number): string | null {
  * `OSError` subclass chosen by errno, with `errno`, `code` and `strerror` set.
  */
 export function osError(errnum: number): OSError {
+  if (abi.winsock && errnum >= 10000) return winsockError(errnum);
   const code = errnoName(errnum);
   const Class = (code !== null && CLASS_BY_NAME[code]) || OSError;
   // errno 0 reads "Error" in CPython (it never asks strerror for 0).
   const text = errnum === 0 ? "Error" : strerror(errnum);
   return new Class(errnum, text, code ?? undefined);
 }
+
+/**
+ * A Winsock code as CPython's `PyErr_SetExcFromWindowsErr` raises it: `winerror` is
+ * the code, `errno` its translation (`PC/errmap.h` `winerror_to_errno`: WSAEINTR,
+ * WSAEBADF, WSAEACCES, WSAEFAULT, WSAEINVAL and WSAEMFILE become the C runtime's
+ * errno, every other code in 10000–11999 stays itself), the class chosen by that
+ * errno (`Objects/exceptions.c` maps EWOULDBLOCK, ECONNRESET… to their Winsock values
+ * on Windows), the text `FormatMessage`'s.
+ */
+function winsockError(winerror: number): OSError {
+  const errnum = TO_CRT_ERRNO.has(winerror) ? winerror - 10000 : winerror;
+  const code = errnoName(errnum);
+  const Class = (code !== null && CLASS_BY_NAME[code]) || OSError;
+  return new Class(errnum, strerror(winerror), code ?? undefined, { winerror });
+}
+
+const TO_CRT_ERRNO: ReadonlySet<number> = new Set([10004, 10009, 10013, 10014, 10022, 10024]);
 
 const { EINTR, EAGAIN } = abi.errno;
 
@@ -106,6 +124,7 @@ export const MAX_RW_COUNT = 0x7ffff000;
  */
 export function retryOnEintr(call: () => number): number {
   const c = libc();
+  // Windows: EINTR here is Winsock's WSAEINTR (ffi/abi/windows.ts).
   const EINTR = abi.errno.EINTR;
   for (;;) {
     const result = call();

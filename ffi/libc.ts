@@ -22,6 +22,7 @@ import { denoBackend } from "./_deno.ts";
 import { bunBackend } from "./_bun.ts";
 import { nodeFfiBackend } from "./_node_ffi.ts";
 import { koffiBackend } from "./_koffi.ts";
+import { loadWindowsLibc } from "./_winsock.ts";
 
 export type { Nfds } from "./types.ts";
 
@@ -76,7 +77,7 @@ function pickBackend(): Backend {
   if (!abiSupported) {
     throw new Error(
       `iomux: no ABI table for this platform (${platformKey()}); ` +
-        "supported: Linux, macOS and FreeBSD on x86_64 and aarch64",
+        "supported: Linux, macOS, FreeBSD and Windows on x86_64 and aarch64",
     );
   }
   const found = BACKENDS.find((b) => b.available());
@@ -91,7 +92,11 @@ function pickBackend(): Backend {
 export function libc(): Libc {
   if (loaded) return loaded;
   backend ??= pickBackend();
-  return loaded = adapt(backend.loadLibc(abi.libcNames, symbolsFor(abi), abi.errnoFunction));
+  // Windows has no one libc: Winsock and the C runtime, opened by ffi/_winsock.ts.
+  const raw = abi.winsock
+    ? loadWindowsLibc(backend, abi)
+    : backend.loadLibc(abi.libcNames, symbolsFor(abi), abi.errnoFunction);
+  return loaded = adapt(raw);
 }
 
 /**
