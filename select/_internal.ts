@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { abi } from "../ffi/abi.ts";
 
 /** Receives one ready fd and its event bits. */
 export type EventSink = (fd: number, events: number) => void;
@@ -16,3 +17,10 @@ export type EventSink = (fd: number, events: number) => void;
  * sink instead of returning pairs.
  */
 export const pollInto: unique symbol = Symbol("iomux.pollInto");
+
+/**
+ * Whether this is Windows, where `select()` takes sockets only and reports a failed
+ * `connect` as exceptional (`Lib/selectors.py` `SelectSelector._select` on win32).
+ * Selectors read the platform here rather than from `ffi/`.
+ */
+export const WINDOWS: boolean = abi.os === "windows";
