@@ -75,9 +75,12 @@ const WINDOWS_SYMBOLS: Readonly<Record<string, WindowsSymbol>> = {
   _get_errno: crt([B], "_get_errno"), // errno_t _get_errno(int *pValue)
 };
 
-/** `_pipe`'s buffer size and mode: CPython's `os.pipe` on Windows asks `CreatePipe` for 0. */
+/**
+ * `_pipe`'s buffer size and mode: CPython's `os.pipe` on Windows asks `CreatePipe`
+ * for the default size (0) and non-inheritable ends (`_O_NOINHERIT`), in binary mode.
+ */
 const PIPE_SIZE = 0;
-const O_BINARY = 0x8000;
+const PIPE_MODE = 0x8000 /* _O_BINARY */ | 0x80 /* _O_NOINHERIT */;
 /** The C runtime's ENOSYS, for the calls Windows does not have. */
 const ENOSYS = 40;
 
@@ -121,7 +124,7 @@ export function loadWindowsLibc(backend: Backend, abi: Abi): RawLibc {
     write: reporting(ucrt.write!),
     close: reporting(ucrt.close!),
     open: reporting(ucrt.open!),
-    pipe: reporting((fds: Int32Array) => pipe(fds, PIPE_SIZE, O_BINARY)),
+    pipe: reporting((fds: Int32Array) => pipe(fds, PIPE_SIZE, PIPE_MODE)),
     fcntl: unavailable,
     socketpair: unavailable,
     // The texts of the C runtime's strerror and of FormatMessage (ffi/abi/windows.ts):

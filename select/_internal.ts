@@ -24,3 +24,15 @@ export const pollInto: unique symbol = Symbol("iomux.pollInto");
  * Selectors read the platform here rather than from `ffi/`.
  */
 export const WINDOWS: boolean = abi.os === "windows";
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Blocks the thread for `ms` milliseconds (`Infinity`: for good). For the waits
+ * Winsock refuses with WSAEINVAL where Unix sleeps: `select` with three empty sets,
+ * `WSAPoll` with no fds.
+ */
+export function sleepFor(ms: number): 0 {
+  Atomics.wait(sleeper, 0, 0, ms);
+  return 0;
+}

@@ -12,7 +12,7 @@ import { fillHandleSet, newHandleSet, readyHandles } from "../ffi/fd_set.ts";
 import { fildes } from "../_py/convert.ts";
 import { CEILING, divide, FLOOR, type Ns, parseSelectTimeout } from "../_py/timeout.ts";
 import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
-import { WINDOWS } from "./_internal.ts";
+import { sleepFor, WINDOWS } from "./_internal.ts";
 
 // Windows: `fd_set` is a list of socket handles, any value goes in (no range check,
 // `nfds` ignored), and Winsock's `select` refuses three empty sets with WSAEINVAL
@@ -143,14 +143,10 @@ function readyOnWindows<T>(state: ListState, result: T[]): T[] {
  * fails with WSAEINVAL on empty sets; no timeout sleeps for good.
  */
 function sleepOnWindows(scratch: Scratch): number {
-  const ms = scratch.timeout === null
-    ? Infinity
-    : scratch.timeval[0]! * 1000 + scratch.timeval[1]! / 1000;
-  Atomics.wait(sleeper, 0, 0, ms);
-  return 0;
+  return sleepFor(
+    scratch.timeout === null ? Infinity : scratch.timeval[0]! * 1000 + scratch.timeval[1]! / 1000,
+  );
 }
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 function release(scratch: Scratch): void {
   // Drop the references to the caller's objects so that nothing is kept alive.

@@ -237,7 +237,9 @@ const base = {
     EEXIST: 17,
     EINVAL: 22,
     ENOSYS: 40,
-    EINPROGRESS: 10036,
+    // A non-blocking connect() under way fails with WSAEWOULDBLOCK on Windows
+    // (Modules/socketmodule.c SOCK_INPROGRESS_ERR), not WSAEINPROGRESS.
+    EINPROGRESS: 10035,
   },
   errnoNames: WINDOWS_ERRNO_NAMES,
   socket: {

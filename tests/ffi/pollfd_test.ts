@@ -13,6 +13,8 @@ const { POLLIN, POLLOUT, POLLNVAL } = abi.poll;
 describe("struct pollfd", () => {
   it("every ABI table lays out {int fd; short events; short revents;} in 8 bytes", () => {
     for (const [key, t] of Object.entries(ABI_TABLES)) {
+      // Windows' WSAPOLLFD has a 64-bit SOCKET: tests/windows/abi_test.ts.
+      if (t.os === "windows") continue;
       assert.deepEqual(t.pollfd, { size: 8, fd: 0, fdBytes: 4, events: 4, revents: 6 }, key);
     }
     assert.equal(POLLFD_SIZE, abi.pollfd.size);
