@@ -20,6 +20,7 @@ import {
 import { assertRaises } from "../_kit/errors.ts";
 import { leakFree, withPipe, withPipes } from "../_kit/fds.ts";
 import { spawnShell } from "../_kit/child.ts";
+import { POSIX_FDS } from "../_kit/platform.ts";
 
 const MSG = new TextEncoder().encode(" This is a test.");
 // deno-lint-ignore no-explicit-any
@@ -38,7 +39,7 @@ function randomOf<T>(items: T[]): T {
   return items[Math.floor(Math.random() * items.length)]!;
 }
 
-describe("poll: CPython test_poll.py", () => {
+describe("poll: CPython test_poll.py", { skip: POSIX_FDS }, () => {
   it(
     "test_poll1: 12 pipes, random writers and readers",
     leakFree(() => {
@@ -254,7 +255,7 @@ describe("poll: CPython test_poll.py", () => {
   );
 });
 
-describe("poll: semantics (Modules/selectmodule.c select_poll_*)", () => {
+describe("poll: semantics (Modules/selectmodule.c select_poll_*)", { skip: POSIX_FDS }, () => {
   it(
     "results come in registration order; re-registering keeps the place",
     leakFree(() =>
