@@ -129,6 +129,8 @@ const MESSAGES: Readonly<Record<number, string>> = {
   10037:
     "An operation was attempted on a non-blocking socket that already had an operation in progress",
   10038: "An operation was attempted on something that is not a socket",
+  10040:
+    "A message sent on a datagram socket was larger than the internal message buffer or some other network limit, or the buffer used to receive a datagram into was smaller than the datagram itself",
   10045: "The attempted operation is not supported for the type of object referenced",
   10047: "An address incompatible with the requested protocol was used",
   10048:
