@@ -73,6 +73,19 @@ const WINDOWS_SYMBOLS: Readonly<Record<string, WindowsSymbol>> = {
   close: crt(["i32"], "_close"),
   open: crt([B, "i32", "i32"], "_open"), // int _open(const char *, int oflag, ... pmode)
   _get_errno: crt([B], "_get_errno"), // errno_t _get_errno(int *pValue)
+  // _invalid_parameter_handler _set_thread_local_invalid_parameter_handler(handler)
+  _set_thread_local_invalid_parameter_handler: {
+    lib: "crt",
+    parameters: ["pointer"],
+    result: "pointer",
+    name: "_set_thread_local_invalid_parameter_handler",
+  },
+};
+
+/** kernel32.dll: the address of a function that ignores its arguments. */
+const KERNEL32: Readonly<Record<string, NativeSpec>> = {
+  GetModuleHandleA: { parameters: [B], result: "pointer" }, // (LPCSTR lpModuleName)
+  GetProcAddress: { parameters: ["pointer", B], result: "pointer" }, // (HMODULE, LPCSTR)
 };
 
 /**
@@ -92,6 +105,27 @@ function tableOf(lib: Lib): Record<string, NativeSpec> {
   return out;
 }
 
+/**
+ * A handler for the C runtime's invalid parameters that returns at once, so that
+ * the call fails with its errno (EBADF, EINVAL) instead of ending the process. A
+ * handler is `void (*)(const wchar_t *, const wchar_t *, const wchar_t *, unsigned,
+ * uintptr_t)`; on 64-bit Windows the caller owns the argument slots, so any function
+ * that ignores its arguments and has no side effect serves: `GetCurrentProcessId`,
+ * which reads the process id from the thread block. No FFI callback is needed.
+ */
+function ignoringHandler(backend: Backend): unknown {
+  const k32 = backend.openLibrary("kernel32.dll", KERNEL32);
+  const z = (s: string) => new TextEncoder().encode(`${s}\0`);
+  const handler = k32.GetProcAddress!(
+    k32.GetModuleHandleA!(z("kernel32.dll")),
+    z("GetCurrentProcessId"),
+  );
+  if (handler === null || handler === 0n || handler === 0) {
+    throw new Error("iomux: kernel32.dll lacks GetCurrentProcessId");
+  }
+  return handler;
+}
+
 /** Opens Winsock and the C runtime with `backend`, and starts Winsock. */
 export function loadWindowsLibc(backend: Backend, abi: Abi): RawLibc {
   const win = abi.winsock!;
@@ -104,9 +138,20 @@ export function loadWindowsLibc(backend: Backend, abi: Abi): RawLibc {
   const started = ws2.WSAStartup!(0x0202, wsaData);
   if (started !== 0) throw new Error(`iomux: WSAStartup failed with error ${started}`);
 
-  /** A C runtime call whose failure (-1) moves `errno` to `WSAGetLastError`. */
+  const ignoreInvalidParameter = ignoringHandler(backend);
+  const setHandler = ucrt._set_thread_local_invalid_parameter_handler!;
+
+  /**
+   * A C runtime call whose failure (-1) moves `errno` to `WSAGetLastError`. The C
+   * runtime ends the process on a bad fd (`_read(-1, …)`) unless an invalid-parameter
+   * handler returns: CPython wraps each such call in `_Py_BEGIN_SUPPRESS_IPH` /
+   * `_Py_END_SUPPRESS_IPH` (`Include/internal/pycore_fileutils.h`), which installs a
+   * handler that does nothing for the calling thread, and so does iomux.
+   */
   const reporting = (f: AnyFunction): AnyFunction => (...args) => {
+    const previous = setHandler(ignoreInvalidParameter);
     const result = f(...args);
+    setHandler(previous);
     if (result === -1) {
       ucrt._get_errno!(errnoCell);
       setLastError(errnoCell[0]!);

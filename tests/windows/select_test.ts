@@ -155,4 +155,16 @@ describe("Winsock errors as CPython raises them", { skip: NOT_WINDOWS }, () => {
     assert.deepEqual([e.errno, e.winerror, e.code], [9, null, "EBADF"]);
     assert.equal(e.message, "[Errno 9] Bad file descriptor");
   });
+
+  it("fd -1 to the C runtime is EBADF, not the end of the process (CPython's SUPPRESS_IPH)", async () => {
+    // Without a returning invalid-parameter handler, _close(-1) and _read(-1, …) end the
+    // process with STATUS_INVALID_CRT_PARAMETER (0xc0000417).
+    const { lastOsError } = await import("../../ffi/errno.ts");
+    const { close, read, write } = await import("../../os/mod.ts");
+    assert.equal(libc().close(-1), -1);
+    assert.equal(lastOsError().code, "EBADF");
+    for (const call of [() => read(-1, 1), () => write(-1, new Uint8Array(1)), () => close(-1)]) {
+      assert.throws(call, (e: unknown) => e instanceof OSError && e.code === "EBADF");
+    }
+  });
 });
