@@ -22,7 +22,12 @@
 #   wine.sh bun ARGS...         Windows bun.exe
 #   wine.sh node ARGS...        Windows node.exe (Node 26: node:ffi; stdout comes back at the end)
 #   wine.sh node20 ARGS...      Windows node.exe (Node 20: use koffi)
-#   wine.sh koffi-win DIR       copy koffi's win32-x64 prebuilt into DIR/node_modules/@koromix/
+#   wine.sh koffi-win DIR       copy koffi and its win32-x64 prebuilt into DIR/node_modules/
+#   wine.sh test                the Deno suites that apply on Windows, on Windows Deno
+#                                     (run from the repository root)
+#   wine.sh test-npm            the built npm/ package's Windows suites on Windows Bun,
+#                                     Node 26 (node:ffi) and Node 20 (koffi); after
+#                                     `deno task build:npm`
 #   wine.sh umount              stop wineserver, undo every mount under the chroot
 #   wine.sh clean               umount, then delete the chroot
 # The current directory is bind-mounted at the same path inside the chroot for the length of
@@ -44,6 +49,15 @@ NODE_WIN_VERSION=${NODE_WIN_VERSION:-26.10.0}
 NODE20_WIN_VERSION=${NODE20_WIN_VERSION:-20.20.2}
 KOFFI_VERSION=${KOFFI_VERSION:-3.3.4}
 WIN=/opt/win # inside the chroot
+
+# What runs on Windows. The Deno suites: tests/windows/ (Winsock select(), errors, the
+# Windows ABI table) and the select, selectors, socket and ffi suites, whose POSIX-only
+# cases (pipes, AF_UNIX, RLIMIT_NOFILE, epoll) skip on win32 with CPython's reason.
+# tests/os/, tests/async/ (the waiter has no Windows port yet), tests/parity/ (python3 is
+# a Linux binary), tests/property/, tests/leaks/ and tests/stress/ are left out.
+DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/ffi/"
+# The npm smoke: the same Windows cases, plus CPython's test_selectors port, per runtime.
+NPM_SUITES="windows/select_test.js windows/abi_test.js selectors/selectors_test.js"
 
 die() { echo "wine.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, mount, chroot)"
@@ -510,8 +524,24 @@ case "$cmd" in
     [ -n "${1:-}" ] || die "usage: $0 koffi-win DIR"
     src=$RFS$WIN/selftest/node_modules/@koromix/koffi-win32-x64
     [ -d "$src" ] || die "not installed: run '$0 install' first"
-    mkdir -p "$1/node_modules/@koromix"; cp -r "$src" "$1/node_modules/@koromix/" ;;
+    mkdir -p "$1/node_modules/@koromix"; cp -r "$src" "$1/node_modules/@koromix/"
+    cp -r "$RFS$WIN/selftest/node_modules/koffi" "$1/node_modules/" ;;
+  test) [ -f deno.json ] || die "run from the repository root"
+    bind_cwd
+    # shellcheck disable=SC2086
+    run_win deno "$PWD" test --allow-all --node-modules-dir=none $DENO_SUITES ;;
+  test-npm)
+    [ -f npm/package.json ] || die "no npm/ here: run 'deno task build:npm' first"
+    "$0" koffi-win npm
+    cd npm; bind_cwd
+    local_files=$(for f in $NPM_SUITES; do printf './tests/%s ' "$f"; done)
+    # shellcheck disable=SC2086
+    run_win bun "$PWD" test --timeout 60000 $local_files
+    # shellcheck disable=SC2086
+    run_win node "$PWD" --disable-warning=ExperimentalWarning --test --test-reporter=spec $local_files
+    # shellcheck disable=SC2086
+    run_win node20 "$PWD" --test --test-reporter=spec $local_files ;;
   umount) do_umount ;;
   clean) clean ;;
-  *) sed -n '2,32p' "$0"; exit 2 ;;
+  *) sed -n '2,41p' "$0"; exit 2 ;;
 esac
