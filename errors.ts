@@ -25,24 +25,55 @@
  *
  * @module
  */
+import { reprString } from "./_py/repr.ts";
+import { abi } from "./ffi/abi.ts";
 
 /**
- * A system call failed. Mirrors Python's `OSError`: built from an errno it has
- * `errno`, `code` (the errno's symbolic name) and `strerror`, and its message is
- * `"[Errno 9] Bad file descriptor"`; built from a message alone (`"invalid flags"`),
- * `errno`, `code` and `strerror` are `null`. On Windows a failed Winsock call also
- * sets `winerror` (the `WSAGetLastError()` code; `errno` is its translation, as
- * CPython's `PC/errmap.h` `winerror_to_errno` makes it) and the message reads
- * `"[WinError 10038] …"`; elsewhere `winerror` is `null`.
+ * Options of {@linkcode OSError}: the standard `cause`, Python's `filename2`, and a
+ * `code` for numbers that are not errnos (`socket.gaierror`'s `EAI_*`).
  *
- * @example Build one from an errno, or from a message alone
+ * @example A two-path error, as Python's `OSError(2, "…", "a", None, "b")`
  * ```ts
  * import assert from "node:assert/strict";
  * import { OSError } from "@iomux/iomux";
  *
- * const e = new OSError(9, "Bad file descriptor", "EBADF");
- * assert.equal(e.message, "[Errno 9] Bad file descriptor");
- * assert.deepEqual([e.errno, e.code, e.strerror], [9, "EBADF", "Bad file descriptor"]);
+ * const e = new OSError(2, "No such file or directory", "a", { filename2: "b" });
+ * assert.equal(e.message, "[Errno 2] No such file or directory: 'a' -> 'b'");
+ * ```
+ */
+export interface OSErrorOptions extends ErrorOptions {
+  /** The symbolic name, when `errno` is not an errno (an `EAI_*` value). */
+  code?: string;
+  /**
+   * Windows: the Winsock error code (`WSAGetLastError()`) that `errno` was translated
+   * from (`PC/errmap.h` `winerror_to_errno`); the message then reads `[WinError N]`.
+   */
+  winerror?: number;
+  /** The second file name of a two-path call (Python's `filename2`). */
+  filename2?: string;
+}
+
+/**
+ * A system call failed. Mirrors Python's `OSError`: built from an errno and its text
+ * it has `errno`, `code` (the errno's symbolic name), `strerror` and, when given,
+ * `filename`; its message is `"[Errno 2] No such file or directory: 'x'"`. As in
+ * CPython (`Objects/exceptions.c` `OSError_new`, which looks the errno up in the
+ * errnomap), `new OSError(errno, text)` builds the subclass that errno selects:
+ * `new OSError(11, "…")` is a {@linkcode BlockingIOError}. Built from a message alone
+ * (`"invalid flags"`), or from a number alone, `errno`, `code` and `strerror` are
+ * `null` (Python's `OSError(11)` has no errno either). On Windows a failed Winsock
+ * call also sets `winerror` and the message reads `"[WinError 10038] …"`, as
+ * CPython's `PyErr_SetExcFromWindowsErr` makes it; elsewhere `winerror` is `null`.
+ *
+ * @example Construction picks the subclass by errno
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FileNotFoundError, OSError } from "@iomux/iomux";
+ *
+ * const e = new OSError(2, "No such file or directory", "data.bin");
+ * assert.ok(e instanceof FileNotFoundError);
+ * assert.equal(e.code, "ENOENT");
+ * assert.equal(e.message, "[Errno 2] No such file or directory: 'data.bin'");
  *
  * const plain = new OSError("invalid flags");
  * assert.deepEqual([plain.message, plain.errno, plain.code], ["invalid flags", null, null]);
@@ -53,7 +84,7 @@
  * import assert from "node:assert/strict";
  * import { OSError } from "@iomux/iomux";
  *
- * const e = new OSError(22, "An invalid argument was supplied", "EINVAL", { winerror: 10022 });
+ * const e = new OSError(22, "An invalid argument was supplied", undefined, { winerror: 10022 });
  * assert.equal(e.message, "[WinError 10022] An invalid argument was supplied");
  * assert.deepEqual([e.errno, e.winerror], [22, 10022]);
  * ```
@@ -65,34 +96,57 @@ export class OSError extends Error {
   readonly code: string | null;
   /** The operating system's text for the errno, or `null`. */
   readonly strerror: string | null;
+  /** The file name the failing call was given, or `null`. */
+  readonly filename: string | null;
+  /** The second file name of a two-path call, or `null`. */
+  readonly filename2: string | null;
   /** Windows: the Winsock error code the errno was translated from; otherwise `null`. */
   readonly winerror: number | null;
 
   /**
-   * Builds the error from an errno and its text, or from a message alone.
+   * Builds the error from an errno and its text (and the file name involved), or
+   * from a message alone. Called as `new OSError(errno, text)`, it returns the
+   * subclass that errno maps to, as Python's `OSError(errno, text)` does.
    *
    * @param errnoOrMessage An errno value, or a message when there is none.
    * @param strerror The system's description of the errno.
-   * @param code The errno's symbolic name.
-   * @param options Standard error options (`cause`), and `winerror` for a Windows
-   *   error code.
+   * @param filename The file name the failing call was given.
+   * @param options Standard error options (`cause`), `filename2`, `code` and, on
+   *   Windows, `winerror`.
    */
   constructor(
     errnoOrMessage: number | string,
     strerror?: string,
-    code?: string,
-    options?: ErrorOptions & { winerror?: number },
+    filename?: string,
+    options?: OSErrorOptions,
   ) {
-    const numbered = typeof errnoOrMessage === "number";
-    const text = numbered ? strerror ?? "Error" : null;
+    const numbered = typeof errnoOrMessage === "number" && strerror !== undefined;
+    const names = numbered ? [filename, options?.filename2] : [];
+    const [file = null, file2 = null] = names.map((n) => n === undefined ? null : n);
+    let message = String(errnoOrMessage);
     const winerror = numbered ? options?.winerror ?? null : null;
-    const tag = winerror === null ? `[Errno ${errnoOrMessage}]` : `[WinError ${winerror}]`;
-    super(numbered ? `${tag} ${text}` : errnoOrMessage, options);
-    this.winerror = winerror;
+    if (numbered) {
+      const tag = winerror === null ? `[Errno ${errnoOrMessage}]` : `[WinError ${winerror}]`;
+      message = `${tag} ${strerror}`;
+      if (file !== null) message += `: ${reprString(file)}`;
+      if (file !== null && file2 !== null) message += ` -> ${reprString(file2)}`;
+    }
+    super(message, options);
     this.errno = numbered ? errnoOrMessage : null;
-    this.strerror = text;
-    this.code = numbered ? code ?? null : null;
+    this.code = numbered ? options?.code ?? abi.errnoNames[errnoOrMessage] ?? null : null;
+    this.strerror = numbered ? strerror : null;
+    this.filename = file;
+    this.filename2 = file2;
+    this.winerror = winerror;
     this.name = new.target.name;
+    if (new.target === OSError && numbered) {
+      const Subclass = subclassFor(errnoOrMessage);
+      if (Subclass !== undefined) {
+        // A class constructor may return another object: this is how `OSError_new`
+        // swaps in the errnomap's type when `type` is `OSError` itself.
+        return Reflect.construct(Subclass, [errnoOrMessage, strerror, filename, options]);
+      }
+    }
   }
 }
 
@@ -418,4 +472,46 @@ export class RuntimeError extends Error {
     super(message, options);
     this.name = "RuntimeError";
   }
+}
+
+/**
+ * CPython's errnomap (`Objects/exceptions.c` `_PyExc_InitState`, the `ADD_ERRNO`
+ * lines): errno name → the subclass `OSError(errno, …)` becomes. A name the platform
+ * lacks (ENOTCAPABLE off FreeBSD and WASI) maps nothing.
+ */
+const ERRNO_MAP: Readonly<Record<string, typeof OSError>> = {
+  EAGAIN: BlockingIOError,
+  EALREADY: BlockingIOError,
+  EINPROGRESS: BlockingIOError,
+  EWOULDBLOCK: BlockingIOError,
+  EPIPE: BrokenPipeError,
+  ESHUTDOWN: BrokenPipeError,
+  ECHILD: ChildProcessError,
+  ECONNABORTED: ConnectionAbortedError,
+  ECONNREFUSED: ConnectionRefusedError,
+  ECONNRESET: ConnectionResetError,
+  EEXIST: FileExistsError,
+  ENOENT: FileNotFoundError,
+  EISDIR: IsADirectoryError,
+  ENOTDIR: NotADirectoryError,
+  EINTR: InterruptedError,
+  EACCES: PermissionError,
+  EPERM: PermissionError,
+  ENOTCAPABLE: PermissionError,
+  ESRCH: ProcessLookupError,
+  ETIMEDOUT: TimeoutError,
+};
+
+let subclassByErrno: Map<number, typeof OSError> | undefined;
+
+/** The errnomap's subclass for `errno` on this platform, if it has one. */
+function subclassFor(errno: number): typeof OSError | undefined {
+  if (subclassByErrno === undefined) {
+    subclassByErrno = new Map();
+    for (const [value, name] of Object.entries(abi.errnoNames)) {
+      const Subclass = ERRNO_MAP[name];
+      if (Subclass !== undefined) subclassByErrno.set(Number(value), Subclass);
+    }
+  }
+  return subclassByErrno.get(errno);
 }

@@ -53,6 +53,32 @@ function asCInt(value: number | bigint): number {
   return n | 0;
 }
 
+/** Deno's I/O classes: none has a `fileno()`, and Deno exposes none of their fds. */
+const DENO_HANDLES: Readonly<Record<string, string>> = {
+  Stdin: "Deno.stdin has no fileno(): pass its fd, 0",
+  Stdout: "Deno.stdout has no fileno(): pass its fd, 1",
+  Stderr: "Deno.stderr has no fileno(): pass its fd, 2",
+  FsFile: "a Deno.FsFile carries no file descriptor that FFI can use: " +
+    "open the path with iomux's os open() to get one",
+};
+
+/**
+ * What to use instead when `obj` is one of Deno's own I/O objects (a `Deno.FsFile`,
+ * a `Deno.Conn` or listener, `Deno.stdin`), as a sentence to append to CPython's
+ * message; `""` for anything else.
+ */
+export function denoHandleHint(obj: unknown): string {
+  if (!("Deno" in globalThis) || obj === null || typeof obj !== "object") return "";
+  const name = (obj as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof name !== "string") return "";
+  const hint = DENO_HANDLES[name] ??
+    (/^(Tcp|Unix|Tls|Vsock|Quic|Datagram)?(Conn|Listener)$/.test(name)
+      ? `a Deno.${name} carries no file descriptor that FFI can use: ` +
+        "make the socket with iomux's socket module (Socket, socketpair)"
+      : undefined);
+  return hint === undefined ? "" : ` (${hint})`;
+}
+
 /**
  * `PyObject_AsFileDescriptor` (`Objects/fileobject.c`): an integer, or the result of
  * `fileno()`, which must be an integer; then range and sign checks. The fd is not
@@ -65,7 +91,9 @@ export function fildes(obj: unknown): number {
       ? (obj as { fileno?: unknown }).fileno
       : undefined;
     if (fileno === undefined) {
-      throw new TypeError("argument must be an int, or have a fileno() method.");
+      throw new TypeError(
+        `argument must be an int, or have a fileno() method.${denoHandleHint(obj)}`,
+      );
     }
     if (typeof fileno !== "function") {
       throw new TypeError(`'${pyTypeName(fileno)}' object is not callable`);

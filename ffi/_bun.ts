@@ -5,7 +5,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, openLibc, runtimeName } from "./_native.ts";
-import { offThread } from "./_off_thread.ts";
+import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -102,4 +102,19 @@ export const bunBackend: Backend = {
   available: () => runtimeName() === "bun",
   loadLibc,
   openLibrary: (path, table) => bindLibrary((signatures) => ffi().dlopen(path, signatures), table),
+};
+
+/** The worker side of `offThread("bun:ffi", …)`: buffers arrive as raw addresses. */
+export const offThreadSymbols: OffThreadSymbols = (abi) => {
+  const ffi = builtinModule<BunFfi>("bun:ffi")!;
+  const bound: Record<string, AnyFunction> = {};
+  for (const [key, spec] of offThreadSpecs(abi, "pointer")) {
+    try {
+      bound[key] = openLibc(abi, (path) => ffi.dlopen(path, bunSignature(key, spec)))
+        .symbols[cName(key, spec)]!;
+    } catch (e) {
+      if (!spec.optional) throw e;
+    }
+  }
+  return bound;
 };

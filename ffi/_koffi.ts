@@ -6,12 +6,11 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
+import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
-interface KoffiFunction extends AnyFunction {
-  async(...argsThenCallback: unknown[]): void;
-}
+type KoffiFunction = AnyFunction;
 
 interface KoffiLibrary {
   func(name: string, result: string, parameters: string[]): KoffiFunction;
@@ -87,12 +86,6 @@ function requireKoffi(): Koffi {
 
 /** Binds one symbol; 64-bit results become BigInt, as in Deno. */
 function bind(fn: KoffiFunction, spec: NativeSpec): AnyFunction {
-  if (spec.nonblocking) {
-    return (...args) =>
-      new Promise((resolve, reject) =>
-        fn.async(...args, (err: unknown, result: unknown) => err ? reject(err) : resolve(result))
-      );
-  }
   return isWide(spec.result) ? (...args) => BigInt(fn(...args)) : fn;
 }
 
@@ -102,7 +95,9 @@ function bindLibrary(lib: KoffiLibrary, table: Table): Record<string, AnyFunctio
   for (const [key, spec] of Object.entries(table)) {
     try {
       const parameters = spec.parameters.map((t) => TYPES[t]);
-      symbols[key] = bind(lib.func(cName(key, spec), TYPES[spec.result], parameters), spec);
+      const fn = lib.func(cName(key, spec), TYPES[spec.result], parameters);
+      // Not fn.async: that parks the call in libuv's threadpool (see _off_thread.ts).
+      symbols[key] = spec.nonblocking ? offThread("koffi", key) : bind(fn, spec);
     } catch (e) {
       if (!spec.optional) throw e;
     }
@@ -129,4 +124,20 @@ export const koffiBackend: Backend = {
   available: () => runtimeName() === "node",
   loadLibc,
   openLibrary: (path, table) => bindLibrary(requireKoffi().load(path), table),
+};
+
+/** The worker side of `offThread("koffi", …)`: buffers arrive as copies. */
+export const offThreadSymbols: OffThreadSymbols = (abi) => {
+  const koffi = requireKoffi();
+  const lib = openLibc(abi, (path) => koffi.load(path));
+  const bound: Record<string, AnyFunction> = {};
+  for (const [key, spec] of offThreadSpecs(abi, "buffer")) {
+    try {
+      const parameters = spec.parameters.map((t) => TYPES[t]);
+      bound[key] = bind(lib.func(cName(key, spec), TYPES[spec.result], parameters), spec);
+    } catch (e) {
+      if (!spec.optional) throw e;
+    }
+  }
+  return bound;
 };

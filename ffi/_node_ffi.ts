@@ -5,7 +5,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
-import { offThread } from "./_off_thread.ts";
+import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -99,4 +99,20 @@ export const nodeFfiBackend: Backend = {
   available: () => runtimeName() === "node" && ffi() !== undefined,
   loadLibc,
   openLibrary: (path, table) => bindLibrary(ffi()!.dlopen(path).lib, table),
+};
+
+/** The worker side of `offThread("node:ffi", …)`: buffers arrive as raw addresses. */
+export const offThreadSymbols: OffThreadSymbols = (abi) => {
+  const ffi = builtinModule<NodeFfi>("node:ffi")!;
+  const { lib } = openLibc(abi, (path) => ffi.dlopen(path));
+  const bound: Record<string, AnyFunction> = {};
+  for (const [key, spec] of offThreadSpecs(abi, "pointer")) {
+    try {
+      const fn = lib.getFunction(cName(key, spec), nodeSignature(spec.parameters, spec.result));
+      bound[key] = widenArguments(fn, spec.parameters);
+    } catch (e) {
+      if (!spec.optional) throw e;
+    }
+  }
+  return bound;
 };

@@ -4,48 +4,9 @@
  *
  * @module
  */
-import {
-  BlockingIOError,
-  BrokenPipeError,
-  ChildProcessError,
-  ConnectionAbortedError,
-  ConnectionRefusedError,
-  ConnectionResetError,
-  FileExistsError,
-  FileNotFoundError,
-  InterruptedError,
-  IsADirectoryError,
-  NotADirectoryError,
-  OSError,
-  PermissionError,
-  ProcessLookupError,
-  TimeoutError,
-} from "../errors.ts";
+import { OSError } from "../errors.ts";
 import { abi } from "./abi.ts";
 import { libc } from "./libc.ts";
-
-const CLASS_BY_NAME: Readonly<Record<string, typeof OSError>> = {
-  EAGAIN: BlockingIOError,
-  EALREADY: BlockingIOError,
-  EINPROGRESS: BlockingIOError,
-  EWOULDBLOCK: BlockingIOError,
-  EPIPE: BrokenPipeError,
-  ESHUTDOWN: BrokenPipeError,
-  ECHILD: ChildProcessError,
-  ECONNABORTED: ConnectionAbortedError,
-  ECONNREFUSED: ConnectionRefusedError,
-  ECONNRESET: ConnectionResetError,
-  EEXIST: FileExistsError,
-  ENOENT: FileNotFoundError,
-  EISDIR: IsADirectoryError,
-  ENOTDIR: NotADirectoryError,
-  EINTR: InterruptedError,
-  EACCES: PermissionError,
-  EPERM: PermissionError,
-  ENOTCAPABLE: PermissionError,
-  ESRCH: ProcessLookupError,
-  ETIMEDOUT: TimeoutError,
-};
 
 const strerrorCache = new Map<number, string>();
 
@@ -65,16 +26,16 @@ export function errnoName(errnum: number): string | null {
 }
 
 /**
- * The exception CPython's `PyErr_SetFromErrno` would raise for `errnum`: the
- * `OSError` subclass chosen by errno, with `errno`, `code` and `strerror` set.
+ * The exception CPython's `PyErr_SetFromErrnoWithFilenameObject` would raise for
+ * `errnum`: the `OSError` subclass chosen by errno, with `errno`, `code`,
+ * `strerror` and (when given) `filename` set.
  */
-export function osError(errnum: number): OSError {
-  if (abi.winsock && errnum >= 10000) return winsockError(errnum);
-  const code = errnoName(errnum);
-  const Class = (code !== null && CLASS_BY_NAME[code]) || OSError;
-  // errno 0 reads "Error" in CPython (it never asks strerror for 0).
+export function osError(errnum: number, filename?: string): OSError {
+  if (abi.winsock && errnum >= 10000) return winsockError(errnum, filename);
+  // errno 0 reads "Error" in CPython (it never asks strerror for 0). The constructor
+  // picks the subclass from errno, as `OSError_new` does.
   const text = errnum === 0 ? "Error" : strerror(errnum);
-  return new Class(errnum, text, code ?? undefined);
+  return new OSError(errnum, text, filename);
 }
 
 /**
@@ -85,11 +46,9 @@ export function osError(errnum: number): OSError {
  * errno (`Objects/exceptions.c` maps EWOULDBLOCK, ECONNRESET… to their Winsock values
  * on Windows), the text `FormatMessage`'s.
  */
-function winsockError(winerror: number): OSError {
+function winsockError(winerror: number, filename?: string): OSError {
   const errnum = TO_CRT_ERRNO.has(winerror) ? winerror - 10000 : winerror;
-  const code = errnoName(errnum);
-  const Class = (code !== null && CLASS_BY_NAME[code]) || OSError;
-  return new Class(errnum, strerror(winerror), code ?? undefined, { winerror });
+  return new OSError(errnum, strerror(winerror), filename, { winerror });
 }
 
 const TO_CRT_ERRNO: ReadonlySet<number> = new Set([10004, 10009, 10013, 10014, 10022, 10024]);
@@ -124,7 +83,6 @@ export const MAX_RW_COUNT = 0x7ffff000;
  */
 export function retryOnEintr(call: () => number): number {
   const c = libc();
-  // Windows: EINTR here is Winsock's WSAEINTR (ffi/abi/windows.ts).
   const EINTR = abi.errno.EINTR;
   for (;;) {
     const result = call();

@@ -71,7 +71,11 @@ export function encodeKevents(
   events: readonly KeventFields[],
 ): void {
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  for (let i = 0; i < events.length; i++) {
+  const count = events.length;
+  if (count * layout.size > buffer.byteLength) {
+    throw new RangeError("changelist does not fit its buffer");
+  }
+  for (let i = 0; i < count; i++) {
     const event = events[i]!;
     const at = i * layout.size;
     writeUint64(view, at + layout.ident, event.ident);

@@ -35,7 +35,7 @@ let cached: KqueueBinding | undefined;
 function unavailable(why: string, cause?: unknown): OSError {
   const { ENOSYS } = abi.errno;
   const options = cause === undefined ? undefined : { cause };
-  return new OSError(ENOSYS, `${strerror(ENOSYS)}: ${why}`, "ENOSYS", options);
+  return new OSError(ENOSYS, `${strerror(ENOSYS)}: ${why}`, undefined, options);
 }
 
 /** `IOMUX_KQUEUE_LIB`, or `undefined` when unset, empty or unreadable. */

@@ -8,6 +8,7 @@
  */
 import { OSError } from "../errors.ts";
 import { abi } from "./abi.ts";
+import { byteLengthOf } from "./bytes.ts";
 
 const { sockaddrHasLen, sunPathSize } = abi.socket;
 const { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC } = abi.socket.constants;
@@ -90,11 +91,13 @@ export function encodeInet6(
  * @throws {OSError} `"AF_UNIX path too long"`, CPython's message.
  */
 export function encodeUnix(out: Uint8Array, path: Uint8Array): number {
-  const abstract = abi.os === "linux" && (path.length === 0 || path[0] === 0);
-  if (abstract ? path.length > sunPathSize : path.length >= sunPathSize) {
+  // The size the kernel is told comes from the intrinsic extent, never `.length`.
+  const size = byteLengthOf(path);
+  const abstract = abi.os === "linux" && (size === 0 || path[0] === 0);
+  if (abstract ? size > sunPathSize : size >= sunPathSize) {
     throw new OSError("AF_UNIX path too long");
   }
-  const length = SUN_PATH_OFFSET + path.length + (abstract ? 0 : 1);
+  const length = SUN_PATH_OFFSET + size + (abstract ? 0 : 1);
   out.fill(0, 0, SUN_PATH_OFFSET + sunPathSize);
   writeHeader(out, AF_UNIX, length);
   out.set(path, SUN_PATH_OFFSET);

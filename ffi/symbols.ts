@@ -55,7 +55,7 @@ export const LIBC_SYMBOLS = {
     ],
     result: "int",
   },
-  // The same poll(2), run on a worker thread: the shared waiter of the async waits.
+  // The same poll(2), run on a worker thread: the waiting thread of _wait/poll_set.ts.
   // `fds` must not be touched until the Promise settles; on -1, repeat the call
   // synchronously with timeout 0 to learn errno.
   poll_async: {
@@ -63,6 +63,20 @@ export const LIBC_SYMBOLS = {
     parameters: [
       "void *", // struct pollfd *fds
       "nfds_t", // nfds_t nfds
+      "int", // int timeout
+    ],
+    result: "int",
+    nonblocking: true,
+    optional: true,
+  },
+  // The same epoll_wait(2), run on a worker thread: the waiting thread of
+  // _wait/epoll_set.ts (same rules as poll_async).
+  epoll_wait_async: {
+    name: "epoll_wait",
+    parameters: [
+      "int", // int epfd
+      "void *", // struct epoll_event *events
+      "int", // int maxevents
       "int", // int timeout
     ],
     result: "int",

@@ -5,6 +5,7 @@
  * @module
  */
 import { abi } from "../ffi/abi.ts";
+import { byteLengthOf } from "../ffi/bytes.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { pyTypeName } from "../_py/convert.ts";
@@ -69,6 +70,7 @@ function ssize(n: unknown): number {
  * @param data The bytes (any `ArrayBufferView` or `ArrayBuffer`).
  * @returns How many bytes were written.
  * @throws {TypeError} `data` is not bytes-like (a string, for example).
+ * @throws {ValueError} The buffer of `data` is detached.
  * @throws {BlockingIOError} `fd` is non-blocking and full.
  * @throws {BrokenPipeError} The reading end is closed.
  *
@@ -86,7 +88,7 @@ function ssize(n: unknown): number {
 export function write(fd: number, data: ArrayBufferView | ArrayBuffer): number {
   const target = fdArgument(fd);
   const bytes = bytesOf(data);
-  const size = Math.min(bytes.byteLength, MAX_RW);
+  const size = Math.min(byteLengthOf(bytes), MAX_RW);
   const c = libc();
   return retrying(() => c.write(target, bytes, size));
 }

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { OSError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
+import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { cInt } from "../_py/convert.ts";
 import { retrying } from "./_fd.ts";
@@ -20,7 +21,7 @@ const encoder = new TextEncoder();
  * @param flags `O_*` flags, for example `O_RDONLY | O_NONBLOCK`.
  * @param mode Permission bits for a created file; defaults to `0o777` (less umask).
  * @returns The new fd.
- * @throws {FileNotFoundError} `path` does not exist.
+ * @throws {FileNotFoundError} `path` does not exist (`filename` is `path`, as in Python).
  * @throws {PermissionError} Access is denied.
  * @throws {ValueError} `path` contains a NUL character.
  *
@@ -43,5 +44,11 @@ export function open(path: string, flags: number, mode = 0o777): number {
   const flagBits = cInt(flags) | abi.fcntl.O_CLOEXEC;
   const modeBits = cInt(mode);
   const c = libc();
-  return retrying(() => c.open(bytes, flagBits, modeBits));
+  try {
+    return retrying(() => c.open(bytes, flagBits, modeBits));
+  } catch (e) {
+    // CPython's os.open raises with the path as `filename` (`path_error`).
+    if (e instanceof OSError && e.errno !== null) throw osError(e.errno, path);
+    throw e;
+  }
 }

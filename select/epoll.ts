@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { closedByOwner, closeOnCollection } from "../_py/resource_warning.ts";
 import { OSError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError, strerror } from "../ffi/errno.ts";
@@ -19,7 +20,7 @@ import { cInt, fildes, type FileLike, uintBitwise } from "../_py/convert.ts";
 import { deadlineAfter, parseEpollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
-import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "./async_wait.ts";
+import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "../_wait/async_wait.ts";
 import { type EventSink, pollInto } from "./_internal.ts";
 
 const { ENOSYS } = abi.errno;
@@ -53,7 +54,7 @@ let adopting: number | undefined;
 
 function requireEpoll(): void {
   if (libc().epoll_create1 === null) {
-    throw new OSError(ENOSYS, `${strerror(ENOSYS)}: epoll exists only on Linux`, "ENOSYS");
+    throw new OSError(ENOSYS, `${strerror(ENOSYS)}: epoll exists only on Linux`);
   }
 }
 
@@ -108,6 +109,8 @@ export class Epoll {
     }
     if (adopting !== undefined) {
       this.#fd = adopting;
+      // Modules/selectmodule.c pyepoll_dealloc: collected while open, it is closed.
+      closeOnCollection(this, adopting);
       return;
     }
     const hint = sizehint === undefined ? -1 : cInt(sizehint);
@@ -115,6 +118,7 @@ export class Epoll {
     if (hint !== -1 && hint <= 0) throw new ValueError("negative sizehint");
     if (flagBits !== 0 && flagBits !== EPOLL_CLOEXEC) throw new OSError("invalid flags");
     this.#fd = create();
+    closeOnCollection(this, this.#fd);
   }
 
   /**
@@ -210,6 +214,7 @@ export class Epoll {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
+    closedByOwner(this);
     endWaits(this);
     libc().close(fd);
   }
@@ -449,7 +454,7 @@ export class Epoll {
       options?.signal?.throwIfAborted();
       const ready = this.poll(0, maxevents);
       if (ready.length > 0 || ns === 0) {
-        return answer(ready, () => this.pollAsync(timeout, maxevents, options));
+        return answer(ready);
       }
       return waitAsync({
         owner: this,

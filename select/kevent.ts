@@ -1,6 +1,6 @@
 /**
  * `select.kevent`: one kqueue change or event, with CPython's defaults, C-type
- * conversions and ordering (`Modules/selectmodule.c`, `kqueue_event_init`,
+ * conversions and ordering (CPython `Modules/selectmodule.c` `kqueue_event_init` and
  * `kqueue_event_richcompare`).
  *
  * @module
@@ -86,6 +86,18 @@ function hex64(value: number | bigint): string {
   return BigInt.asUintN(64, BigInt(value)).toString(16);
 }
 
+let storedFields: (value: unknown) => KeventFields | undefined;
+
+/**
+ * The six fields a `KEvent` stores, already converted to their C ranges, or
+ * `undefined` for anything that is not a `KEvent`: what goes into a changelist.
+ * CPython copies the C struct; reading the public getters instead would let a
+ * subclass hand the kernel values that never passed the conversions.
+ */
+export function keventFields(value: unknown): KeventFields | undefined {
+  return storedFields(value);
+}
+
 /** Set only while {@linkcode keventFromFields} builds an event from kernel output. */
 let trusted: KeventFields | undefined;
 
@@ -131,6 +143,20 @@ export class KEvent {
   #fflags: number;
   #data: number | bigint;
   #udata: number | bigint;
+
+  static {
+    storedFields = (value) =>
+      typeof value === "object" && value !== null && #ident in value
+        ? {
+          ident: value.#ident,
+          filter: value.#filter,
+          flags: value.#flags,
+          fflags: value.#fflags,
+          data: value.#data,
+          udata: value.#udata,
+        }
+        : undefined;
+  }
 
   /**
    * Builds an event, as `select.kevent(ident, filter=KQ_FILTER_READ,

@@ -5,17 +5,23 @@
  *
  * @module
  */
+import { closedByOwner, closeOnCollection } from "../_py/resource_warning.ts";
 import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
-import { decodeKevent, encodeKevents, forEachIdentFilter } from "../ffi/kevent.ts";
+import {
+  decodeKevent,
+  encodeKevents,
+  forEachIdentFilter,
+  type KeventFields,
+} from "../ffi/kevent.ts";
 import { type KqueueBinding, kqueueBinding } from "../ffi/kqueue_lib.ts";
 import { libc } from "../ffi/libc.ts";
 import { writeTime } from "../ffi/structs.ts";
 import { cInt } from "../_py/convert.ts";
 import { divide, FLOOR, type Ns, parseKqueueTimeout } from "../_py/timeout.ts";
 import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
-import { KEvent, keventFromFields } from "./kevent.ts";
+import { type KEvent, keventFields, keventFromFields } from "./kevent.ts";
 import { pollInto } from "./_internal.ts";
 
 const { EBADF } = abi.errno;
@@ -144,9 +150,12 @@ export class Kqueue {
     this.#syscall = new KeventCall(this.#binding);
     if (adopting !== undefined) {
       this.#fd = adopting;
+      // Modules/selectmodule.c kqueue_queue_dealloc: collected while open, it is closed.
+      closeOnCollection(this, adopting);
       return;
     }
     this.#fd = create(this.#binding);
+    closeOnCollection(this, this.#fd);
   }
 
   /**
@@ -257,6 +266,7 @@ export class Kqueue {
     const fd = this.#fd;
     if (fd < 0) return;
     this.#fd = -1;
+    closedByOwner(this);
     libc().close(fd);
   }
 
@@ -371,16 +381,21 @@ export class Kqueue {
     const items = Array.isArray(changelist) ? changelist : Array.from(changelist);
     if (items.length === 0) return null;
     if (items.length > INT_MAX) throw new RangeError("changelist is too long");
+    // The stored fields, not the getters a subclass may override (CPython copies
+    // the C struct), in a list of our own that nothing can change after the check.
+    const fields: KeventFields[] = [];
     for (const item of items) {
-      if (!(item instanceof KEvent)) {
+      const stored = keventFields(item);
+      if (stored === undefined) {
         throw new TypeError("changelist must be an iterable of select.kevent objects");
       }
+      fields.push(stored);
     }
     const layout = this.#binding.layout;
-    const bytes = items.length * layout.size;
+    const bytes = fields.length * layout.size;
     if (this.#changes.byteLength < bytes) this.#changes = new Uint8Array(bytes);
     const changes = this.#changes.subarray(0, bytes);
-    encodeKevents(changes, layout, items);
+    encodeKevents(changes, layout, fields);
     return changes;
   }
 

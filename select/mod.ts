@@ -27,7 +27,7 @@ export { Epoll, epoll } from "./epoll.ts";
 export { KEvent, kevent } from "./kevent.ts";
 export { Kqueue, kqueue } from "./kqueue.ts";
 export type { FileLike } from "../_py/convert.ts";
-export type { AsyncWaitOptions } from "./async_wait.ts";
+export type { AsyncWaitOptions } from "../_wait/async_wait.ts";
 export * from "./constants.ts";
 export * from "./kq_constants.ts";
 export * from "../errors.ts";

@@ -12,7 +12,7 @@ import { Pollfds } from "../ffi/pollfd.ts";
 import { fildes, type FileLike, ushort } from "../_py/convert.ts";
 import { deadlineAfter, parsePollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
-import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "./async_wait.ts";
+import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "../_wait/async_wait.ts";
 import { type EventSink, pollInto, sleepFor, WINDOWS } from "./_internal.ts";
 
 const { ENOENT } = abi.errno;
@@ -322,7 +322,7 @@ export class Poll {
       options?.signal?.throwIfAborted();
       const ready = this.poll(0);
       if (ready.length > 0 || ns === 0) {
-        return answer(ready, () => this.pollAsync(timeout, options));
+        return answer(ready);
       }
       return waitAsync({
         owner: this,

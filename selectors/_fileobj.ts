@@ -5,7 +5,7 @@
  * @module
  */
 import { ValueError } from "../errors.ts";
-import { pyTypeName } from "../_py/convert.ts";
+import { denoHandleHint, pyTypeName } from "../_py/convert.ts";
 import { pyRepr } from "./_repr.ts";
 
 /**
@@ -60,7 +60,7 @@ export function fileobjToFd(fileobj: unknown): number {
       fd = pyInt(fileno.call(fileobj));
     } catch (error) {
       if (error instanceof TypeError || error instanceof ValueError) {
-        throw new ValueError(`Invalid file object: ${pyRepr(fileobj)}`);
+        throw new ValueError(`Invalid file object: ${pyRepr(fileobj)}${denoHandleHint(fileobj)}`);
       }
       throw error;
     }

@@ -4,24 +4,9 @@
  *
  * @module
  */
+import { reprString } from "../_py/repr.ts";
 
 const objectToString = Object.prototype.toString;
-
-/** A string quoted the way Python's `repr(str)` quotes it. */
-function reprString(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (ch === quote || ch === "\\") out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
-    else out += ch;
-  }
-  return out + quote;
-}
 
 function reprNumber(value: number): string {
   if (Number.isNaN(value)) return "nan";

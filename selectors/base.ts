@@ -6,7 +6,7 @@
  */
 import { KeyError, RuntimeError, ValueError } from "../errors.ts";
 import { type FileLike, pyTypeName } from "../_py/convert.ts";
-import type { AsyncWaitOptions } from "../select/async_wait.ts";
+import type { AsyncWaitOptions } from "../_wait/async_wait.ts";
 import { pyRepr } from "./_repr.ts";
 import { type AsyncSelectable, selectAsync } from "./_select_async.ts";
 import type { SelectorKey } from "./key.ts";

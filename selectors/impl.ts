@@ -7,7 +7,7 @@
  */
 import { InterruptedError, KeyError, RuntimeError, ValueError } from "../errors.ts";
 import type { FileLike } from "../_py/convert.ts";
-import { endWaits, refreshWaits } from "../select/async_wait.ts";
+import { endWaits, refreshWaits } from "../_wait/async_wait.ts";
 import { checkEvents, fileobjToFd, sameEvents } from "./_fileobj.ts";
 import { pyRepr } from "./_repr.ts";
 import { BaseSelector } from "./base.ts";

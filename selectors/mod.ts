@@ -35,5 +35,5 @@ export { EpollSelector } from "./epoll_selector.ts";
 export { KqueueSelector } from "./kqueue_selector.ts";
 export { DefaultSelector, type DefaultSelectorConstructor } from "./default.ts";
 export type { FileLike } from "../_py/convert.ts";
-export type { AsyncWaitOptions } from "../select/async_wait.ts";
+export type { AsyncWaitOptions } from "../_wait/async_wait.ts";
 export * from "../errors.ts";

@@ -5,6 +5,7 @@
  */
 import { select } from "../select/select.ts";
 import { parseSelectTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
+import { selectSemantics } from "./_select_async.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 import { WINDOWS } from "../select/_internal.ts";
@@ -53,6 +54,8 @@ function selectOnWindows(
 export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
   readonly #readers = new Set<number>();
   readonly #writers = new Set<number>();
+  /** @ignore Its async waits wake on what `select(2)` reports (see `_select_async.ts`). */
+  readonly [selectSemantics] = true;
 
   /**
    * `select()` on the read and write sets.

@@ -6,6 +6,7 @@
  */
 import { OSError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
+import { plainBytes } from "../ffi/bytes.ts";
 import {
   decodeInet4,
   decodeInet6,
@@ -63,7 +64,8 @@ function integer(value: unknown): number {
 
 function hostString(host: unknown): string {
   if (typeof host === "string") return host;
-  if (host instanceof Uint8Array) return decoder.decode(host);
+  const bytes = host instanceof Uint8Array ? plainBytes(host) : undefined;
+  if (bytes !== undefined) return decoder.decode(bytes);
   throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(host)}`);
 }
 
@@ -111,7 +113,9 @@ export function encodeAddress(
 ): number {
   if (family === AF_UNIX) {
     if (typeof address === "string") return encodeUnix(out, encoder.encode(address));
-    if (address instanceof Uint8Array) return encodeUnix(out, address);
+    // CPython takes any bytes-like path ("y*"), by its real extent.
+    const path = plainBytes(address);
+    if (path !== undefined) return encodeUnix(out, path);
     throw new TypeError(`a bytes-like object is required, not '${pyTypeName(address)}'`);
   }
   if (family === AF_INET) {

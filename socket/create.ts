@@ -130,7 +130,7 @@ export function createServer(address: AddressLike, options: CreateServerOptions 
       throw new Class(
         e.errno,
         `${e.strerror} (while attempting to bind on address ${where})`,
-        e.code ?? undefined,
+        undefined,
         { cause: e },
       );
     }

@@ -30,11 +30,13 @@ export class gaierror extends OSError {}
 /** The `gaierror` that `getaddrinfo` gives for a name it cannot resolve. */
 export function noSuchName(): gaierror {
   const { EAI_NONAME, eaiNonameMessage } = abi.socket;
-  return new gaierror(EAI_NONAME, eaiNonameMessage, "EAI_NONAME");
+  return new gaierror(EAI_NONAME, eaiNonameMessage, undefined, { code: "EAI_NONAME" });
 }
 
 /** The `gaierror` for an address of the other IP family (`"::1"` on an IPv4 socket). */
 export function wrongFamily(): gaierror {
   const { EAI_ADDRFAMILY, eaiAddrfamilyMessage } = abi.socket;
-  return new gaierror(EAI_ADDRFAMILY, eaiAddrfamilyMessage, "EAI_ADDRFAMILY");
+  return new gaierror(EAI_ADDRFAMILY, eaiAddrfamilyMessage, undefined, {
+    code: "EAI_ADDRFAMILY",
+  });
 }

@@ -8,6 +8,7 @@ import { TimeoutError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
+import { byteLengthOf, bytesFrom } from "../ffi/bytes.ts";
 import { bytesOf } from "../os/_fd.ts";
 import { cInt, pyTypeName } from "../_py/convert.ts";
 import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
@@ -57,6 +58,21 @@ function receiveBuffer(size: number): Uint8Array {
   return size <= scratch.length
     ? scratch.subarray(0, size)
     : new Uint8Array(Math.min(size, MAX_IO));
+}
+
+/** `recvfrom(2)` into `buffer`, the sender's address left in the scratch sockaddr. */
+function recvFrom(
+  fd: number,
+  timeout: number | null,
+  buffer: Uint8Array,
+  size: number,
+  flags: number,
+): number {
+  const c = libc();
+  return socketCall(fd, timeout, false, () => {
+    scratchLength[0] = scratchAddress.length;
+    return c.recvfrom(fd, buffer, size, flags, scratchAddress, scratchLength);
+  });
 }
 
 /**
@@ -221,15 +237,19 @@ export class Socket extends SocketBase {
    *   `"negative buffersize in recv_into"`.
    */
   recvInto(buffer: ArrayBufferView | ArrayBuffer, nbytes: number = 0, flags: number = 0): number {
+    // fileno() and gettimeout() may be a subclass's code: they run before the
+    // buffer's extent is taken, so nothing can detach or shrink it in between.
+    const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
     const view = bytesOf(buffer);
+    const capacity = byteLengthOf(view);
     let size = nbytesArgument(nbytes);
     const f = cInt(flags);
     if (size < 0) throw new ValueError("negative buffersize in recv_into");
-    if (size === 0) size = view.length;
-    if (size > view.length) throw new ValueError("buffer too small for requested bytes");
+    if (size === 0) size = capacity;
+    if (size > capacity) throw new ValueError("buffer too small for requested bytes");
     if (size === 0) return 0;
-    const fd = this.fileno(), c = libc(), n = Math.min(size, MAX_IO);
-    return socketCall(fd, this.gettimeout(), false, () => c.recv(fd, view, n, f));
+    const n = Math.min(size, MAX_IO);
+    return socketCall(fd, timeout, false, () => c.recv(fd, view, n, f));
   }
 
   /**
@@ -244,8 +264,9 @@ export class Socket extends SocketBase {
   recvFrom(bufsize: number, flags: number = 0): [Uint8Array, Address | null] {
     const size = nbytesArgument(bufsize);
     if (size < 0) throw new ValueError("negative buffersize in recvfrom");
+    const fd = this.fileno(), timeout = this.gettimeout();
     const buffer = receiveBuffer(size);
-    const got = this.#recvFrom(buffer, buffer.length, flags);
+    const got = recvFrom(fd, timeout, buffer, buffer.length, cInt(flags));
     const address = decodeAddress(scratchAddress, scratchLength[0]!);
     return [
       buffer.buffer !== scratch.buffer && got === buffer.length ? buffer : buffer.slice(0, got),
@@ -267,23 +288,17 @@ export class Socket extends SocketBase {
     nbytes: number = 0,
     flags: number = 0,
   ): [number, Address | null] {
+    const fd = this.fileno(), timeout = this.gettimeout();
     const view = bytesOf(buffer);
+    const capacity = byteLengthOf(view);
     let size = nbytesArgument(nbytes);
     if (size < 0) throw new ValueError("negative buffersize in recvfrom_into");
-    if (size === 0) size = view.length;
-    if (size > view.length) {
+    if (size === 0) size = capacity;
+    if (size > capacity) {
       throw new ValueError("nbytes is greater than the length of the buffer");
     }
-    const got = this.#recvFrom(view, Math.min(size, MAX_IO), flags);
+    const got = recvFrom(fd, timeout, view, Math.min(size, MAX_IO), cInt(flags));
     return [got, decodeAddress(scratchAddress, scratchLength[0]!)];
-  }
-
-  #recvFrom(buffer: Uint8Array, size: number, flags: number): number {
-    const fd = this.fileno(), f = cInt(flags), c = libc();
-    return socketCall(fd, this.gettimeout(), false, () => {
-      scratchLength[0] = scratchAddress.length;
-      return c.recvfrom(fd, buffer, size, f, scratchAddress, scratchLength);
-    });
   }
 
   /**
@@ -296,10 +311,11 @@ export class Socket extends SocketBase {
    * @throws {BrokenPipeError} The peer has closed.
    */
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
+    const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
     const bytes = bytesOf(data);
-    const fd = this.fileno(), f = cInt(flags) | SEND_FLAGS, c = libc();
-    const n = Math.min(bytes.length, MAX_IO);
-    return socketCall(fd, this.gettimeout(), true, () => c.send(fd, bytes, n, f));
+    const f = cInt(flags) | SEND_FLAGS;
+    const n = Math.min(byteLengthOf(bytes), MAX_IO);
+    return socketCall(fd, timeout, true, () => c.send(fd, bytes, n, f));
   }
 
   /**
@@ -311,17 +327,19 @@ export class Socket extends SocketBase {
    * @param flags `MSG_*` flags.
    */
   sendAll(data: ArrayBufferView | ArrayBuffer, flags: number = 0): void {
+    const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
     const bytes = bytesOf(data);
-    const fd = this.fileno(), f = cInt(flags) | SEND_FLAGS, c = libc();
-    const timeout = this.gettimeout();
+    const total = byteLengthOf(bytes);
+    const f = cInt(flags) | SEND_FLAGS;
     // The timeout bounds the whole call, not each send (Python 3.5+).
     const deadline = timeout ? deadlineAfter(timeout) : null;
     let offset = 0;
     do {
-      const rest = bytes.subarray(offset);
-      const n = Math.min(rest.length, MAX_IO);
+      // Not bytes.subarray(offset): that would follow Symbol.species.
+      const rest = bytesFrom(bytes, offset);
+      const n = Math.min(total - offset, MAX_IO);
       offset += socketCall(fd, timeout, true, () => c.send(fd, rest, n, f), deadline);
-    } while (offset < bytes.length);
+    } while (offset < total);
   }
 
   /**
@@ -353,15 +371,14 @@ export class Socket extends SocketBase {
     }
     const flags = rest.length === 1 ? cInt(flagsOrAddress) : 0;
     const address = rest.length === 1 ? rest[0]! : flagsOrAddress as AddressLike;
-    const bytes = bytesOf(data);
+    const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
+    // CPython rejects bad data before it looks at the address.
+    const checked = bytesOf(data);
     const length = encodeAddress(this.family, address, "sendto", scratchAddress);
-    const fd = this.fileno(), f = flags | SEND_FLAGS, c = libc();
-    const n = Math.min(bytes.length, MAX_IO);
-    return socketCall(
-      fd,
-      this.gettimeout(),
-      true,
-      () => c.sendto(fd, bytes, n, f, scratchAddress, length),
-    );
+    // The address's getters were caller code: take the extent again after them.
+    const bytes = bytesFrom(checked, 0);
+    const f = flags | SEND_FLAGS;
+    const n = Math.min(byteLengthOf(bytes), MAX_IO);
+    return socketCall(fd, timeout, true, () => c.sendto(fd, bytes, n, f, scratchAddress, length));
   }
 }

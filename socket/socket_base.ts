@@ -5,13 +5,16 @@
  * @module
  */
 import { OSError, ValueError } from "../errors.ts";
+import { closedByOwner, closeOnCollection } from "../_py/resource_warning.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { sockaddrFamily } from "../ffi/sockaddr.ts";
+import { byteLengthOf } from "../ffi/bytes.ts";
 import { bytesOf } from "../os/_fd.ts";
 import { cInt, pyTypeName, uintBitwise } from "../_py/convert.ts";
-import { type Address, decodeAddress, formatAddress } from "./_address.ts";
+import type { Address } from "./_address.ts";
+import { describer, type NameCall, nameOf, socketRepr } from "./_repr.ts";
 import {
   adoptNewFd,
   check,
@@ -110,6 +113,9 @@ export class SocketBase {
       this.#timeout = isNonBlocking(fd) ? 0 : null;
     }
     this.#type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    // CPython's sock_finalize: a socket collected while open is closed, with a
+    // ResourceWarning that shows its repr.
+    closeOnCollection(this, this.#fd, describer(this.#family, this.#type, this.#proto));
   }
 
   /** The address family (`AF_INET`, `AF_INET6`, `AF_UNIX`). */
@@ -150,6 +156,7 @@ export class SocketBase {
     const fd = this.#fd;
     if (fd === -1) return;
     this.#fd = -1;
+    closedByOwner(this);
     const c = libc();
     // A Winsock socket is closed with closesocket (Modules/socketmodule.c SOCKETCLOSE).
     if ((c.closesocket ?? c.close)(fd) < 0) {
@@ -171,6 +178,7 @@ export class SocketBase {
   detach(): number {
     const fd = this.#fd;
     this.#fd = -1;
+    closedByOwner(this);
     return fd;
   }
 
@@ -273,7 +281,7 @@ export class SocketBase {
       length = 4;
     } else {
       bytes = bytesOf(value);
-      length = bytes.length;
+      length = byteLengthOf(bytes);
     }
     check(libc().setsockopt(this.#fd, lvl, opt, bytes, length));
   }
@@ -326,11 +334,8 @@ export class SocketBase {
     return this.#name(libc().getpeername);
   }
 
-  #name(call: (fd: number, addr: Uint8Array, len: Uint32Array) => number): Address {
-    scratchAddress.fill(0);
-    scratchLength[0] = scratchAddress.length;
-    check(call(this.#fd, scratchAddress, scratchLength));
-    return decodeAddress(scratchAddress, scratchLength[0]!) ?? "";
+  #name(call: NameCall): Address {
+    return nameOf(this.#fd, call);
   }
 
   /**
@@ -349,26 +354,15 @@ export class SocketBase {
    * @returns The description.
    */
   toString(): string {
-    const closed = this.#fd === -1;
-    let text =
-      `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
-      `type=${this.#type}, proto=${this.#proto}`;
-    if (!closed) {
-      for (
-        const [label, read] of [["laddr", () => this.getsockname()], [
-          "raddr",
-          () => this.getpeername(),
-        ]] as const
-      ) {
-        try {
-          const address = read();
-          if (address !== "") text += `, ${label}=${formatAddress(address)}`;
-        } catch {
-          // Python leaves out what getsockname/getpeername cannot tell.
-        }
-      }
-    }
-    return text + ">";
+    // Lib/socket.py's __repr__ asks self.getsockname() and self.getpeername().
+    return socketRepr(
+      this.#fd,
+      this.#family,
+      this.#type,
+      this.#proto,
+      () => this.getsockname(),
+      () => this.getpeername(),
+    );
   }
 
   /** Shows {@linkcode Socket.toString} in `console.log` (Deno). */

@@ -43,8 +43,19 @@ import { sleep } from "./time.ts";
 /** errno EINTR here. */
 export const EINTR: number = abi.errno.EINTR;
 
+/**
+ * Whether a -1 return with `errno` is an interrupted call. EAGAIN too: a runtime's
+ * signal handler that does not preserve errno (Deno's, Node 26's) can leave the
+ * EAGAIN of its own full wake-up pipe in errno between the failed call and the read
+ * of errno, when signals land close together; a blocking wait or read has no EAGAIN
+ * of its own.
+ */
+function interruptedErrno(errno: number): boolean {
+  return errno === EINTR || errno === abi.errno.EAGAIN;
+}
+
 /** What a blocking call waits in, as the kernel sees it. */
-export type Wait = "poll" | "select" | "epoll" | "read" | "recv" | "accept";
+export type Wait = "poll" | "select" | "epoll" | "read" | "recv" | "accept" | "restart";
 
 /**
  * Linux system call numbers of each kind of wait, by architecture: x86_64 from
@@ -59,6 +70,7 @@ const SYSCALLS: Readonly<Record<string, Readonly<Record<Wait, readonly number[]>
     read: [0],
     recv: [45], // recvfrom (glibc's recv)
     accept: [43, 288], // accept, accept4
+    restart: [219], // restart_syscall: a poll the kernel resumes after a handler-less signal
   },
   arm64: {
     poll: [73], // ppoll
@@ -67,6 +79,7 @@ const SYSCALLS: Readonly<Record<string, Readonly<Record<Wait, readonly number[]>
     read: [63],
     recv: [207], // recvfrom
     accept: [202, 242], // accept, accept4
+    restart: [128], // restart_syscall
   },
 };
 
@@ -76,25 +89,43 @@ export function syscallNumbers(wait: Wait): readonly number[] {
 }
 
 /**
- * The id of the thread that runs JS, or `null` where no child can tell (no /proc, or
- * an architecture not in the table). The JS thread blocks in a raw `poll(2)` over
- * `marker` pollfds (one pipe and `marker - 1` negative fds, which poll ignores) while
- * a child looks for the thread whose poll or ppoll has that `nfds`: the second
- * argument on x86_64 and aarch64 alike (a timeout marker would not do: ppoll's is a
- * pointer).
+ * The poll numbers /proc was seen to show (set by {@linkcode findJsThread}), and whether
+ * they are this architecture's. Under user-mode emulation they are not: qemu-user makes
+ * the host's system calls, so /proc/<pid>/task/<tid>/syscall shows the host's numbers
+ * (an aarch64 ppoll, 73, reads as x86_64's ppoll, 271); the arguments are the same.
+ */
+let shown: { poll: readonly number[]; native: boolean } | undefined;
+
+/**
+ * The numbers /proc shows while a thread blocks in poll(2): this architecture's, or
+ * under emulation the one seen while the JS thread polled. Empty where no child can
+ * tell (no /proc).
+ */
+export async function procPollNumbers(): Promise<readonly number[]> {
+  if (shown === undefined) await findJsThread(53);
+  return shown?.poll ?? [];
+}
+
+/**
+ * The id of the thread that runs JS, or `null` where no child can tell (no /proc).
+ * The JS thread blocks in a raw `poll(2)` over `marker` pollfds (one pipe and
+ * `marker - 1` negative fds, which poll ignores) while a child looks for the thread
+ * whose system call has that `nfds`: the second argument of poll and ppoll on x86_64
+ * and aarch64 alike (a timeout marker would not do: ppoll's is a pointer); a poll that a
+ * handler-less signal interrupted goes on as restart_syscall with its arguments still
+ * shown. The number of the call is not matched, only recorded: under emulation it is
+ * the host's.
  *
  * @param marker An `nfds` no other thread of this process polls with.
  */
 export async function findJsThread(marker: number): Promise<number | null> {
-  const numbers = syscallNumbers("poll");
-  if (numbers.length === 0) return null;
+  if (process.platform !== "linux") return null;
   const [r, w] = pipe();
   const child = spawnShell(
     `for try in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.05; ` +
       `for t in /proc/$0/task/*; do ` +
       `read -r nr fds nfds rest < "$t/syscall" 2>/dev/null || continue; ` +
-      `case "$nr" in ${numbers.join("|")}) [ "$nfds" = "$1" ] && ` +
-      `{ echo "\${t##*/}"; exit 0; };; esac; done; done`,
+      `[ "$nfds" = "$1" ] && { echo "\${t##*/} $nr"; exit 0; }; done; done`,
     w,
     String(process.pid),
     `0x${marker.toString(16)}`,
@@ -107,11 +138,17 @@ export async function findJsThread(marker: number): Promise<number | null> {
     words[0] = r;
     new Int16Array(pollfds.buffer)[2] = POLLIN;
     const c = libc();
-    // Until the child writes the tid or exits (POLLHUP); a stray signal only repeats it.
-    while (c.poll(pollfds, toNfds(marker), 10_000) === -1 && c.errno() === EINTR);
-    const tid = Number(new TextDecoder().decode(read(r, 64)).trim());
+    // Until the child writes the tid or exits (POLLHUP); a stray signal (a child's
+    // SIGCHLD) only repeats it.
+    while (c.poll(pollfds, toNfds(marker), 10_000) === -1 && interruptedErrno(c.errno()));
+    const [tid, nr] = new TextDecoder().decode(read(r, 64)).trim().split(" ").map(Number);
     await child.exited;
-    return Number.isInteger(tid) && tid > 0 ? tid : null;
+    if (tid === undefined || !Number.isInteger(tid) || tid <= 0) return null;
+    if (nr !== undefined && Number.isInteger(nr)) {
+      const native = syscallNumbers("poll").includes(nr) || syscallNumbers("restart").includes(nr);
+      shown = { poll: native ? syscallNumbers("poll") : [nr], native };
+    }
+    return tid;
   } finally {
     close(r);
   }
@@ -123,6 +160,11 @@ export interface SignalTarget {
   tid: number;
   /** Whether the JS thread was found (so the premise checks can hold). */
   found: boolean;
+  /**
+   * Whether /proc shows this architecture's system call numbers, so that a signaller's
+   * `states` say which call the thread was in (not so under qemu-user emulation).
+   */
+  readableStates: boolean;
   /** SIGWINCH signals the JS listener has handled. */
   delivered: number;
 }
@@ -134,7 +176,12 @@ export interface SignalTarget {
  * @param marker The `nfds` marker for {@linkcode findJsThread}, one per suite.
  */
 export function useSignalTarget(marker: number): SignalTarget {
-  const target: SignalTarget = { tid: process.pid, found: false, delivered: 0 };
+  const target: SignalTarget = {
+    tid: process.pid,
+    found: false,
+    readableStates: false,
+    delivered: 0,
+  };
   const onSignal = () => {
     target.delivered++;
   };
@@ -143,6 +190,7 @@ export function useSignalTarget(marker: number): SignalTarget {
     const tid = await findJsThread(marker);
     target.found = tid !== null;
     target.tid = tid ?? process.pid;
+    target.readableStates = shown?.native ?? false;
   });
   after(() => {
     process.off("SIGWINCH", onSignal);
@@ -165,9 +213,10 @@ export interface Signaller extends Child {
 }
 
 /**
- * A child that sends SIGWINCH to `tid` `count` times, `gapMs` apart, reading the
- * thread's /proc syscall line before each one, then runs `then` (a shell command, its
- * stdout on `stdoutFd`: e.g. `echo x` into the pipe the test reads).
+ * A child that sends SIGWINCH to `tid` `count` times, `gapMs` apart (later while the
+ * thread is still running code, up to 1 s), reading the thread's /proc syscall line
+ * before each one, then runs `then` (a shell command, its stdout on `stdoutFd`: e.g.
+ * `echo x` into the pipe the test reads).
  */
 export function signaller(
   tid: number,
@@ -176,9 +225,13 @@ export function signaller(
   const { count = 3, gapMs = 200, then = "", stdoutFd } = options;
   reports ??= mkdtempSync(join(tmpdir(), "iomux-eintr-"));
   const report = join(reports, `signals-${reportCount++}`);
+  // Each signal waits (up to 1 s more) while the thread is still running code rather
+  // than blocked in a call: under emulation, or on a loaded machine, code that runs
+  // for the first time can take longer than the gap to reach the wait under test.
   const child = spawnShell(
-    `i=0; while [ $i -lt ${count} ]; do sleep ${gapMs / 1000}; s='?'; ` +
-      `read -r s rest < /proc/$0/task/$1/syscall 2>/dev/null; ` +
+    `i=0; while [ $i -lt ${count} ]; do sleep ${gapMs / 1000}; s='?'; j=0; ` +
+      `while read -r s rest < /proc/$0/task/$1/syscall 2>/dev/null && ` +
+      `[ "$s" = running ] && [ $j -lt 50 ]; do sleep 0.02; j=$((j + 1)); done; ` +
       `kill -WINCH $1 || exit 1; echo "$s" >> "$2"; i=$((i + 1)); done; ${then}`,
     stdoutFd ?? "ignore",
     String(process.pid),
@@ -210,11 +263,13 @@ export type Interruptible =
   | "accept4";
 
 /**
- * Counts the calls of `names` that return -1 with errno EINTR, until `restore`. The
- * real function runs; the count is taken on its way back (errno is left as it was for
- * the caller, which reads it next).
+ * Counts the calls of `names` that return -1 with errno EINTR (or EAGAIN, see
+ * `interruptedErrno`), until `restore`. The real function runs; the count is taken on
+ * its way back (errno is left as it was for the caller, which reads it next).
  */
-export function countEintr(...names: Interruptible[]): { count(): number; restore(): void } {
+export function countEintr(
+  ...names: Interruptible[]
+): { count(): number; failures(): number[]; restore(): void } {
   const c = libc();
   // The waits that keep their symbol (select, poll, epoll_wait, kevent) are seen by the
   // wait loop's own count; the spy below sees the calls made through the table.
@@ -222,18 +277,24 @@ export function countEintr(...names: Interruptible[]): { count(): number; restor
   const table = c as unknown as Record<Interruptible, ((...args: unknown[]) => number) | null>;
   const originals = new Map<Interruptible, (...args: unknown[]) => number>();
   let count = 0;
+  const failures: number[] = [];
   for (const name of names) {
     const real = table[name];
     if (real === null || originals.has(name)) continue;
     originals.set(name, real);
     table[name] = (...args: unknown[]) => {
       const n = real(...args);
-      if (n === -1 && c.errno() === EINTR) count++;
+      if (n === -1) {
+        const errno = c.errno();
+        failures.push(errno);
+        if (interruptedErrno(errno)) count++;
+      }
       return n;
     };
   }
   return {
     count: () => count + interruptions.count - loopStart,
+    failures: () => failures,
     restore() {
       for (const [name, real] of originals) table[name] = real;
     },
@@ -253,7 +314,7 @@ export function selectorPremise(name: string): Premise {
       return { waits: ["poll"], counted: ["poll"] };
     case "KqueueSelector":
       // libkqueue's kevent (not a libc function) waits in epoll_wait on Linux.
-      return { waits: ["epoll"], counted: [], restartable: true };
+      return { waits: ["epoll"], counted: [], blockedSuffices: true };
     default: // EpollSelector, and DefaultSelector where epoll exists
       return process.platform === "linux"
         ? { waits: ["epoll"], counted: ["epoll_wait"] }
@@ -263,13 +324,14 @@ export function selectorPremise(name: string): Premise {
 
 /**
  * What shows that a signal interrupted a wait: one of the `counted` libc calls came
- * back with EINTR, or (`restartable`: a call the kernel may restart under SA_RESTART)
+ * back with EINTR, or (`blockedSuffices`: a call the kernel may restart under SA_RESTART,
+ * or one whose EINTR comes back through no libc function, libkqueue's kevent)
  * the thread was blocked in one of `waits` when a signal came.
  */
 export interface Premise {
   readonly waits: readonly Wait[];
   readonly counted: readonly Interruptible[];
-  readonly restartable?: boolean;
+  readonly blockedSuffices?: boolean;
 }
 
 /** What the signals did to one blocking call. */
@@ -285,18 +347,18 @@ export interface Interrupted<T> {
 }
 
 /**
- * Runs the blocking `call` while `signaller` signals `target`, and asserts the premise:
- * the signals reached the process, and the wait really was interrupted: a counted
- * libc function returned EINTR, or (a call the kernel may restart, `restartable`) the
- * thread was blocked in one of `waits` when a signal came. Returns what happened for
- * the test's own checks.
+ * Runs the blocking `call` while `signaller` signals `target`; asserts that the
+ * signals reached the process, and tells whether the premise held: the wait really
+ * was interrupted (a counted libc function returned EINTR, or, `blockedSuffices`, the
+ * thread was blocked in one of `waits` when a signal came). For a test that retries
+ * an attempt whose single signal missed; {@linkcode interrupted} asserts the premise.
  */
-export async function interrupted<T>(
+export async function observe<T>(
   target: SignalTarget,
   call: () => T,
   premise: Premise,
   signals: Signaller = signaller(target.tid),
-): Promise<Interrupted<T>> {
+): Promise<Interrupted<T> & { premiseHeld: boolean; why: string }> {
   const before = target.delivered;
   const spy = countEintr(...premise.counted);
   let result: T | unknown;
@@ -317,23 +379,54 @@ export async function interrupted<T>(
   const numbers = premise.waits.flatMap(syscallNumbers).map(String);
   const inWait = states.some((s) => numbers.includes(s));
   const eintr = spy.count();
-  assert.ok(
-    eintr > 0 || (premise.restartable === true && inWait),
-    `premise: the wait was not interrupted (EINTR returns: ${eintr}; ` +
-      `syscall at each signal: ${states.join(", ")}; expected one of ${numbers.join(", ")})`,
-  );
-  return { result, elapsed, eintr, states };
+  const premiseHeld = eintr > 0 || (premise.blockedSuffices === true && inWait);
+  const why = `premise: the wait was not interrupted (EINTR returns: ${eintr}; errno of each ` +
+    `-1: ${spy.failures().join(", ") || "none"}; syscall at each signal: ${states.join(", ")}; ` +
+    `expected one of ${numbers.join(", ")}; the call gave ${String(result)}` +
+    `${target.readableStates ? "" : "; /proc shows another architecture's numbers here"})`;
+  return { result, elapsed, eintr, states, premiseHeld, why };
+}
+
+/**
+ * Runs the blocking `call` while `signaller` signals `target`, and asserts the premise:
+ * the signals reached the process, and the wait really was interrupted (see
+ * {@linkcode observe}). Returns what happened for the test's own checks.
+ */
+export async function interrupted<T>(
+  target: SignalTarget,
+  call: () => T,
+  premise: Premise,
+  signals: Signaller = signaller(target.tid),
+): Promise<Interrupted<T>> {
+  const { premiseHeld, why, ...outcome } = await observe(target, call, premise, signals);
+  assert.ok(premiseHeld, why);
+  return outcome;
 }
 
 /**
  * Whether `target` can be signalled as the tests need; else marks the test skipped
  * (where no child can find the JS thread, the pid's signals may miss it, and the
- * test could not exercise the retry).
+ * test could not exercise the retry). With a `blockedSuffices` premise, also whether the
+ * signaller's states can be read: under qemu-user /proc shows the host's system call
+ * numbers, so which call the thread was blocked in cannot be told there.
  */
-export function canSignal(target: SignalTarget, t: { skip(message?: string): void }): boolean {
-  if (target.found) return true;
-  t.skip("the JS thread cannot be found here (no /proc), and the pid's signals may miss it");
-  return false;
+export function canSignal(
+  target: SignalTarget,
+  t: { skip(message?: string): void },
+  premise?: Premise,
+): boolean {
+  if (!target.found) {
+    t.skip("the JS thread cannot be found here (no /proc), and the pid's signals may miss it");
+    return false;
+  }
+  if (premise?.blockedSuffices === true && !target.readableStates) {
+    t.skip(
+      "/proc shows another architecture's system call numbers (user-mode emulation): " +
+        "the premise of a restartable wait cannot be read",
+    );
+    return false;
+  }
+  return true;
 }
 
 /**

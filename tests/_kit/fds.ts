@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { close, getBlocking, pipe } from "../../os/mod.ts";
 import { spawnShell } from "./child.ts";
+import { eventually } from "./time.ts";
 
 /** Whether `fd` is open (`fcntl(F_GETFL)` succeeds). */
 export function isOpen(fd: number): boolean {
@@ -78,12 +79,18 @@ function warmRuntime(): Promise<void> {
   })();
 }
 
-/** Wraps a test body so that it fails if it leaves an fd open (or closes one it did not open). */
+/**
+ * Wraps a test body so that it fails if it leaves an fd open (or closes one it did not
+ * open). A runtime may close an fd of its own a moment after the body is done (Bun's
+ * pidfd of a spawnSync child), so the check waits up to a second for the fds to settle;
+ * an fd the test leaked stays open and still fails it.
+ */
 export function leakFree(body: () => void | Promise<void>): () => Promise<void> {
   return async () => {
     await warmRuntime();
     const before = openFds();
     await body();
+    await eventually(() => openFds().join() === before.join(), 1000);
     assert.deepEqual(openFds(), before, "the test leaked file descriptors");
   };
 }

@@ -73,6 +73,23 @@ export function snapshot(probeLimit = 4096): Snapshot {
   };
 }
 
+/**
+ * A {@linkcode snapshot} whose heap is the least of `rounds` readings, each after a
+ * full GC and a turn of the event loop. Garbage that one collection leaves behind
+ * (Node 20's `gc` through a fresh context sometimes keeps a ~4 MiB page for a turn,
+ * and FinalizationRegistry cells are cleared only when their cleanup task runs) shows
+ * as spikes in single readings; a real leak raises every reading.
+ */
+export async function settledSnapshot(rounds = 3, probeLimit = 4096): Promise<Snapshot> {
+  let best = snapshot(probeLimit);
+  for (let i = 1; i < rounds; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const next = snapshot(probeLimit);
+    if (next.heap < best.heap) best = { ...next, fds: best.fds, threads: best.threads };
+  }
+  return best;
+}
+
 /** A snapshot as one line for a test's output. */
 export function describeSnapshot(s: Snapshot): string {
   const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;

@@ -3,9 +3,18 @@
  *
  * @module
  */
+import process from "node:process";
+
+/**
+ * How many times slower than a native run this one is: 1, or the number in
+ * `IOMUX_TEST_SLOWDOWN` (scripts/qemu_arm64.sh sets it: under qemu-user emulation code
+ * runs 20-40x slower, and code run for the first time slower still). Only bounds on
+ * promptness scale with it; a timeout under test never does.
+ */
+export const SLOWDOWN: number = Math.max(1, Number(process.env.IOMUX_TEST_SLOWDOWN ?? "1") || 1);
 
 /** A generous bound for "promptly" on a loaded 2-core machine. */
-export const PROMPT_MS = 2000;
+export const PROMPT_MS: number = 2000 * SLOWDOWN;
 
 /** Waits for `ms` milliseconds without blocking the event loop. */
 export function sleep(ms: number): Promise<void> {

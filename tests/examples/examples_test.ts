@@ -8,6 +8,7 @@ import { LineEchoServer } from "../../examples/poll_server.ts";
 import { startEchoServer } from "../../examples/selectors_echo_server.ts";
 import { poll, POLLIN } from "../../select/mod.ts";
 import { createConnection, type Socket } from "../../socket/mod.ts";
+import { sleep } from "../_kit/time.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -119,7 +120,7 @@ describe("examples", () => {
         if ((await p.pollAsync(sent < bytes.length ? 0 : 1000)).length > 0) {
           got += decoder.decode(client.recv(65536), { stream: true });
         } else if (sent < bytes.length) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await sleep(0);
         }
       }
       assert.equal(got, payload);

@@ -10,7 +10,7 @@ import { close, pipe, read, write } from "../../os/mod.ts";
 import { epoll, EPOLLIN, EPOLLOUT, poll, POLLIN, select } from "../../select/mod.ts";
 import { EVENT_READ, EVENT_WRITE } from "../../selectors/mod.ts";
 import { createConnection, createServer, socketpair } from "../../socket/mod.ts";
-import { describeSnapshot, snapshot } from "../_kit/resources.ts";
+import { describeSnapshot, settledSnapshot } from "../_kit/resources.ts";
 import { openFds } from "../_kit/fds.ts";
 import { SELECTORS } from "../_kit/selectors.ts";
 
@@ -39,9 +39,9 @@ async function flat(
 ): Promise<void> {
   for (let i = 0; i < Math.min(500, count); i++) await body(i);
   const fdsBefore = openFds();
-  const before = snapshot();
+  const before = await settledSnapshot();
   for (let i = 0; i < count; i++) await body(i);
-  const after = snapshot();
+  const after = await settledSnapshot();
   console.log(`${count} lifecycles: before ${describeSnapshot(before)}`);
   console.log(`${" ".repeat(String(count).length)} lifecycles: after  ${describeSnapshot(after)}`);
   if (lingering === 0) {
@@ -56,10 +56,16 @@ async function flat(
       `threads ${before.threads} -> ${after.threads}`,
     );
   }
-  assert.ok(
-    after.heap - before.heap < HEAP_SLACK,
-    `heap grew by ${after.heap - before.heap} bytes over ${count} lifecycles`,
-  );
+  let grown = after.heap - before.heap;
+  if (grown >= HEAP_SLACK) {
+    // A one-time step (V8 growing a table or a space to its working size, seen on
+    // Node 20 at random points of a run) does not come again; a leak grows with every
+    // round. Judge by a second round.
+    console.log(`heap grew by ${grown} bytes: one more round of ${count}`);
+    for (let i = 0; i < count; i++) await body(i);
+    grown = (await settledSnapshot()).heap - after.heap;
+  }
+  assert.ok(grown < HEAP_SLACK, `heap grew by ${grown} bytes over ${count} lifecycles`);
 }
 
 describe(`leaks: ${LIFECYCLES} lifecycles leave fds, threads and heap flat`, () => {

@@ -18,6 +18,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Outcome, TIMEOUTS } from "./_parity_child.ts";
 import { haveCommand } from "../_kit/child.ts";
+import { hasPython } from "../_kit/python.ts";
 
 type Api = keyof typeof TIMEOUTS;
 interface Run {
@@ -29,7 +30,7 @@ interface Run {
 }
 
 const APIS: Api[] = ["select", "poll", "epoll"];
-const python = haveCommand("python3", "-c", "import select; select.epoll");
+const python = hasPython("import select; select.epoll");
 const strace = haveCommand("strace", "-V");
 const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
 

@@ -16,8 +16,8 @@
  *
  * @module
  */
-import { spawnSync } from "node:child_process";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
+import { pythonJson } from "../_kit/python.ts";
 
 /** An argument value, as data both processes can build. */
 export type Desc =
@@ -386,29 +386,12 @@ export const anyTimeout: fc.Arbitrary<Desc> = fc.oneof(
 
 // ---- the python3 side --------------------------------------------------------
 
-/** Whether `python3` can run here (the parity checks are skipped without it). */
-export function hasPython(): boolean {
-  try {
-    return spawnSync("python3", ["-c", "import select"], { stdio: "ignore" }).status === 0;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Runs `cases` through `script` (which defines `run(case, env)`, after the
  * shared prelude) in one python3 process and returns one outcome list per case.
  */
 export function runPython(script: string, cases: unknown[]): unknown[] {
-  const input = JSON.stringify(cases);
-  const r = spawnSync("python3", ["-c", PRELUDE + script + MAIN], {
-    input,
-    encoding: "utf8",
-    maxBuffer: 256 << 20,
-    timeout: 120_000,
-  });
-  if (r.status !== 0) throw new Error(`python3 failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  return pythonJson<unknown[]>(PRELUDE + script + MAIN, [], JSON.stringify(cases));
 }
 
 const PRELUDE = `

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import { close, pipe, write } from "../../os/mod.ts";
 import { epoll, EPOLLIN, EPOLLOUT, poll, POLLIN, POLLOUT } from "../../select/mod.ts";
 import {

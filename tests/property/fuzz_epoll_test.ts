@@ -6,7 +6,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import { close, pipe } from "../../os/mod.ts";
 import { Epoll, epoll, EPOLLOUT } from "../../select/mod.ts";
 import {
@@ -18,7 +18,6 @@ import {
   documented,
   Env,
   fdNumber,
-  hasPython,
   nonNumber,
   type Outcome,
   outcome,
@@ -27,6 +26,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];

@@ -6,7 +6,7 @@
 // back what was written and writes nothing outside its slot.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import { DARWIN_X86_64 } from "../../ffi/abi/darwin.ts";
 import { FREEBSD_X86_64 } from "../../ffi/abi/freebsd.ts";
 import { LIBKQUEUE_KEVENT } from "../../ffi/abi/linux.ts";

@@ -5,7 +5,7 @@
 // at once, so no generated poll() blocks, whatever its timeout.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import { type Poll, poll, POLLIN, POLLNVAL } from "../../select/mod.ts";
 import {
   anyFd,
@@ -15,7 +15,6 @@ import {
   type Desc,
   documented,
   Env,
-  hasPython,
   type Outcome,
   outcome,
   runPython,
@@ -23,6 +22,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];

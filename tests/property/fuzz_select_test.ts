@@ -3,7 +3,7 @@
 // word for word. Every generated call has a ready fd in it, so none of them blocks.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import { select } from "../../select/mod.ts";
 import {
   anyFd,
@@ -12,7 +12,6 @@ import {
   type Desc,
   documented,
   Env,
-  hasPython,
   nonNumber,
   type Outcome,
   outcome,
@@ -21,6 +20,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import process from "node:process";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import { close, pipe, write } from "../../os/mod.ts";
 import {
   type BaseSelector,
@@ -27,7 +27,6 @@ import {
   Env,
   fdNumber,
   FileObj,
-  hasPython,
   type Outcome,
   outcome,
   runPython,
@@ -35,6 +34,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 import { prepareFdTable } from "./_fds.ts";
 
 const CLASSES: [string, () => BaseSelector][] = [

@@ -6,7 +6,7 @@
 // CPython's socket module, which dup2s its socketpair onto this process's fd numbers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
+import fc from "npm:fast-check@4.11.0";
 import {
   SO_KEEPALIVE,
   SO_LINGER,
@@ -24,7 +24,6 @@ import {
   type Desc,
   documented,
   Env,
-  hasPython,
   nonNumber,
   type Outcome,
   outcome,
@@ -33,6 +32,7 @@ import {
   toJs,
   toPy,
 } from "./_parity.ts";
+import { hasPython } from "../_kit/python.ts";
 
 type OpName =
   | "recv"

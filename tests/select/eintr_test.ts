@@ -23,6 +23,7 @@ import {
   countEintr,
   EINTR,
   interrupted,
+  type Premise,
   signaller,
   useSignalTarget,
 } from "../_kit/eintr.ts";
@@ -35,6 +36,19 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
   const SELECT = { waits: ["select"], counted: ["select"] } as const;
   const POLL = { waits: ["poll"], counted: ["poll"] } as const;
   const EPOLL = { waits: ["epoll"], counted: ["epoll_wait"] } as const;
+  /** read(2) is restartable: with SA_RESTART the kernel retries it, so the premise is that
+   * the thread was blocked in read when the signal came. */
+  const READ = { waits: ["read"], counted: ["read"], blockedSuffices: true } as const;
+  /**
+   * A test body run where the JS thread can be signalled (and, for `premise`, where its
+   * state can be read), under the fd leak check.
+   */
+  const signalled =
+    (body: () => void | Promise<void>, premise?: Premise) =>
+    async (t: { skip(message?: string): void }) => {
+      if (!canSignal(target, t, premise)) return;
+      await leakFree(body)();
+    };
 
   it("premise: the signal interrupts a raw poll(2) of the JS thread with EINTR", async (t) => {
     if (!canSignal(target, t)) return;
@@ -50,29 +64,29 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
     assert.ok(elapsed < 1500);
   });
 
-  it("select([r], [], [], 1.0)", async (t) => {
-    if (!canSignal(target, t)) return;
-    await leakFree(() =>
+  it(
+    "select([r], [], [], 1.0)",
+    signalled(() =>
       withPipe(async (r) => {
         const outcome = await interrupted(target, () => select([r], [], [], 1.0), SELECT);
         assertKeptDeadline(outcome, 1000);
         assert.deepEqual(outcome.result, [[], [], []]);
       })
-    )();
-  });
+    ),
+  );
 
-  it("select([], [], [], 1.0) with no fds at all", async (t) => {
-    if (!canSignal(target, t)) return;
-    await leakFree(async () => {
+  it(
+    "select([], [], [], 1.0) with no fds at all",
+    signalled(async () => {
       const outcome = await interrupted(target, () => select([], [], [], 1.0), SELECT);
       assertKeptDeadline(outcome, 1000);
       assert.deepEqual(outcome.result, [[], [], []]);
-    })();
-  });
+    }),
+  );
 
-  it("poll().poll(1000)", async (t) => {
-    if (!canSignal(target, t)) return;
-    await leakFree(() =>
+  it(
+    "poll().poll(1000)",
+    signalled(() =>
       withPipe(async (r) => {
         const p = poll();
         p.register(r, POLLIN);
@@ -80,12 +94,13 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
         assertKeptDeadline(outcome, 1000);
         assert.deepEqual(outcome.result, []);
       })
-    )();
-  });
+    ),
+  );
 
-  it("epoll().poll(1.0)", { skip: process.platform !== "linux" }, async (t) => {
-    if (!canSignal(target, t)) return;
-    await leakFree(() =>
+  it(
+    "epoll().poll(1.0)",
+    { skip: process.platform !== "linux" },
+    signalled(() =>
       withPipe(async (r) => {
         using ep = epoll();
         ep.register(r, EPOLLIN);
@@ -95,12 +110,12 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
           assert.deepEqual(outcome.result, []);
         }
       })
-    )();
-  });
+    ),
+  );
 
-  it("an infinite wait stays infinite: poll(-1) returns only when data comes", async (t) => {
-    if (!canSignal(target, t)) return;
-    await leakFree(() =>
+  it(
+    "an infinite wait stays infinite: poll(-1) returns only when data comes",
+    signalled(() =>
       withPipe(async (r, w) => {
         const p = poll();
         p.register(r, POLLIN);
@@ -109,28 +124,24 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
         assert.deepEqual(outcome.result, [[r, POLLIN]]);
         assert.ok(outcome.elapsed >= 600, `returned after ${outcome.elapsed} ms`);
       })
-    )();
-  });
+    ),
+  );
 
-  it("os.read retries: a signal before the data does not end a blocking read", async (t) => {
-    if (!canSignal(target, t)) return;
-    await leakFree(() =>
+  it(
+    "os.read retries: a signal before the data does not end a blocking read",
+    signalled(() =>
       withPipe(async (r, w) => {
         const child = signaller(target.tid, { count: 1, then: "sleep 0.2; echo x", stdoutFd: w });
-        // read(2) is restartable: with SA_RESTART the kernel retries it, so the premise
-        // is that the thread was blocked in read when the signal came.
-        const premise = { waits: ["read"], counted: ["read"], restartable: true } as const;
-        const outcome = await interrupted(target, () => read(r, 10), premise, child);
+        const outcome = await interrupted(target, () => read(r, 10), READ, child);
         assert.ok(outcome.result instanceof Uint8Array, String(outcome.result));
         assert.equal(new TextDecoder().decode(outcome.result), "x\n");
         assert.ok(outcome.elapsed >= 300, `returned after ${outcome.elapsed} ms`);
-      })
-    )();
-  });
+      }), READ),
+  );
 
-  it("under a storm of signals, short waits still last their timeout and return nothing", async (t) => {
-    if (!canSignal(target, t)) return;
-    await leakFree(() =>
+  it(
+    "under a storm of signals, short waits still last their timeout and return nothing",
+    signalled(() =>
       withPipe(async (r) => {
         // Timeouts below the syscall's unit are rounded up, so a signal landing between
         // the deadline and the kernel's own timeout takes the "deadline passed" path
@@ -178,6 +189,6 @@ describe("EINTR: blocking waits keep their deadline (PEP 475)", {
           await storm.exited;
         }
       })
-    )();
-  });
+    ),
+  );
 });

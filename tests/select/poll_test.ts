@@ -20,6 +20,7 @@ import {
 import { assertRaises } from "../_kit/errors.ts";
 import { leakFree, withPipe, withPipes } from "../_kit/fds.ts";
 import { spawnShell } from "../_kit/child.ts";
+import { sleep } from "../_kit/time.ts";
 import { POSIX_FDS } from "../_kit/platform.ts";
 
 const MSG = new TextEncoder().encode(" This is a test.");
@@ -216,7 +217,7 @@ describe("poll: CPython test_poll.py", { skip: POSIX_FDS }, () => {
           const p = poll();
           for (let i = 0; i < 10; i++) p.register(r, POLLIN);
           const pending = p.pollAsync();
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          await sleep(50);
           p.unregister(r);
           p.register(w, POLLOUT);
           assertRaises(() => p.poll(), RuntimeError, "concurrent poll() invocation");

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { close, pipe, write } from "../../os/mod.ts";
 import { type Poll, poll, POLLIN, POLLOUT } from "../../select/mod.ts";
-import { waiterState } from "../../select/_waiter.ts";
+import { waiterState } from "../../_wait/waiter.ts";
 import {
   BaseSelectorImpl,
   EVENT_READ,

@@ -29,13 +29,7 @@ import {
 } from "../../selectors/mod.ts";
 import { nativeKqueue } from "../../select/kqueue.ts";
 import { type Factory, fdLimits, raiseFdLimit, SELECTORS, withCleanup } from "../_kit/selectors.ts";
-import {
-  canSignal,
-  interrupted,
-  selectorPremise,
-  signaller,
-  useSignalTarget,
-} from "../_kit/eintr.ts";
+import { canSignal, observe, selectorPremise, signaller, useSignalTarget } from "../_kit/eintr.ts";
 
 const MSG = new TextEncoder().encode(" This is a test.");
 
@@ -419,23 +413,27 @@ function suite(name: string, make: Factory, scalable: boolean): void {
       // ignored by default, so nothing breaks if the listener were not installed.
       // (test_select_interrupt_exc cannot be ported: a JS handler cannot run while
       // the thread is inside a synchronous wait; it runs after select() returns.)
-      if (!canSignal(signals, t)) return;
+      if (!canSignal(signals, t, selectorPremise(name))) return;
       const s = make();
       const [rd, wr] = socketpair();
       try {
         s.register(rd, EVENT_READ);
-        const before = signals.delivered;
-        const child = signaller(signals.tid, { count: 1, gapMs: 300 });
-        const outcome = await interrupted(
-          signals,
-          () => s.select(1.5),
-          selectorPremise(name),
-          child,
-        );
-        assert.deepEqual(outcome.result, []);
-        assert.ok(outcome.elapsed >= 1499, `select(1.5) returned after ${outcome.elapsed} ms`);
-        // The handler runs once the thread is free again: the signal did arrive, once.
-        assert.equal(signals.delivered - before, 1);
+        // One signal per attempt, as CPython's one alarm; a runtime may hand a signal to
+        // another thread now and then (seen on Node 26), so up to three attempts, each
+        // checked in full, and the retry must have been exercised in one of them.
+        let why = "";
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const before = signals.delivered;
+          const child = signaller(signals.tid, { count: 1, gapMs: 300 });
+          const outcome = await observe(signals, () => s.select(1.5), selectorPremise(name), child);
+          assert.deepEqual(outcome.result, []);
+          assert.ok(outcome.elapsed >= 1499, `select(1.5) returned after ${outcome.elapsed} ms`);
+          // The handler runs once the thread is free again: the signal did arrive, once.
+          assert.equal(signals.delivered - before, 1);
+          why = outcome.premiseHeld ? "" : outcome.why;
+          if (outcome.premiseHeld) break;
+        }
+        assert.equal(why, "");
       } finally {
         s.close();
         rd.close();

@@ -3,7 +3,7 @@
 // Where CPython's answer matters, python3 (when installed) is asked directly.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,6 +37,7 @@ import {
   TimeoutError,
   ValueError,
 } from "../../socket/mod.ts";
+import { hasPython, pythonJson } from "../_kit/python.ts";
 import { UNIX_SOCKETS } from "../_kit/platform.ts";
 
 const encoder = new TextEncoder();
@@ -48,15 +49,7 @@ const IN_PROGRESS = windows ? "EWOULDBLOCK" : "EINPROGRESS";
 const errnoOf = (name: string) =>
   Number(Object.entries(abi.errnoNames).find(([, n]) => n === name)![0]);
 
-function hasPython(): boolean {
-  try {
-    execFileSync("python3", ["-c", "pass"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const python = hasPython();
+const python = hasPython("import socket");
 
 function hasIPv6(): boolean {
   try {
@@ -100,7 +93,7 @@ describe("socket constants", () => {
     );
     const script =
       "import socket,json,sys;print(json.dumps({n:getattr(socket,n,None) for n in sys.argv[1:]}))";
-    const theirs = JSON.parse(execFileSync("python3", ["-c", script, ...names]).toString());
+    const theirs = pythonJson<Record<string, number | null>>(script, names);
     for (const name of names) {
       if (theirs[name] === null) continue; // Python built without it.
       assert.equal((socket as Record<string, unknown>)[name], theirs[name], name);
@@ -670,7 +663,7 @@ describe("inet_pton / inet_ntop", () => {
     ];
     const script =
       "import socket,sys,json;print(json.dumps([socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, a)) for a in sys.argv[1:]]))";
-    const theirs = JSON.parse(execFileSync("python3", ["-c", script, ...samples]).toString());
+    const theirs = pythonJson<string[]>(script, samples);
     const ours = samples.map((a) => socket.inetNtop(AF_INET6, socket.inetPton(AF_INET6, a)));
     assert.deepEqual(ours, theirs);
     assert.throws(() => socket.inetPton(AF_INET, "127.1"), {

@@ -7,10 +7,10 @@
  * @module
  */
 import { monotonicMs } from "../_py/timeout.ts";
-import { type Interests, waitFor } from "./_waiter.ts";
+import { type Interests, waitFor } from "./waiter.ts";
 
-export { endWaits, refreshWaits } from "./_waiter.ts";
-export type { Interests } from "./_waiter.ts";
+export { endWaits, refreshWaits } from "./waiter.ts";
+export type { Interests } from "./waiter.ts";
 
 /**
  * Options of the waits that run beside the event loop (`pollAsync`,
@@ -48,18 +48,20 @@ const nextTurn: (callback: () => void) => unknown = typeof g.setImmediate === "f
   : (callback) => setTimeout(callback, 0);
 
 /**
- * The fast path's answer: `ready` at once, or, when fast-path answers have kept
- * the event loop from turning for {@linkcode TURN_BUDGET_MS}, `again()` after one
+ * The fast path's answer: `ready` at once or, when fast-path answers have kept the
+ * event loop from turning for {@linkcode TURN_BUDGET_MS}, the same `ready` after one
  * macrotask. A loop over fds that are always ready would otherwise run on
  * microtasks alone and starve timers and I/O (an `await` of a settled Promise
- * never lets them run).
+ * never lets them run). The answer is never asked for again after the turn: the
+ * owner may have closed meanwhile (a fresh wait on a closed selector's empty set
+ * would never end), and an edge-triggered epoll has already handed over its events.
  */
-export function answer<R>(ready: R[], again: () => Promise<R[]>): Promise<R[]> {
+export function answer<R>(ready: R[]): Promise<R[]> {
   if (++answers % ANSWERS_PER_CLOCK_READ === 0) {
     const now = monotonicMs();
     if (now - lastTurn >= TURN_BUDGET_MS) {
       lastTurn = now;
-      return new Promise<void>((resolve) => nextTurn(resolve)).then(again);
+      return new Promise<R[]>((resolve) => nextTurn(() => resolve(ready)));
     }
   }
   return Promise.resolve(ready);

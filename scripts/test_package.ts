@@ -1,0 +1,368 @@
+/**
+ * First contact with the npm package, tried as a new user would: build and pack
+ * `npm/`, check what the tarball holds and what its package.json and README say,
+ * lint it with `publint` and `@arethetypeswrong/cli`, then make fresh projects that
+ *
+ * - install the packed tarball, run a real sync and async wait on Node 20 (koffi),
+ *   Node 26 (`node:ffi`, one ExperimentalWarning only) and Bun, `require()` it,
+ *   type-check a TypeScript user with `tsc` and nothing but `typescript` installed
+ *   (no DOM lib, no `@types/node`; then with `@types/node` too), and bundle the app
+ *   with esbuild and with `bun build` and run the bundles;
+ * - install the package as a directory (`npm install ../dir`: a symlink, as
+ *   `npm link` and workspaces make) and run the same app on the three runtimes;
+ * - install it, directly and as a dependency's dependency, with npm seeing another
+ *   platform (AIX on ia32): no EBADPLATFORM;
+ *
+ * and, for Deno, runs `deno task demo` in a clean copy of the checkout with an empty
+ * `DENO_DIR`: it must download nothing (the tests' and the build's npm packages
+ * stay out of a user's path).
+ *
+ * Every check runs and reports; the exit code is 1 if any failed. The tools come
+ * from npm at pinned versions; Node 26 and Bun from `scripts/runtimes.ts`.
+ *
+ * Usage: deno task test:package
+ *
+ * @module
+ */
+import { buildNpm, repositoryUrl } from "./build_npm.ts";
+import { installedRuntime } from "./runtimes.ts";
+import { APP_JS, APP_TS, REQUIRE_CJS, tsconfig } from "./_package_fixtures.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const NPM = `${ROOT}npm/`;
+const TOOLS_DIR = `${ROOT}node_modules/.cache/iomux-package-tools/`;
+
+/** The npm packages the checks install, pinned. */
+const PINS = {
+  publint: "0.3.25",
+  attw: "@arethetypeswrong/cli@0.18.5",
+  esbuild: "esbuild@0.28.2",
+  typescript: "typescript@6.0.3",
+  koffi: "koffi@3.3.4",
+  typesNode: "@types/node@20.19.43",
+} as const;
+
+interface Output {
+  ok: boolean;
+  text: string;
+}
+
+/** Runs a command to completion; stdout and stderr together, as the user sees them. */
+async function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<Output> {
+  const out = await new Deno.Command(cmd, { args, cwd, env, stdin: "null" }).output();
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { ok: out.success, text: (decode(out.stdout) + decode(out.stderr)).trim() };
+}
+
+const results: [string, boolean, string][] = [];
+
+/** Records one named check; a thrown error or a false result is a failure. */
+async function check(name: string, body: () => Promise<string | void>): Promise<void> {
+  try {
+    const detail = (await body()) ?? "";
+    results.push([name, true, detail]);
+    console.log(`ok    ${name}${detail ? ` (${detail})` : ""}`);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    results.push([name, false, message]);
+    console.log(`FAIL  ${name}\n${message.replace(/^/gm, "      ")}`);
+  }
+}
+
+/** Throws with the command's output unless it succeeded (and printed `expect`). */
+async function expectRun(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  expect?: string,
+  env: Record<string, string> = {},
+): Promise<string> {
+  const out = await run(cmd, args, cwd, env);
+  if (!out.ok || (expect !== undefined && !out.text.split("\n").includes(expect))) {
+    throw new Error(`$ ${cmd} ${args.join(" ")}\n${out.text.slice(-2000)}`);
+  }
+  return out.text;
+}
+
+/** A new npm project in `dir` with `deps` installed. */
+async function project(
+  dir: string,
+  deps: string[],
+  flags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<void> {
+  Deno.mkdirSync(dir, { recursive: true });
+  const pkg = { name: dir.split("/").at(-1), private: true, type: "module" };
+  Deno.writeTextFileSync(`${dir}/package.json`, JSON.stringify(pkg) + "\n");
+  const args = ["install", "--no-audit", "--no-fund", ...flags, ...deps];
+  await expectRun("npm", args, dir, undefined, env);
+}
+
+/** The linters, installed once into the repository's cache. */
+async function tools(): Promise<string> {
+  const bin = `${TOOLS_DIR}node_modules/.bin/`;
+  try {
+    Deno.statSync(`${bin}attw`);
+    Deno.statSync(`${bin}publint`);
+  } catch {
+    await project(TOOLS_DIR, [`publint@${PINS.publint}`, PINS.attw], ["--save-exact"]);
+  }
+  return bin;
+}
+
+/** Every file under `dir` (none when it does not exist). */
+function* walk(dir: string): Generator<string> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(dir)];
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory) yield* walk(`${dir}/${entry.name}`);
+    else yield `${dir}/${entry.name}`;
+  }
+}
+
+interface Packed {
+  filename: string;
+  unpackedSize: number;
+  files: { path: string }[];
+}
+
+/** What the package says of itself: package.json fields and README links. */
+function checkMetadata(packed: Packed, pkg: Record<string, unknown>, readme: string): string {
+  const problems: string[] = [];
+  const paths = packed.files.map((f) => f.path);
+  for (const bad of paths.filter((p) => /\.map$|^tests\/|^examples\//.test(p))) {
+    problems.push(`ships ${bad}`);
+  }
+  const exports = pkg.exports as Record<string, Record<string, string>>;
+  for (const target of Object.values(exports).flatMap((e) => Object.values(e))) {
+    if (!paths.includes(target.replace(/^\.\//, ""))) problems.push(`export ${target} not shipped`);
+  }
+  if (typeof pkg.description !== "string" || pkg.description === "") {
+    problems.push("no description");
+  }
+  if ("os" in pkg || "cpu" in pkg) problems.push("os/cpu fields (EBADPLATFORM elsewhere)");
+  const repository = (pkg.repository as { url?: string } | undefined)?.url;
+  if (repository !== undefined && !/^(git\+)?(https?|ssh|git):\/\//.test(repository)) {
+    problems.push(`repository is not a URL: ${repository}`);
+  }
+  const node = (pkg.engines as Record<string, string>).node;
+  if (node !== ">=20.19") problems.push(`engines.node ${node}: require() of ESM needs 20.19`);
+  for (const link of readme.matchAll(/\]\(([^)]*)\)/g)) {
+    if (!/^https:\/\//.test(link[1]!)) problems.push(`README link ${link[1]} is dead on npm`);
+  }
+  if (/!\[/.test(readme)) problems.push("README shows an image");
+  for (const line of readme.split("\n").filter((l) => /\bdeno (task|run)\b/.test(l))) {
+    problems.push(`README tells npm users: ${line.trim()}`);
+  }
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+  return `${paths.length} files, ${(packed.unpackedSize / 1000).toFixed(1)} kB unpacked`;
+}
+
+/** The app on one runtime; it must print `ok`, and `warnings` ExperimentalWarnings if given. */
+async function runApp(
+  runtime: string,
+  args: string[],
+  cwd: string,
+  warnings?: number,
+): Promise<string> {
+  const text = await expectRun(runtime, args, cwd, "ok");
+  if (warnings !== undefined) {
+    const seen = text.split("\n").filter((l) => l.includes("ExperimentalWarning")).length;
+    if (seen !== warnings) {
+      throw new Error(`${seen} ExperimentalWarning lines, expected ${warnings}:\n${text}`);
+    }
+  }
+  return "";
+}
+
+async function main(): Promise<boolean> {
+  const work = Deno.makeTempDirSync({ prefix: "iomux-package-" });
+  console.log(`building npm/ and packing it into ${work}`);
+  buildNpm();
+  const node26 = await installedRuntime("node");
+  const bun = await installedRuntime("bun");
+  const node20 = "node";
+  const quiet = "--disable-warning=ExperimentalWarning";
+
+  const packed = JSON.parse(
+    await expectRun("npm", ["pack", "--json", "--pack-destination", work], NPM),
+  )[0] as Packed;
+  const tarball = `${work}/${packed.filename}`;
+  const unpacked = `${work}/unpacked`;
+  Deno.mkdirSync(unpacked);
+  await expectRun("tar", ["xzf", tarball, "-C", unpacked], work);
+  const shipped = `${unpacked}/package`;
+
+  await check("tarball contents, package.json, README", async () => {
+    const pkg = JSON.parse(Deno.readTextFileSync(`${shipped}/package.json`));
+    return await Promise.resolve(
+      checkMetadata(packed, pkg, Deno.readTextFileSync(`${shipped}/README.md`)),
+    );
+  });
+  await check("repository: a network URL or nothing, never a local path", async () => {
+    const cases: [string | undefined, string | undefined][] = [
+      [undefined, undefined],
+      ["/work/main", undefined],
+      ["../main", undefined],
+      ["file:///work/main", undefined],
+      ["C:/src/iomux", undefined],
+      ["https://github.com/iomux/iomux.git", "https://github.com/iomux/iomux.git"],
+      ["git@github.com:iomux/iomux.git", "git+ssh://git@github.com/iomux/iomux.git"],
+      ["ssh://git@host.example/iomux.git", "ssh://git@host.example/iomux.git"],
+    ];
+    const wrong = cases.filter(([origin, want]) => repositoryUrl(origin) !== want);
+    if (wrong.length > 0) throw new Error(`wrong for: ${wrong.map(([o]) => o).join(", ")}`);
+    return await Promise.resolve("");
+  });
+  const bin = await tools();
+  await check("publint --strict", async () => {
+    await expectRun(`${bin}publint`, [shipped, "--strict"], work);
+  });
+  await check("attw --profile esm-only", async () => {
+    await expectRun(`${bin}attw`, [tarball, "--profile", "esm-only", "--format", "ascii"], work);
+  });
+
+  // A fresh project with the tarball, as `npm install iomux` gives it.
+  const fresh = `${work}/from-tarball`;
+  await project(fresh, [tarball, PINS.koffi, PINS.typescript, PINS.esbuild]);
+  Deno.writeTextFileSync(`${fresh}/app.js`, APP_JS);
+  Deno.writeTextFileSync(`${fresh}/require.cjs`, REQUIRE_CJS);
+  Deno.writeTextFileSync(`${fresh}/app.ts`, APP_TS);
+  await check("tarball: Node 20 (koffi) waits", () => runApp(node20, ["app.js"], fresh));
+  await check("tarball: Node 20 require()", () => runApp(node20, ["require.cjs"], fresh));
+  await check(
+    "tarball: Node 26 (node:ffi) waits, one warning",
+    () => runApp(node26, ["app.js"], fresh, 1),
+  );
+  await check("tarball: Bun waits", () => runApp(bun, ["app.js"], fresh));
+  await check("README's examples run as written (Node 20)", async () => {
+    const readme = Deno.readTextFileSync(`${shipped}/README.md`);
+    const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    if (blocks.length === 0) throw new Error("the README has no js example");
+    for (const [i, code] of blocks.entries()) {
+      Deno.writeTextFileSync(`${fresh}/readme_${i}.mjs`, code);
+      await expectRun(node20, [`readme_${i}.mjs`], fresh);
+    }
+    return await Promise.resolve(`${blocks.length} examples`);
+  });
+  const tsc = `${fresh}/node_modules/.bin/tsc`;
+  for (
+    const [name, lib, types] of [["es2022, no DOM", ["es2022"], []], ["esnext + DOM", [
+      "esnext",
+      "dom",
+    ], []]] as const
+  ) {
+    await check(`tsc (${name}, no @types/node)`, async () => {
+      Deno.writeTextFileSync(`${fresh}/tsconfig.json`, tsconfig([...lib], [...types]));
+      await expectRun(tsc, ["-p", "."], fresh);
+    });
+  }
+  await check("tsc (es2022, with @types/node)", async () => {
+    await expectRun("npm", ["install", "--no-audit", "--no-fund", PINS.typesNode], fresh);
+    Deno.writeTextFileSync(`${fresh}/tsconfig.json`, tsconfig(["es2022"], ["node"]));
+    await expectRun(tsc, ["-p", "."], fresh);
+  });
+  const esbuild = `${fresh}/node_modules/.bin/esbuild`;
+  await check("esbuild bundle: Node 20 and Node 26 waits", async () => {
+    const args = ["app.js", "--bundle", "--platform=node", "--format=esm", "--external:koffi"];
+    await expectRun(esbuild, [...args, "--outfile=dist/esbuild/app.mjs"], fresh);
+    await runApp(node20, ["dist/esbuild/app.mjs"], fresh);
+    await runApp(node26, [quiet, "dist/esbuild/app.mjs"], fresh);
+  });
+  await check("bun build bundle: Bun waits", async () => {
+    await expectRun(bun, ["build", "app.js", "--target=bun", "--outdir=dist/bun"], fresh);
+    await runApp(bun, ["dist/bun/app.js"], fresh);
+  });
+
+  // A directory install is a symlink: koffi must be found from the project.
+  const linked = `${work}/from-directory`;
+  await project(linked, [shipped, PINS.koffi]);
+  Deno.writeTextFileSync(`${linked}/app.js`, APP_JS);
+  await check("directory install: Node 20 (koffi) waits", async () => {
+    if (!Deno.lstatSync(`${linked}/node_modules/iomux`).isSymlink) {
+      throw new Error("npm did not symlink the directory: the premise of this check");
+    }
+    await runApp(node20, ["app.js"], linked);
+  });
+  await check("directory install: Node 26 waits", () => runApp(node26, [quiet, "app.js"], linked));
+  await check("directory install: Bun waits", () => runApp(bun, ["app.js"], linked));
+
+  await check(
+    "install on AIX/ia32, directly and as a dependency; the first call says why not",
+    async () => {
+      // npm checks "os"/"cpu" against process.platform/arch; make them another machine's.
+      const preload = `${work}/other-platform.cjs`;
+      Deno.writeTextFileSync(
+        preload,
+        'Object.defineProperty(process, "platform", { value: "aix" });\n' +
+          'Object.defineProperty(process, "arch", { value: "ia32" });\n',
+      );
+      const middle = `${work}/middle`;
+      Deno.mkdirSync(middle);
+      const dependent = { name: "uses-iomux", version: "1.0.0", dependencies: { iomux: tarball } };
+      Deno.writeTextFileSync(`${middle}/package.json`, JSON.stringify(dependent) + "\n");
+      const packedMiddle = JSON.parse(await expectRun("npm", ["pack", "--json"], middle))[0];
+      const env = { NODE_OPTIONS: `--require ${preload}` };
+      await project(`${work}/other-platform`, [tarball], [], env);
+      await project(
+        `${work}/other-platform-indirect`,
+        [`${middle}/${packedMiddle.filename}`],
+        [],
+        env,
+      );
+      // There, the import works and the first call says why it cannot.
+      const firstCall = 'import { pipe } from "iomux/os";\n' +
+        "try { pipe(); } catch (e) { console.log(e.message); }";
+      const said = await expectRun(
+        node20,
+        ["--input-type=module", "-e", firstCall],
+        `${work}/other-platform`,
+        undefined,
+        env,
+      );
+      if (!said.startsWith("iomux: no ABI table for this platform (aix-ia32)")) {
+        throw new Error(`the first call said: ${said}`);
+      }
+    },
+  );
+
+  await check("deno task demo from a clean checkout and DENO_DIR downloads nothing", async () => {
+    const checkout = `${work}/checkout`;
+    const files = (await expectRun("git", ["ls-files", "-co", "--exclude-standard"], ROOT))
+      .split("\n").filter((f) => f !== "" && !f.startsWith("npm/"));
+    for (const file of files) {
+      Deno.mkdirSync(`${checkout}/${file}`.replace(/\/[^/]*$/, ""), { recursive: true });
+      try {
+        Deno.copyFileSync(`${ROOT}${file}`, `${checkout}/${file}`);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e; // deleted, not yet committed
+      }
+    }
+    const env = { DENO_DIR: `${work}/deno-dir` };
+    const text = await expectRun(Deno.execPath(), ["task", "demo"], checkout, undefined, env);
+    const downloads = text.split("\n").filter((l) => /Download|Initialize/.test(l));
+    const npmCache = [...walk(`${work}/deno-dir/npm`)];
+    if (downloads.length > 0 || npmCache.length > 0) {
+      throw new Error([...downloads, ...npmCache].join("\n"));
+    }
+  });
+
+  const failed = results.filter(([, ok]) => !ok);
+  console.log(`\n${results.length - failed.length} of ${results.length} package checks passed`);
+  for (const [name] of failed) console.log(`failed: ${name}`);
+  if (failed.length === 0) Deno.removeSync(work, { recursive: true });
+  else console.log(`projects kept in ${work}`);
+  return failed.length === 0;
+}
+
+if (import.meta.main) Deno.exit(await main() ? 0 : 1);

@@ -1,0 +1,24 @@
+// The worker of _workers_fixture.ts: starts a wait that nothing will end, then says
+// which epoll fd (if any) its waiter blocks on.
+import process from "node:process";
+import { DefaultSelector, EVENT_READ } from "../../selectors/mod.ts";
+import { pipe } from "../../os/mod.ts";
+import { waiterState } from "../../_wait/waiter.ts";
+
+interface Poster {
+  postMessage(message: unknown): void;
+}
+
+const [r] = pipe();
+const sel = new DefaultSelector();
+sel.register(r, EVENT_READ);
+void sel.selectAsync();
+const { kind, ownFds } = waiterState();
+const message = { epfd: kind === "epoll" ? ownFds[0] : -1 };
+if ("Deno" in globalThis) (globalThis as unknown as Poster).postMessage(message);
+else {
+  const threads = process.getBuiltinModule("node:worker_threads") as {
+    parentPort: Poster;
+  };
+  threads.parentPort.postMessage(message);
+}
