@@ -20,3 +20,11 @@ export const UNIX_SOCKETS: string | false = process.platform === "win32"
 export const NO_RLIMIT: string | false = process.platform === "win32"
   ? "Windows has no RLIMIT_NOFILE (CPython: no resource module there)"
   : false;
+
+/**
+ * The reason a case whose harness is POSIX (a `sh` child process, AF_UNIX pairs,
+ * epoll, `/proc`, Unix paths) is skipped on Windows, or `false` elsewhere.
+ */
+export const POSIX_HARNESS: string | false = process.platform === "win32"
+  ? "the case's harness is POSIX (sh children, AF_UNIX, epoll or Unix paths)"
+  : false;
