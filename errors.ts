@@ -44,6 +44,11 @@ import { abi } from "./ffi/abi.ts";
 export interface OSErrorOptions extends ErrorOptions {
   /** The symbolic name, when `errno` is not an errno (an `EAI_*` value). */
   code?: string;
+  /**
+   * Windows: the Winsock error code (`WSAGetLastError()`) that `errno` was translated
+   * from (`PC/errmap.h` `winerror_to_errno`); the message then reads `[WinError N]`.
+   */
+  winerror?: number;
   /** The second file name of a two-path call (Python's `filename2`). */
   filename2?: string;
 }
@@ -56,7 +61,9 @@ export interface OSErrorOptions extends ErrorOptions {
  * errnomap), `new OSError(errno, text)` builds the subclass that errno selects:
  * `new OSError(11, "…")` is a {@linkcode BlockingIOError}. Built from a message alone
  * (`"invalid flags"`), or from a number alone, `errno`, `code` and `strerror` are
- * `null` (Python's `OSError(11)` has no errno either).
+ * `null` (Python's `OSError(11)` has no errno either). On Windows a failed Winsock
+ * call also sets `winerror` and the message reads `"[WinError 10038] …"`, as
+ * CPython's `PyErr_SetExcFromWindowsErr` makes it; elsewhere `winerror` is `null`.
  *
  * @example Construction picks the subclass by errno
  * ```ts
@@ -71,6 +78,16 @@ export interface OSErrorOptions extends ErrorOptions {
  * const plain = new OSError("invalid flags");
  * assert.deepEqual([plain.message, plain.errno, plain.code], ["invalid flags", null, null]);
  * ```
+ *
+ * @example A Winsock error, as Windows reports it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { OSError } from "@iomux/iomux";
+ *
+ * const e = new OSError(22, "An invalid argument was supplied", undefined, { winerror: 10022 });
+ * assert.equal(e.message, "[WinError 10022] An invalid argument was supplied");
+ * assert.deepEqual([e.errno, e.winerror], [22, 10022]);
+ * ```
  */
 export class OSError extends Error {
   /** The errno value, or `null` when the error was built from a message alone. */
@@ -83,6 +100,8 @@ export class OSError extends Error {
   readonly filename: string | null;
   /** The second file name of a two-path call, or `null`. */
   readonly filename2: string | null;
+  /** Windows: the Winsock error code the errno was translated from; otherwise `null`. */
+  readonly winerror: number | null;
 
   /**
    * Builds the error from an errno and its text (and the file name involved), or
@@ -92,7 +111,8 @@ export class OSError extends Error {
    * @param errnoOrMessage An errno value, or a message when there is none.
    * @param strerror The system's description of the errno.
    * @param filename The file name the failing call was given.
-   * @param options Standard error options (`cause`), `filename2` and `code`.
+   * @param options Standard error options (`cause`), `filename2`, `code` and, on
+   *   Windows, `winerror`.
    */
   constructor(
     errnoOrMessage: number | string,
@@ -104,8 +124,10 @@ export class OSError extends Error {
     const names = numbered ? [filename, options?.filename2] : [];
     const [file = null, file2 = null] = names.map((n) => n === undefined ? null : n);
     let message = String(errnoOrMessage);
+    const winerror = numbered ? options?.winerror ?? null : null;
     if (numbered) {
-      message = `[Errno ${errnoOrMessage}] ${strerror}`;
+      const tag = winerror === null ? `[Errno ${errnoOrMessage}]` : `[WinError ${winerror}]`;
+      message = `${tag} ${strerror}`;
       if (file !== null) message += `: ${reprString(file)}`;
       if (file !== null && file2 !== null) message += ` -> ${reprString(file2)}`;
     }
@@ -115,6 +137,7 @@ export class OSError extends Error {
     this.strerror = numbered ? strerror : null;
     this.filename = file;
     this.filename2 = file2;
+    this.winerror = winerror;
     this.name = new.target.name;
     if (new.target === OSError && numbered) {
       const Subclass = subclassFor(errnoOrMessage);

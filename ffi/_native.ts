@@ -42,9 +42,9 @@ export function platformKey(): string {
   if (g.Deno) return `${g.Deno.build.os}-${g.Deno.build.arch}`;
   if (g.process) {
     const arch = g.process.arch;
-    return `${g.process.platform}-${
-      arch === "x64" ? "x86_64" : arch === "arm64" ? "aarch64" : arch
-    }`;
+    // Node and Bun say "win32" where Deno says "windows".
+    const os = g.process.platform === "win32" ? "windows" : g.process.platform;
+    return `${os}-${arch === "x64" ? "x86_64" : arch === "arm64" ? "aarch64" : arch}`;
   }
   return "unknown-unknown";
 }

@@ -8,6 +8,7 @@ import type { Abi } from "./abi/types.ts";
 import { LINUX_AARCH64, LINUX_X86_64 } from "./abi/linux.ts";
 import { DARWIN_AARCH64, DARWIN_X86_64 } from "./abi/darwin.ts";
 import { FREEBSD_AARCH64, FREEBSD_X86_64 } from "./abi/freebsd.ts";
+import { WINDOWS_AARCH64, WINDOWS_X86_64 } from "./abi/windows.ts";
 import { platformKey } from "./_native.ts";
 
 export type { Abi } from "./abi/types.ts";
@@ -21,6 +22,8 @@ export const ABI_TABLES: Readonly<Record<string, Abi>> = {
   "darwin-aarch64": DARWIN_AARCH64,
   "freebsd-x86_64": FREEBSD_X86_64,
   "freebsd-aarch64": FREEBSD_AARCH64,
+  "windows-x86_64": WINDOWS_X86_64,
+  "windows-aarch64": WINDOWS_AARCH64,
 };
 
 function pick(): Abi {

@@ -31,11 +31,27 @@ export function errnoName(errnum: number): string | null {
  * `strerror` and (when given) `filename` set.
  */
 export function osError(errnum: number, filename?: string): OSError {
+  if (abi.winsock && errnum >= 10000) return winsockError(errnum, filename);
   // errno 0 reads "Error" in CPython (it never asks strerror for 0). The constructor
   // picks the subclass from errno, as `OSError_new` does.
   const text = errnum === 0 ? "Error" : strerror(errnum);
   return new OSError(errnum, text, filename);
 }
+
+/**
+ * A Winsock code as CPython's `PyErr_SetExcFromWindowsErr` raises it: `winerror` is
+ * the code, `errno` its translation (`PC/errmap.h` `winerror_to_errno`: WSAEINTR,
+ * WSAEBADF, WSAEACCES, WSAEFAULT, WSAEINVAL and WSAEMFILE become the C runtime's
+ * errno, every other code in 10000–11999 stays itself), the class chosen by that
+ * errno (`Objects/exceptions.c` maps EWOULDBLOCK, ECONNRESET… to their Winsock values
+ * on Windows), the text `FormatMessage`'s.
+ */
+function winsockError(winerror: number, filename?: string): OSError {
+  const errnum = TO_CRT_ERRNO.has(winerror) ? winerror - 10000 : winerror;
+  return new OSError(errnum, strerror(winerror), filename, { winerror });
+}
+
+const TO_CRT_ERRNO: ReadonlySet<number> = new Set([10004, 10009, 10013, 10014, 10022, 10024]);
 
 const { EINTR, EAGAIN } = abi.errno;
 

@@ -22,6 +22,7 @@ import { denoBackend } from "./_deno.ts";
 import { bunBackend } from "./_bun.ts";
 import { nodeFfiBackend } from "./_node_ffi.ts";
 import { koffiBackend } from "./_koffi.ts";
+import { loadWindowsLibc } from "./_winsock.ts";
 
 export type { Nfds } from "./types.ts";
 
@@ -69,7 +70,17 @@ function adapt(raw: RawLibc): Libc {
   const out: Record<string, unknown> = { backend: raw.backend, errno: raw.errno };
   for (const [key, spec] of Object.entries(LIBC_SYMBOLS) as [string, SymbolSpec][]) {
     const f = raw.symbols[key];
-    if (f === undefined && !spec.optional) throw new Error(`iomux: libc lacks ${key}`);
+    if (f === undefined && !spec.optional) {
+      // Windows has no one libc: ffi/_winsock.ts binds what Winsock and the C runtime
+      // offer, and the POSIX-only calls (ptys, termios, posix_spawn, waitpid) have no
+      // counterpart there, as CPython's os, termios and fcntl lack them on Windows. They
+      // fail when called rather than at load, so that the rest of iomux works.
+      if (abi.winsock === undefined) throw new Error(`iomux: libc lacks ${key}`);
+      out[key] = () => {
+        throw new Error(`iomux: ${key}() is not available on Windows`);
+      };
+      continue;
+    }
     out[key] = f === undefined ? null : shim(spec, f, raw);
   }
   return out as Libc;
@@ -79,7 +90,7 @@ function pickBackend(): Backend {
   if (!abiSupported) {
     throw new Error(
       `iomux: no ABI table for this platform (${platformKey()}); ` +
-        "supported: Linux, macOS and FreeBSD on x86_64 and aarch64",
+        "supported: Linux, macOS, FreeBSD and Windows on x86_64 and aarch64",
     );
   }
   const found = BACKENDS.find((b) => b.available());
@@ -94,7 +105,11 @@ function pickBackend(): Backend {
 export function libc(): Libc {
   if (loaded) return loaded;
   backend ??= pickBackend();
-  return loaded = adapt(backend.loadLibc(abi.libcNames, symbolsFor(abi), abi.errnoFunction));
+  // Windows has no one libc: Winsock and the C runtime, opened by ffi/_winsock.ts.
+  const raw = abi.winsock
+    ? loadWindowsLibc(backend, abi)
+    : backend.loadLibc(abi.libcNames, symbolsFor(abi), abi.errnoFunction);
+  return loaded = adapt(raw);
 }
 
 /**

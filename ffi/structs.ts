@@ -25,6 +25,12 @@ export function newTimeval(): Int32Array {
  * that no BigInt is made on the hot path.
  */
 export function writeTime(words: Int32Array, sec: number, fraction: number): void {
+  if (words.length === 2) {
+    // Windows' timeval is two 32-bit longs; callers check that `sec` fits.
+    words[0] = sec;
+    words[1] = fraction;
+    return;
+  }
   words[0] = sec % 0x1_0000_0000;
   words[1] = Math.floor(sec / 0x1_0000_0000);
   words[2] = fraction;

@@ -433,6 +433,14 @@ export const LIBC_SYMBOLS = {
     result: "int",
   },
   strerror: { parameters: ["int" /* int errnum */], result: "char *" },
+  // Windows only (ws2_32.dll): a socket is closed and made non-blocking with these,
+  // not with close(2) and fcntl(2).
+  closesocket: { parameters: ["int" /* SOCKET s */], result: "int", optional: true },
+  ioctlsocket: {
+    parameters: ["int", /* SOCKET s */ "int", /* long cmd */ "void *" /* u_long *argp */],
+    result: "int",
+    optional: true,
+  },
 } as const satisfies Readonly<Record<string, SymbolSpec>>;
 
 /** The C symbol a table entry binds on this platform (`select$1050` on Intel macOS). */

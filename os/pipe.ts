@@ -30,7 +30,12 @@ const { O_CLOEXEC, F_SETFD, FD_CLOEXEC } = abi.fcntl;
 export function pipe(): [readEnd: number, writeEnd: number] {
   const c = libc();
   const fds = new Int32Array(2);
-  if (c.pipe2 !== null) {
+  if (abi.winsock) {
+    // The C runtime's _pipe, asked for non-inheritable binary ends (ffi/_winsock.ts),
+    // as CPython's os.pipe makes them on Windows. Not selectable: Winsock watches
+    // sockets only, and select() on such an fd fails with WinError 10038.
+    if (c.pipe(fds) < 0) throw lastOsError();
+  } else if (c.pipe2 !== null) {
     if (c.pipe2(fds, O_CLOEXEC) < 0) throw lastOsError();
   } else {
     if (c.pipe(fds) < 0) throw lastOsError();

@@ -13,7 +13,7 @@ import { fildes, type FileLike, ushort } from "../_py/convert.ts";
 import { deadlineAfter, parsePollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "../_wait/async_wait.ts";
-import { type EventSink, pollInto } from "./_internal.ts";
+import { type EventSink, pollInto, sleepFor, WINDOWS } from "./_internal.ts";
 
 const { ENOENT } = abi.errno;
 const { POLLIN, POLLPRI, POLLOUT } = abi.poll;
@@ -26,11 +26,38 @@ class PollCall extends MillisecondWait {
   /** The symbol, called as a plain function: 10–20 ns cheaper than a method call on `libc()`. */
   readonly #poll = libc().poll;
 
+  /** The records behind {@linkcode PollCall.pollfds}, for Windows' WSAENOTSOCK case. */
+  table: Pollfds | null = null;
+
   attempt(): number {
     const poll = this.#poll;
+    if (WINDOWS) return this.#attemptOnWindows();
     return poll(this.pollfds, this.nfds, this.ms);
   }
+
+  /**
+   * `WSAPoll` made to answer as `poll(2)`: with no fds it fails with WSAEINVAL, so
+   * sleep instead; on a closed socket it fails with WSAENOTSOCK yet sets `POLLNVAL`
+   * in that entry's `revents`, which `poll(2)` reports as a result.
+   */
+  #attemptOnWindows(): number {
+    if (this.nfds === 0) return sleepFor(this.ms < 0 ? Infinity : this.ms);
+    const n = this.#poll(this.pollfds, this.nfds, this.ms);
+    const table = this.table;
+    if (n >= 0 || table === null || libc().errno() !== abi.winsock!.WSAENOTSOCK) return n;
+    let ready = 0;
+    for (let i = 0; i < (this.nfds as number); i++) if (table.revents(i) !== 0) ready++;
+    return ready > 0 ? ready : n;
+  }
 }
+
+/**
+ * The `events` bits `WSAPoll` accepts: any other (POLLPRI, which the Microsoft provider
+ * does not support, or an output-only bit) fails the whole call with WSAEINVAL
+ * (Microsoft's `WSAPOLLFD` documentation). Unix `poll(2)` ignores bits it cannot report.
+ */
+const WSAPOLL_EVENTS = abi.poll.POLLRDNORM | abi.poll.POLLRDBAND | abi.poll.POLLWRNORM |
+  abi.poll.POLLWRBAND;
 
 /** Set only while {@linkcode poll} constructs: `new Poll()` is refused otherwise. */
 let constructing = false;
@@ -245,6 +272,7 @@ export class Poll {
     try {
       const call = this.#call;
       call.pollfds = this.#pollfds.bytes;
+      call.table = this.#pollfds;
       call.nfds = this.#nfds;
       return waitFor(call, ns);
     } finally {
@@ -318,7 +346,9 @@ export class Poll {
     }
     const pollfds = this.#pollfds;
     let i = 0;
-    for (const [fd, mask] of this.#masks) pollfds.set(i++, fd, mask);
+    for (const [fd, mask] of this.#masks) {
+      pollfds.set(i++, fd, WINDOWS ? mask & WSAPOLL_EVENTS : mask);
+    }
     this.#count = count;
     this.#nfds = toNfds(count);
     this.#stale = false;

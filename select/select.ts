@@ -8,13 +8,21 @@
 import { ValueError } from "../errors.ts";
 import { libc } from "../ffi/libc.ts";
 import { FD_SETSIZE, newFdSet, newTimeval, writeTime } from "../ffi/structs.ts";
+import { fillHandleSet, newHandleSet, readyHandles } from "../ffi/fd_set.ts";
 import { fildes } from "../_py/convert.ts";
 import { CEILING, divide, FLOOR, type Ns, parseSelectTimeout } from "../_py/timeout.ts";
 import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
+import { sleepFor, WINDOWS } from "./_internal.ts";
+
+// Windows: `fd_set` is a list of socket handles, any value goes in (no range check,
+// `nfds` ignored), and Winsock's `select` refuses three empty sets with WSAEINVAL
+// where Unix sleeps (`Modules/selectmodule.c` `seq2set` skips the range check under
+// `_MSC_VER`; FD_SETSIZE is 512 there).
 
 /** The fds and objects one list contributed, and the `fd_set` built from them. */
 class ListState {
-  readonly set: Uint8Array = newFdSet();
+  readonly set: Uint8Array = WINDOWS ? new Uint8Array(newHandleSet().buffer) : newFdSet();
+  readonly handles: Uint32Array = new Uint32Array(this.set.buffer);
   readonly fds: Int32Array = new Int32Array(FD_SETSIZE);
   readonly objects: unknown[] = [];
   count = 0;
@@ -44,6 +52,7 @@ class Scratch implements InterruptibleWait {
   }
 
   attempt(): number {
+    if (WINDOWS && this.nfds === 0) return sleepOnWindows(this);
     // select(2) overwrites the sets: each attempt fills them again.
     return libc().select(
       this.nfds,
@@ -80,7 +89,9 @@ function collect(seq: ArrayLike<unknown>, state: ListState): void {
   for (let i = 0; i < seq.length; i++) {
     const item = seq[i];
     const fd = fildes(item);
-    if (fd >= FD_SETSIZE) throw new ValueError("filedescriptor out of range in select()");
+    if (fd >= FD_SETSIZE && !WINDOWS) {
+      throw new ValueError("filedescriptor out of range in select()");
+    }
     if (state.count >= FD_SETSIZE) throw new ValueError("too many file descriptors in select()");
     if (fd > state.max) state.max = fd;
     state.fds[state.count] = fd;
@@ -91,6 +102,10 @@ function collect(seq: ArrayLike<unknown>, state: ListState): void {
 
 function fill(state: ListState): Uint8Array | null {
   if (state.count === 0) return null;
+  if (WINDOWS) {
+    fillHandleSet(state.handles, state.fds, state.count);
+    return state.set;
+  }
   const set = state.set;
   set.fill(0);
   const fds = state.fds;
@@ -102,6 +117,7 @@ function fill(state: ListState): Uint8Array | null {
 }
 
 function ready<T>(state: ListState, result: T[]): T[] {
+  if (WINDOWS) return readyOnWindows(state, result);
   const set = state.set;
   const fds = state.fds;
   const objects = state.objects;
@@ -110,6 +126,26 @@ function ready<T>(state: ListState, result: T[]): T[] {
     if (set[fd >> 3]! & (1 << (fd & 7))) result.push(objects[i] as T);
   }
   return result;
+}
+
+/** CPython's `set2list`: every input entry whose handle is still in the set, in order. */
+function readyOnWindows<T>(state: ListState, result: T[]): T[] {
+  if (state.count === 0) return result;
+  const handles = readyHandles(state.handles);
+  for (let i = 0; i < state.count; i++) {
+    if (handles.has(state.fds[i]!)) result.push(state.objects[i] as T);
+  }
+  return result;
+}
+
+/**
+ * Windows with three empty lists: sleep for the timeout, since Winsock's select
+ * fails with WSAEINVAL on empty sets; no timeout sleeps for good.
+ */
+function sleepOnWindows(scratch: Scratch): number {
+  return sleepFor(
+    scratch.timeout === null ? Infinity : scratch.timeval[0]! * 1000 + scratch.timeval[1]! / 1000,
+  );
 }
 
 function release(scratch: Scratch): void {
@@ -140,6 +176,10 @@ function writeTimeout(timeval: Int32Array, ns: Ns): void {
   const usec = typeof us === "bigint"
     ? Number(us - BigInt(sec) * 1_000_000n)
     : us - Number(sec) * 1_000_000;
+  // Windows' tv_sec is a 32-bit long (Python/pytime.c `pytime_as_timeval`).
+  if (WINDOWS && Number(sec) > 0x7fff_ffff) {
+    throw new RangeError("timestamp out of range for platform time_t");
+  }
   writeTime(timeval, Number(sec), usec);
 }
 
@@ -203,6 +243,7 @@ export function select<T>(
     collect(asSequence(rlist), rs);
     collect(asSequence(wlist), ws);
     collect(asSequence(xlist), xs);
+    // Winsock ignores nfds; there it only says whether any list is non-empty.
     scratch.nfds = Math.max(rs.max, ws.max, xs.max) + 1;
     if (waitFor(scratch, ns) === 0) return [[], [], []];
     return [ready(rs, []), ready(ws, []), ready(xs, [])];

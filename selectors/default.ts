@@ -8,6 +8,7 @@
 import { OSError } from "../errors.ts";
 import { nativeKqueue } from "../select/kqueue.ts";
 import { poll } from "../select/poll.ts";
+import { WINDOWS } from "../select/_internal.ts";
 import { EpollSelector } from "./epoll_selector.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { KqueueSelector } from "./kqueue_selector.ts";
@@ -36,7 +37,9 @@ interface Mechanism {
 const MECHANISMS: readonly Mechanism[] = [
   { selector: KqueueSelector, present: nativeKqueue },
   { selector: EpollSelector, present: true },
-  { selector: PollSelector, present: true, probe: () => void poll().poll(0) },
+  // Windows Python has no select.poll, so CPython's _can_use('poll') is False there;
+  // iomux's WSAPoll-based PollSelector exists but is never the default.
+  { selector: PollSelector, present: !WINDOWS, probe: () => void poll().poll(0) },
   { selector: SelectSelector, present: true },
 ];
 

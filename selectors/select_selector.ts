@@ -8,6 +8,21 @@ import { parseSelectTimeout, secondsToWait, selectSelectorTimeout } from "../_py
 import { selectSemantics } from "./_select_async.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
+import { WINDOWS } from "../select/_internal.ts";
+
+/**
+ * Windows reports a failed non-blocking `connect` in the exceptional set, not the
+ * writable one: CPython's `SelectSelector._select` on win32 passes the writers as
+ * both and merges the two (`Lib/selectors.py`).
+ */
+function selectOnWindows(
+  readers: Set<number>,
+  writers: Set<number>,
+  timeout: number | null,
+): [number[], number[]] {
+  const [r, w, x] = select(readers, writers, writers, timeout);
+  return [r, x.length === 0 ? w : [...new Set([...w, ...x])]];
+}
 
 /**
  * A selector on `select(2)`: the portable fallback, limited to fds below
@@ -96,7 +111,9 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    */
   protected override wait(timeout: number | null | undefined): void {
     const t = selectSelectorTimeout(timeout);
-    const [readable, writable] = select(this.#readers, this.#writers, [], t as number | null);
+    const [readable, writable] = WINDOWS
+      ? selectOnWindows(this.#readers, this.#writers, t as number | null)
+      : select(this.#readers, this.#writers, [], t as number | null);
     const both = writable.length > 0 ? new Set(writable) : undefined;
     for (const fd of readable) this.sink(fd, EVENT_READ | (both?.delete(fd) ? EVENT_WRITE : 0));
     if (both !== undefined) {

@@ -15,6 +15,8 @@ import { nsLeft } from "../_py/timeout.ts";
 import { MillisecondWait, waitUntil } from "../_py/wait_loop.ts";
 
 const { EINTR, EAGAIN } = abi.errno;
+/** Windows: Winsock sockets, closed with `closesocket` and set non-blocking with `ioctlsocket`. */
+export const WINDOWS: boolean = abi.winsock !== undefined;
 const { F_SETFD, FD_CLOEXEC, F_GETFL, F_SETFL, O_NONBLOCK } = abi.fcntl;
 const { SOL_SOCKET, SO_ERROR, SO_NOSIGPIPE, MSG_NOSIGNAL } = abi.socket.constants;
 
@@ -56,7 +58,8 @@ export function adoptNewFd(fd: number, cloexecDone: boolean): number {
     c.close(fd);
     throw error;
   };
-  if (!cloexecDone && c.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) failed();
+  // Windows has no close-on-exec and iomux starts no processes there.
+  if (!cloexecDone && !WINDOWS && c.fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) failed();
   if (abi.os === "darwin" && SO_NOSIGPIPE !== 0) {
     const one = new Int32Array([1]);
     if (c.setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, new Uint8Array(one.buffer), 4) < 0) failed();
@@ -64,14 +67,23 @@ export function adoptNewFd(fd: number, cloexecDone: boolean): number {
   return fd;
 }
 
-/** Whether `O_NONBLOCK` is set on `fd`. */
+/**
+ * Whether `O_NONBLOCK` is set on `fd`. Windows cannot tell: a socket iomux did not
+ * make counts as blocking, as CPython assumes (its `sock_timeout` is its own record).
+ */
 export function isNonBlocking(fd: number): boolean {
+  if (WINDOWS) return false;
   return (check(libc().fcntl(fd, F_GETFL, 0)) & O_NONBLOCK) !== 0;
 }
 
 /** Sets or clears `O_NONBLOCK` on `fd`. */
 export function setNonBlocking(fd: number, nonBlocking: boolean): void {
   const c = libc();
+  if (WINDOWS) {
+    // Modules/socketmodule.c internal_setblocking: ioctlsocket(FIONBIO) on Windows.
+    check(c.ioctlsocket!(fd, abi.winsock!.FIONBIO, new Uint32Array([nonBlocking ? 1 : 0])));
+    return;
+  }
   const flags = check(c.fcntl(fd, F_GETFL, 0));
   const wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
   if (wanted !== flags) check(c.fcntl(fd, F_SETFL, wanted));

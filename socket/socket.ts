@@ -22,6 +22,7 @@ import {
   scratchLength,
   SEND_FLAGS,
   socketCall,
+  WINDOWS,
 } from "./_syscall.ts";
 import { SocketBase } from "./socket_base.ts";
 
@@ -144,7 +145,8 @@ export class Socket extends SocketBase {
     adoptNewFd(newFd, accept4 !== null);
     const sock = new Socket(this.family, this.type, this.proto, newFd);
     // BSD accept() hands a non-blocking listener's O_NONBLOCK on; Linux does not.
-    if (!sock.getBlocking()) sock.setBlocking(true);
+    // Windows hands on the listener's FIONBIO and cannot be asked: set it outright.
+    if (WINDOWS || !sock.getBlocking()) sock.setBlocking(true);
     return [sock, address];
   }
 

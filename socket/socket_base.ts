@@ -157,7 +157,9 @@ export class SocketBase {
     if (fd === -1) return;
     this.#fd = -1;
     closedByOwner(this);
-    if (libc().close(fd) < 0) {
+    const c = libc();
+    // A Winsock socket is closed with closesocket (Modules/socketmodule.c SOCKETCLOSE).
+    if ((c.closesocket ?? c.close)(fd) < 0) {
       const error = lastOsError();
       if (error.code !== "ECONNRESET") throw error;
     }

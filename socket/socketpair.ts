@@ -5,16 +5,18 @@
  */
 import { abi } from "../ffi/abi.ts";
 import { libc } from "../ffi/libc.ts";
-import { adoptNewFd, check } from "./_syscall.ts";
+import { adoptNewFd, check, WINDOWS } from "./_syscall.ts";
 import { Socket } from "./socket.ts";
+import { loopbackSocketpair } from "./_socketpair_windows.ts";
 
-const { AF_UNIX, SOCK_STREAM, SOCK_CLOEXEC } = abi.socket.constants;
+const { AF_INET, AF_UNIX, SOCK_STREAM, SOCK_CLOEXEC } = abi.socket.constants;
 
 /**
  * Creates a pair of connected sockets, as Python's `socket.socketpair()`. Both are
- * close-on-exec and blocking (unless `type` includes `SOCK_NONBLOCK`).
+ * close-on-exec and blocking (unless `type` includes `SOCK_NONBLOCK`). Windows has
+ * no `socketpair(2)`: there, as in CPython, the pair is a loopback TCP connection.
  *
- * @param family `AF_UNIX` (default).
+ * @param family `AF_UNIX` (default; `AF_INET` on Windows).
  * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
  * @param proto The protocol, usually 0.
  * @returns Two sockets, each the other's peer.
@@ -32,10 +34,11 @@ const { AF_UNIX, SOCK_STREAM, SOCK_CLOEXEC } = abi.socket.constants;
  * ```
  */
 export function socketpair(
-  family: number = AF_UNIX,
+  family: number = WINDOWS ? AF_INET : AF_UNIX,
   type: number = SOCK_STREAM,
   proto: number = 0,
 ): [Socket, Socket] {
+  if (WINDOWS) return loopbackSocketpair(family, type, proto);
   const c = libc();
   const fds = new Int32Array(2);
   check(c.socketpair(family, type | SOCK_CLOEXEC, proto, fds));

@@ -59,3 +59,24 @@ export const FREEBSD_DEVICES: DevicesAbi = {
   spawnFlags: { RESETIDS: 0x1, SETPGROUP: 0x2, SETSIGDEF: 0x10, SETSIGMASK: 0x20, SETSID: 0 },
   wait: { WNOHANG: 1, WUNTRACED: 2, WCONTINUED: 4 },
 };
+
+/** Every name of `names` as 0: the constants a platform lacks (API rule: exported, 0). */
+function absent<K extends string>(names: Readonly<Record<K, number>>): Record<K, number> {
+  return Object.fromEntries(Object.keys(names).map((k) => [k, 0])) as Record<K, number>;
+}
+
+/**
+ * Windows has no terminals of this kind, no `posix_spawn` and no `waitpid` (CPython
+ * has no `termios` or `fcntl` module there): every constant is 0 and every size is 0,
+ * so the entry points import and their calls fail in libc's absence, not at load.
+ */
+export const WINDOWS_DEVICES: DevicesAbi = {
+  termios: { size: 0, iflag: 0, oflag: 0, cflag: 0, lflag: 0, cc: 0, flagBytes: 4 },
+  termiosConstants: absent(LINUX_TERMIOS),
+  fcntlConstants: absent(LINUX_FCNTL),
+  posixSpawnFileActionsSize: 0,
+  posixSpawnattrSize: 0,
+  sigsetSize: 0,
+  spawnFlags: { RESETIDS: 0, SETPGROUP: 0, SETSIGDEF: 0, SETSIGMASK: 0, SETSID: 0 },
+  wait: { WNOHANG: 0, WUNTRACED: 0, WCONTINUED: 0 },
+};

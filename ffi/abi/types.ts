@@ -66,12 +66,15 @@ export interface KeventLayout {
 
 /** One platform's ABI facts. */
 export interface Abi {
-  readonly os: "linux" | "darwin" | "freebsd";
+  readonly os: "linux" | "darwin" | "freebsd" | "windows";
   readonly arch: "x86_64" | "aarch64";
   /** Names to try with dlopen, in order. */
   readonly libcNames: readonly string[];
-  /** The function that returns the calling thread's `&errno`. */
-  readonly errnoFunction: "__errno_location" | "__error";
+  /**
+   * The function that returns the calling thread's `&errno`; on Windows the function
+   * that returns the error itself (`WSAGetLastError`).
+   */
+  readonly errnoFunction: "__errno_location" | "__error" | "WSAGetLastError";
   /** `sizeof(nfds_t)`: 8 on Linux (`unsigned long`), 4 on macOS and FreeBSD. */
   readonly nfdsBytes: 4 | 8;
   /**
@@ -115,6 +118,31 @@ export interface Abi {
   readonly socket: SocketAbi;
   /** Terminals, ioctl, posix_spawn, waitpid. */
   readonly devices: DevicesAbi;
+  /** Windows only: where Winsock and the C runtime differ from a Unix libc. */
+  readonly winsock?: WinsockAbi;
+}
+
+/**
+ * What Windows needs beyond a Unix table: two libraries instead of one libc, a
+ * pointer-sized `SOCKET`, `fd_set` as a counted array of handles, and errors from
+ * `WSAGetLastError()` with their `FormatMessage` texts.
+ */
+export interface WinsockAbi {
+  /** `select`, `WSAPoll`, the socket calls, `WSAGetLastError`. */
+  readonly winsockLibrary: string;
+  /** `_pipe`, `_read`, `_write`, `_close`, `_open`, `_get_errno`. */
+  readonly crtLibrary: string;
+  /** `sizeof(SOCKET)`. */
+  readonly socketBytes: 8;
+  /** Error code → its text (the C runtime's `strerror`, Winsock's `FormatMessage`). */
+  readonly messages: Readonly<Record<number, string>>;
+  /** Offset of `fd_array` in `fd_set` (after `u_int fd_count` and its padding). */
+  readonly fdArrayOffset: number;
+  readonly WSAEINVAL: number;
+  readonly WSAENOTSOCK: number;
+  readonly WSAEWOULDBLOCK: number;
+  /** `ioctlsocket`'s `FIONBIO` (`_IOW('f', 126, u_long)`), as a signed `long`. */
+  readonly FIONBIO: number;
 }
 
 /** The poll bits exported by CPython. */

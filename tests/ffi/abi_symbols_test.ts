@@ -65,7 +65,9 @@ describe("ABI tables against C headers", { skip }, () => {
     const skipped = reports.filter((r) => r.skipped !== undefined).map((r) => r.target);
     assert.deepEqual(
       [...checked.map((r) => r.target), ...skipped].sort(),
-      Object.keys(ABI_TABLES).sort(),
+      // The checker compiles against Unix headers; the Windows tables are checked
+      // against winsock2.h's values in tests/windows/abi_test.ts.
+      Object.keys(ABI_TABLES).filter((k) => !k.startsWith("windows-")).sort(),
     );
   });
 

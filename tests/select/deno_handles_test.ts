@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { select } from "../../select/mod.ts";
 import { DefaultSelector, EVENT_READ } from "../../selectors/mod.ts";
+import { POSIX_HARNESS } from "../_kit/platform.ts";
 
 const deno = (globalThis as { Deno?: typeof Deno }).Deno;
 
@@ -31,7 +32,9 @@ function messages(obj: unknown): [string, string] {
 
 const CPYTHON_SELECT = "argument must be an int, or have a fileno() method.";
 
-describe("Deno I/O objects passed as file objects", { skip: !deno && "Deno only" }, () => {
+describe("Deno I/O objects passed as file objects", {
+  skip: (!deno && "Deno only") || POSIX_HARNESS,
+}, () => {
   it("say that a Deno.FsFile has no fd and how to get one", () => {
     using file = deno!.openSync(new URL(import.meta.url).pathname);
     const [a, b] = messages(file);

@@ -21,6 +21,7 @@ import { assertRaises } from "../_kit/errors.ts";
 import { leakFree, withPipe, withPipes } from "../_kit/fds.ts";
 import { spawnShell } from "../_kit/child.ts";
 import { sleep } from "../_kit/time.ts";
+import { POSIX_FDS } from "../_kit/platform.ts";
 
 const MSG = new TextEncoder().encode(" This is a test.");
 // deno-lint-ignore no-explicit-any
@@ -39,7 +40,7 @@ function randomOf<T>(items: T[]): T {
   return items[Math.floor(Math.random() * items.length)]!;
 }
 
-describe("poll: CPython test_poll.py", () => {
+describe("poll: CPython test_poll.py", { skip: POSIX_FDS }, () => {
   it(
     "test_poll1: 12 pipes, random writers and readers",
     leakFree(() => {
@@ -255,7 +256,7 @@ describe("poll: CPython test_poll.py", () => {
   );
 });
 
-describe("poll: semantics (Modules/selectmodule.c select_poll_*)", () => {
+describe("poll: semantics (Modules/selectmodule.c select_poll_*)", { skip: POSIX_FDS }, () => {
   it(
     "results come in registration order; re-registering keeps the place",
     leakFree(() =>

@@ -464,6 +464,8 @@ function suite(name: string, make: Factory, scalable: boolean): void {
         ? "select() is limited to FD_SETSIZE"
         : s0(make) instanceof KqueueSelector && !nativeKqueue
         ? "libkqueue returns at most 512 events per kevent() call (its MAX_KEVENT)"
+        : process.platform === "win32"
+        ? "Windows has no RLIMIT_NOFILE (CPython: no resource module)"
         : fdLimits().hard < 1200
         ? "RLIMIT_NOFILE too low to go above FD_SETSIZE"
         : false,
@@ -517,6 +519,11 @@ describe("DefaultSelector", () => {
       if (process.platform === "linux") {
         assert.ok(s instanceof EpollSelector);
         assert.equal(DefaultSelector.name, "EpollSelector");
+      }
+      if (process.platform === "win32") {
+        // CPython on Windows: no select.poll, so SelectSelector.
+        assert.ok(s instanceof SelectSelector);
+        assert.equal(DefaultSelector.name, "SelectSelector");
       }
     } finally {
       s.close();

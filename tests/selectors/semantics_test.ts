@@ -18,6 +18,7 @@ import {
   ValueError,
 } from "../../selectors/mod.ts";
 import { type Factory, SELECTORS, withCleanup } from "../_kit/selectors.ts";
+import { POSIX_FDS } from "../_kit/platform.ts";
 
 const POLL_LIKE: [string, Factory][] = SELECTORS
   .filter(([name]) => name === "PollSelector" || name === "EpollSelector")
@@ -231,28 +232,32 @@ for (const [name, make] of SELECTORS) {
         assert.equal(s.getKey(r), reset);
       }));
 
-    it("reports HUP/ERR as both directions, masked by the key's events", () =>
-      withCleanup((defer) => {
-        const s = make();
-        defer(() => s.close());
-        const [r1, w1] = pipe();
-        const [r2, w2] = pipe();
-        defer(() => close(r1), () => close(w2));
-        const readKey = s.register(r1, EVENT_READ | EVENT_WRITE);
-        const writeKey = s.register(w2, EVENT_READ | EVENT_WRITE);
-        close(w1); // r1: HUP
-        close(r2); // w2: ERR
-        // KqueueSelector reports READ and WRITE as separate entries: merge them.
-        const ready = new Map<unknown, number>();
-        for (const [key, events] of s.select(0)) ready.set(key, (ready.get(key) ?? 0) | events);
-        // select(2) sets HUP in the read set only; poll/epoll map it to READ|WRITE,
-        // and kqueue reports EOF on each filter (checked with libkqueue, not on a BSD).
-        const hup = s instanceof SelectSelector ? EVENT_READ : EVENT_READ | EVENT_WRITE;
-        assert.equal(ready.get(readKey), hup);
-        assert.equal(ready.get(writeKey), EVENT_READ | EVENT_WRITE);
-        s.modify(r1, EVENT_READ);
-        assert.deepEqual(s.select(0).find(([key]) => key.fd === r1)?.[1], EVENT_READ);
-      }));
+    it(
+      "reports HUP/ERR as both directions, masked by the key's events",
+      { skip: POSIX_FDS },
+      () =>
+        withCleanup((defer) => {
+          const s = make();
+          defer(() => s.close());
+          const [r1, w1] = pipe();
+          const [r2, w2] = pipe();
+          defer(() => close(r1), () => close(w2));
+          const readKey = s.register(r1, EVENT_READ | EVENT_WRITE);
+          const writeKey = s.register(w2, EVENT_READ | EVENT_WRITE);
+          close(w1); // r1: HUP
+          close(r2); // w2: ERR
+          // KqueueSelector reports READ and WRITE as separate entries: merge them.
+          const ready = new Map<unknown, number>();
+          for (const [key, events] of s.select(0)) ready.set(key, (ready.get(key) ?? 0) | events);
+          // select(2) sets HUP in the read set only; poll/epoll map it to READ|WRITE,
+          // and kqueue reports EOF on each filter (checked with libkqueue, not on a BSD).
+          const hup = s instanceof SelectSelector ? EVENT_READ : EVENT_READ | EVENT_WRITE;
+          assert.equal(ready.get(readKey), hup);
+          assert.equal(ready.get(writeKey), EVENT_READ | EVENT_WRITE);
+          s.modify(r1, EVENT_READ);
+          assert.deepEqual(s.select(0).find(([key]) => key.fd === r1)?.[1], EVENT_READ);
+        }),
+    );
 
     it("SelectorKey is frozen and prints like the namedtuple", () =>
       withPipeAndCleanup((r, _w, defer) => {
@@ -287,7 +292,9 @@ for (const [name, make] of SELECTORS) {
 }
 
 describe("SelectSelector specifics", () => {
-  it("accepts any fd at register; select() raises EBADF or the FD_SETSIZE ValueError", () => {
+  it("accepts any fd at register; select() raises EBADF or the FD_SETSIZE ValueError", {
+    skip: POSIX_FDS,
+  }, () => {
     const [r, w] = pipe();
     close(r);
     close(w);
@@ -315,15 +322,19 @@ describe("SelectSelector specifics", () => {
       assert.throws(() => s.getKey(r), KeyError);
     }));
 
-  it("still registers and selects after close (CPython keeps its fd sets)", () =>
-    withPipeAndCleanup((r, w, defer) => {
-      const s = new SelectSelector();
-      defer(() => s.close());
-      s.close();
-      const key = s.register(w, EVENT_WRITE);
-      assert.deepEqual(s.select(0), [[key, EVENT_WRITE]]);
-      void r;
-    }));
+  it(
+    "still registers and selects after close (CPython keeps its fd sets)",
+    { skip: POSIX_FDS },
+    () =>
+      withPipeAndCleanup((r, w, defer) => {
+        const s = new SelectSelector();
+        defer(() => s.close());
+        s.close();
+        const key = s.register(w, EVENT_WRITE);
+        assert.deepEqual(s.select(0), [[key, EVENT_WRITE]]);
+        void r;
+      }),
+  );
 
   it("converts the timeout as max(timeout, 0)", () => {
     const s = new SelectSelector();
@@ -388,16 +399,20 @@ for (const [name, make] of POLL_LIKE) {
       }
     });
 
-    it("waits at least a sub-millisecond timeout's whole millisecond", () =>
-      withPipeAndCleanup((r, _w, defer) => {
-        const s = make();
-        defer(() => s.close());
-        s.register(r, EVENT_READ);
-        const t = performance.now();
-        assert.deepEqual(s.select(0.0001), []);
-        // rounded up to 1 ms, never down to a poll
-        assert.ok(performance.now() - t >= 0.9);
-      }));
+    it(
+      "waits at least a sub-millisecond timeout's whole millisecond",
+      { skip: POSIX_FDS },
+      () =>
+        withPipeAndCleanup((r, _w, defer) => {
+          const s = make();
+          defer(() => s.close());
+          s.register(r, EVENT_READ);
+          const t = performance.now();
+          assert.deepEqual(s.select(0.0001), []);
+          // rounded up to 1 ms, never down to a poll
+          assert.ok(performance.now() - t >= 0.9);
+        }),
+    );
   });
 }
 

@@ -32,6 +32,7 @@ import {
   WINDOW_PATTERN,
   withTamperedPrototype,
 } from "../_kit/lying_views.ts";
+import { POSIX_HARNESS } from "../_kit/platform.ts";
 
 const CANARY = 0xaa;
 const PAYLOAD = 0x55;
@@ -123,55 +124,59 @@ function receiving(
   });
 }
 
-describe("socket sends: the byte count comes from the view's real extent", () => {
-  for (const [method, check] of SENDS) {
-    for (const lying of LYING_CASES) {
-      it(`${method}: ${lying.name}`, check(lying.make(arena(0xee, true), arena(DECOY))));
+describe(
+  "socket sends: the byte count comes from the view's real extent",
+  { skip: POSIX_HARNESS },
+  () => {
+    for (const [method, check] of SENDS) {
+      for (const lying of LYING_CASES) {
+        it(`${method}: ${lying.name}`, check(lying.make(arena(0xee, true), arena(DECOY))));
+      }
+      it(`${method}: a Proxy around a Uint8Array raises TypeError`, async () => {
+        await assert.rejects(check(proxiedView(arena(0xee, true))), (e: unknown) => {
+          assert.ok(e instanceof TypeError);
+          assert.match((e as Error).message, /^a bytes-like object is required, not /);
+          return true;
+        });
+      });
+      it(`${method}: a view of a detached buffer raises ValueError`, async () => {
+        await assert.rejects(check(detachedView()), ValueError);
+      });
     }
-    it(`${method}: a Proxy around a Uint8Array raises TypeError`, async () => {
-      await assert.rejects(check(proxiedView(arena(0xee, true))), (e: unknown) => {
-        assert.ok(e instanceof TypeError);
-        assert.match((e as Error).message, /^a bytes-like object is required, not /);
-        return true;
-      });
-    });
-    it(`${method}: a view of a detached buffer raises ValueError`, async () => {
-      await assert.rejects(check(detachedView()), ValueError);
-    });
-  }
 
-  it(
-    "sendTo under lying %TypedArray%.prototype getters sends the 8 real bytes",
-    withUdp((rx, tx) => {
-      const view = new Uint8Array(arena(0xee, true), WINDOW_AT, WINDOW);
-      const address = rx.getsockname();
-      assert.equal(withTamperedPrototype(() => tx.sendTo(view, address)), WINDOW);
-      awaitReadable(rx);
-      assert.deepEqual([...rx.recv(65536)], WINDOW_PATTERN);
-    }),
-  );
+    it(
+      "sendTo under lying %TypedArray%.prototype getters sends the 8 real bytes",
+      withUdp((rx, tx) => {
+        const view = new Uint8Array(arena(0xee, true), WINDOW_AT, WINDOW);
+        const address = rx.getsockname();
+        assert.equal(withTamperedPrototype(() => tx.sendTo(view, address)), WINDOW);
+        awaitReadable(rx);
+        assert.deepEqual([...rx.recv(65536)], WINDOW_PATTERN);
+      }),
+    );
 
-  it(
-    "sendTo takes the extent after the address's getters ran (they detach the buffer)",
-    withUdp((rx, tx) => {
-      const buffer = arena(0xee, true);
-      const view = new Uint8Array(buffer, WINDOW_AT, WINDOW);
-      const [host, port] = rx.getsockname() as [string, number];
-      const address = [host, 0] as [string, number];
-      Object.defineProperty(address, 1, {
-        get() {
-          structuredClone(buffer, { transfer: [buffer] });
-          return port;
-        },
-      });
-      assert.throws(() => tx.sendTo(view, address), ValueError);
-      assert.equal(buffer.byteLength, 0, "premise: the getter detached the buffer");
-      assert.deepEqual(drain(rx), []);
-    }),
-  );
-});
+    it(
+      "sendTo takes the extent after the address's getters ran (they detach the buffer)",
+      withUdp((rx, tx) => {
+        const buffer = arena(0xee, true);
+        const view = new Uint8Array(buffer, WINDOW_AT, WINDOW);
+        const [host, port] = rx.getsockname() as [string, number];
+        const address = [host, 0] as [string, number];
+        Object.defineProperty(address, 1, {
+          get() {
+            structuredClone(buffer, { transfer: [buffer] });
+            return port;
+          },
+        });
+        assert.throws(() => tx.sendTo(view, address), ValueError);
+        assert.equal(buffer.byteLength, 0, "premise: the getter detached the buffer");
+        assert.deepEqual(drain(rx), []);
+      }),
+    );
+  },
+);
 
-describe("socket receives: the kernel writes only inside the view", () => {
+describe("socket receives: the kernel writes only inside the view", { skip: POSIX_HARNESS }, () => {
   for (const [method, receive, type] of RECEIVES) {
     for (const lying of LYING_CASES) {
       it(
@@ -273,49 +278,53 @@ describe("socket receives: the kernel writes only inside the view", () => {
 const IP_OPTIONS = 4;
 const IPOPT_NOP = 1;
 
-describe("socket options and addresses: sized from the real extent", () => {
-  const linux = abi.os === "linux";
-  for (const lying of LYING_CASES) {
+describe(
+  "socket options and addresses: sized from the real extent",
+  { skip: POSIX_HARNESS },
+  () => {
+    const linux = abi.os === "linux";
+    for (const lying of LYING_CASES) {
+      it(
+        `setsockopt(IP_OPTIONS, ${lying.name}) gives the kernel its 8 bytes`,
+        { skip: linux ? false : "IP_OPTIONS numbering is Linux's" },
+        leakFree(() => {
+          using s = new Socket(AF_INET, SOCK_DGRAM);
+          // Every arena byte is a valid option (NOP): a longer read would be accepted
+          // and reported back by getsockopt, not refused.
+          const value = lying.make(arena(IPOPT_NOP), arena(0)) as Uint8Array;
+          s.setsockopt(IPPROTO_IP, IP_OPTIONS, value);
+          const stored = s.getsockopt(IPPROTO_IP, IP_OPTIONS, 40) as Uint8Array;
+          assert.deepEqual([...stored], new Array(WINDOW).fill(IPOPT_NOP));
+        }),
+      );
+    }
+
     it(
-      `setsockopt(IP_OPTIONS, ${lying.name}) gives the kernel its 8 bytes`,
-      { skip: linux ? false : "IP_OPTIONS numbering is Linux's" },
+      "bind(AF_UNIX path whose length claims more) binds the real name",
+      { skip: abi.os === "linux" ? false : "abstract names are Linux's" },
       leakFree(() => {
-        using s = new Socket(AF_INET, SOCK_DGRAM);
-        // Every arena byte is a valid option (NOP): a longer read would be accepted
-        // and reported back by getsockopt, not refused.
-        const value = lying.make(arena(IPOPT_NOP), arena(0)) as Uint8Array;
-        s.setsockopt(IPPROTO_IP, IP_OPTIONS, value);
-        const stored = s.getsockopt(IPPROTO_IP, IP_OPTIONS, 40) as Uint8Array;
-        assert.deepEqual([...stored], new Array(WINDOW).fill(IPOPT_NOP));
+        const name = `\0iomux-bytes-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+        const encoded = new TextEncoder().encode(name);
+        const space = new Uint8Array(256).fill(0x78);
+        space.set(encoded, 16);
+        class LongPath extends Uint8Array {
+          override get length(): number {
+            return encoded.length + 12;
+          }
+          override get byteLength(): number {
+            return encoded.length + 12;
+          }
+        }
+        using s = new Socket(AF_UNIX, SOCK_DGRAM);
+        s.bind(new LongPath(space.buffer, 16, encoded.length));
+        assert.equal(s.getsockname(), name);
       }),
     );
-  }
 
-  it(
-    "bind(AF_UNIX path whose length claims more) binds the real name",
-    { skip: abi.os === "linux" ? false : "abstract names are Linux's" },
-    leakFree(() => {
-      const name = `\0iomux-bytes-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-      const encoded = new TextEncoder().encode(name);
-      const space = new Uint8Array(256).fill(0x78);
-      space.set(encoded, 16);
-      class LongPath extends Uint8Array {
-        override get length(): number {
-          return encoded.length + 12;
-        }
-        override get byteLength(): number {
-          return encoded.length + 12;
-        }
-      }
+    it("bind(AF_UNIX path of a detached buffer) raises ValueError", () => {
       using s = new Socket(AF_UNIX, SOCK_DGRAM);
-      s.bind(new LongPath(space.buffer, 16, encoded.length));
-      assert.equal(s.getsockname(), name);
-    }),
-  );
-
-  it("bind(AF_UNIX path of a detached buffer) raises ValueError", () => {
-    using s = new Socket(AF_UNIX, SOCK_DGRAM);
-    assert.throws(() => s.bind(detachedView()), ValueError);
-    assert.throws(() => s.bind(proxiedView(arena(0x78)) as Uint8Array), TypeError);
-  });
-});
+      assert.throws(() => s.bind(detachedView()), ValueError);
+      assert.throws(() => s.bind(proxiedView(arena(0x78)) as Uint8Array), TypeError);
+    });
+  },
+);

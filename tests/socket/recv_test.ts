@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { AF_UNIX, SOCK_DGRAM, socketpair } from "../../socket/mod.ts";
+import { UNIX_SOCKETS } from "../_kit/platform.ts";
 
 describe("recv results are independent copies", () => {
   it("stream: a later recv does not change an earlier result", () => {
@@ -38,7 +39,7 @@ describe("recv results are independent copies", () => {
     }
   });
 
-  it("datagrams: recvFrom copies too", () => {
+  it("datagrams: recvFrom copies too", { skip: UNIX_SOCKETS }, () => {
     const [a, b] = socketpair(AF_UNIX, SOCK_DGRAM);
     try {
       a.send(new Uint8Array([1]));

@@ -38,9 +38,14 @@ import {
   ValueError,
 } from "../../socket/mod.ts";
 import { hasPython, pythonJson } from "../_kit/python.ts";
+import { UNIX_SOCKETS } from "../_kit/platform.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const windows = abi.os === "windows";
+/** A non-blocking connect under way: WSAEWOULDBLOCK on Windows (CPython's SOCK_INPROGRESS_ERR). */
+const IN_PROGRESS = windows ? "EWOULDBLOCK" : "EINPROGRESS";
+
 const errnoOf = (name: string) =>
   Number(Object.entries(abi.errnoNames).find(([, n]) => n === name)![0]);
 
@@ -216,9 +221,12 @@ describe("Socket over IPv4 TCP", () => {
     s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
     assert.notEqual(s.getsockopt(SOL_SOCKET, SO_REUSEADDR), 0);
     assert.equal(s.getsockopt(SOL_SOCKET, SO_TYPE), SOCK_STREAM);
-    const linger = new Uint8Array(new Int32Array([1, 0]).buffer);
+    // struct linger is two ints, two u_shorts on Windows.
+    const linger = windows
+      ? new Uint8Array(new Uint16Array([1, 0]).buffer)
+      : new Uint8Array(new Int32Array([1, 0]).buffer);
     s.setsockopt(SOL_SOCKET, SO_LINGER, linger);
-    assert.deepEqual(s.getsockopt(SOL_SOCKET, SO_LINGER, 8), linger);
+    assert.deepEqual(s.getsockopt(SOL_SOCKET, SO_LINGER, linger.length), linger);
     assert.throws(() => s.getsockopt(SOL_SOCKET, SO_TYPE, 2000), {
       name: "OSError",
       message: "getsockopt buflen out of range",
@@ -244,7 +252,7 @@ describe("Socket over IPv6", () => {
   });
 });
 
-describe("Unix sockets", () => {
+describe("Unix sockets", { skip: UNIX_SOCKETS }, () => {
   it("stream: bind a path, accept, addresses are paths", () => {
     withTempDir((dir) => {
       const path = join(dir, "stream.sock");
@@ -303,6 +311,14 @@ describe("UDP", () => {
     using b = new Socket(AF_INET, SOCK_DGRAM);
     b.bind(["127.0.0.1", 0]);
     a.sendTo(encoder.encode("datagram"), b.getsockname());
+    if (windows) {
+      // Winsock fails a truncated datagram with WSAEMSGSIZE, as CPython reports it.
+      assert.throws(
+        () => b.recvFrom(3),
+        (e: unknown) => e instanceof OSError && e.winerror === 10040,
+      );
+      return;
+    }
     const [data, from] = b.recvFrom(3);
     assert.equal(decoder.decode(data), "dat"); // the rest of the datagram is discarded
     // a was bound implicitly to 0.0.0.0 by its first send; the datagram names 127.0.0.1.
@@ -314,19 +330,27 @@ describe("socketpair", () => {
   it("gives two connected AF_UNIX stream sockets", () => {
     const [a, b] = socketpair();
     try {
-      assert.equal(a.family, AF_UNIX);
+      // Windows has no socketpair(2): CPython's loopback TCP pair (Lib/socket.py).
+      assert.equal(a.family, windows ? AF_INET : AF_UNIX);
       assert.equal(a.type, SOCK_STREAM);
       a.sendAll(encoder.encode("ab"));
       assert.equal(decoder.decode(b.recv(10)), "ab");
       // A stream socketpair has no sender address: Python gives None.
       a.sendAll(encoder.encode("c"));
-      assert.deepEqual(b.recvFrom(10), [encoder.encode("c"), null]);
+      const [data, from] = b.recvFrom(10);
+      assert.deepEqual(data, encoder.encode("c"));
+      // Windows' pair is TCP, where recvfrom may fill in the peer's address.
+      if (!windows) assert.equal(from, null);
     } finally {
       closeAll(a, b);
     }
   });
 
-  it("a send to a closed peer raises BrokenPipeError and the process lives", () => {
+  it("a send to a closed peer raises BrokenPipeError and the process lives", {
+    skip: windows
+      ? "Winsock has no EPIPE: a send to a closed peer fails with WSAECONNRESET/WSAECONNABORTED, often only on a later send"
+      : false,
+  }, () => {
     const [a, b] = socketpair();
     b.close();
     try {
@@ -369,7 +393,11 @@ describe("socketpair", () => {
     assert.equal(out.trim(), `${data.length} ${hex}`);
   });
 
-  it("4 MiB through non-blocking sockets in one thread with a select loop", () => {
+  it("4 MiB through non-blocking sockets in one thread with a select loop", {
+    skip: windows
+      ? "under Wine a non-blocking send of 8 MiB on loopback does not fail with WSAEWOULDBLOCK"
+      : false,
+  }, () => {
     const [a, b] = socketpair();
     try {
       a.setBlocking(false);
@@ -405,7 +433,7 @@ describe("non-blocking sockets", () => {
       client.connect(server.getsockname());
     } catch (e) {
       assert.ok(e instanceof BlockingIOError);
-      assert.equal(e.code, "EINPROGRESS");
+      assert.equal(e.code, IN_PROGRESS);
     }
     const [, writable] = select([], [client], [], 10);
     assert.deepEqual(writable, [client]);
@@ -421,8 +449,9 @@ describe("non-blocking sockets", () => {
     client.setBlocking(false);
     const errno = client.connectEx(holder.getsockname());
     if (errno !== errnoOf("ECONNREFUSED")) {
-      assert.equal(errno, errnoOf("EINPROGRESS"));
-      select([], [client], [], 10);
+      assert.equal(errno, errnoOf(IN_PROGRESS));
+      // Windows reports a refused connect as exceptional (Lib/selectors.py on win32).
+      select([], [client], windows ? [client] : [], 10);
       assert.equal(client.getsockopt(SOL_SOCKET, SO_ERROR), errnoOf("ECONNREFUSED"));
     }
   });
@@ -517,7 +546,11 @@ describe("closed sockets and bad arguments", () => {
         () => s.setBlocking(false),
       ]
     ) {
-      assert.throws(call, (e: unknown) => e instanceof OSError && e.code === "EBADF");
+      // Windows: fd -1 is INVALID_SOCKET, which Winsock calls WSAENOTSOCK (as CPython).
+      assert.throws(
+        call,
+        (e: unknown) => e instanceof OSError && e.code === (windows ? "ENOTSOCK" : "EBADF"),
+      );
     }
     assert.ok(fd >= 0);
   });
@@ -544,7 +577,7 @@ describe("closed sockets and bad arguments", () => {
     }
   });
 
-  it("address errors: TypeError, RangeError, gaierror", () => {
+  it("address errors: TypeError, RangeError, gaierror", { skip: UNIX_SOCKETS }, () => {
     using s = new Socket();
     // deno-lint-ignore no-explicit-any
     const bind = (a: any) => () => s.bind(a);
@@ -572,30 +605,34 @@ describe("closed sockets and bad arguments", () => {
     });
   });
 
-  it("wraps an fd and detects family and type; refuses a non-socket", () => {
-    const [a, b] = socketpair(AF_UNIX, SOCK_DGRAM);
-    try {
-      const wrapped = new Socket(undefined, undefined, undefined, a.detach());
-      using _w = wrapped;
-      assert.equal(wrapped.family, AF_UNIX);
-      assert.equal(wrapped.type, SOCK_DGRAM);
-      assert.throws(() => new Socket(undefined, undefined, undefined, -1), {
-        message: "negative file descriptor",
-      });
-      const [r, w] = pipe();
+  it(
+    "wraps an fd and detects family and type; refuses a non-socket",
+    { skip: UNIX_SOCKETS },
+    () => {
+      const [a, b] = socketpair(AF_UNIX, SOCK_DGRAM);
       try {
-        assert.throws(
-          () => new Socket(undefined, undefined, undefined, r),
-          (e: unknown) => e instanceof OSError && e.code === "ENOTSOCK",
-        );
+        const wrapped = new Socket(undefined, undefined, undefined, a.detach());
+        using _w = wrapped;
+        assert.equal(wrapped.family, AF_UNIX);
+        assert.equal(wrapped.type, SOCK_DGRAM);
+        assert.throws(() => new Socket(undefined, undefined, undefined, -1), {
+          message: "negative file descriptor",
+        });
+        const [r, w] = pipe();
+        try {
+          assert.throws(
+            () => new Socket(undefined, undefined, undefined, r),
+            (e: unknown) => e instanceof OSError && e.code === "ENOTSOCK",
+          );
+        } finally {
+          close(r);
+          close(w);
+        }
       } finally {
-        close(r);
-        close(w);
+        closeAll(a, b);
       }
-    } finally {
-      closeAll(a, b);
-    }
-  });
+    },
+  );
 
   it("every fd is close-on-exec (socket, accept, socketpair)", () => {
     const [server, client, conn] = tcpTrio();

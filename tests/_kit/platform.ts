@@ -1,0 +1,30 @@
+// Which platform-bound cases run here.
+import process from "node:process";
+
+/**
+ * The reason a case that selects or polls pipes (or needs other POSIX fds) is
+ * skipped on Windows, or `false` elsewhere. Windows `select()` and `WSAPoll` watch
+ * sockets only, as in CPython, which skips `test_select.py`'s `SelectTestCase` on
+ * win32 and has no `select.poll` there; tests/windows/ covers Windows on sockets.
+ */
+export const POSIX_FDS: string | false = process.platform === "win32"
+  ? "Windows select() and WSAPoll take sockets only (CPython skips these cases on win32)"
+  : false;
+
+/** The reason an AF_UNIX case is skipped on Windows, or `false` elsewhere. */
+export const UNIX_SOCKETS: string | false = process.platform === "win32"
+  ? "AF_UNIX sockets are not part of iomux's Windows port"
+  : false;
+
+/** The reason a case that changes RLIMIT_NOFILE is skipped on Windows, or `false`. */
+export const NO_RLIMIT: string | false = process.platform === "win32"
+  ? "Windows has no RLIMIT_NOFILE (CPython: no resource module there)"
+  : false;
+
+/**
+ * The reason a case whose harness is POSIX (a `sh` child process, AF_UNIX pairs,
+ * epoll, `/proc`, Unix paths) is skipped on Windows, or `false` elsewhere.
+ */
+export const POSIX_HARNESS: string | false = process.platform === "win32"
+  ? "the case's harness is POSIX (sh children, AF_UNIX, epoll or Unix paths)"
+  : false;
