@@ -59,10 +59,10 @@ async function openFloor(path) {
   }
   const { createRequire } = await import("node:module");
   const process = globalThis.process;
-  // koffi first, as iomux itself prefers it on Node; node:ffi where koffi is absent
-  // or node:ffi is what iomux loaded (the runner's --no-experimental-ffi says which).
-  const useNodeFfi = !process.execArgv.includes("--no-experimental-ffi") &&
-    typeof process.getBuiltinModule?.("node:ffi")?.dlopen === "function";
+  // The FFI iomux itself loaded: koffi when installed, node:ffi where asked for
+  // (IOMUX_FFI=node:ffi) or where koffi is absent.
+  const { libc } = await import(new URL("./ffi/libc.js", root).href);
+  const useNodeFfi = libc().backend === "node:ffi";
   if (!useNodeFfi) {
     const koffi = createRequire(root)("koffi");
     const lib = koffi.load(path);
