@@ -8,8 +8,8 @@
 // Usage: <runtime> floor.mjs RUNTIME MECHANISM N LIBRARY [BUDGET_MS] [ENTRY_URL]
 // MECHANISM: selectors (DefaultSelector.select(0)), epoll (Epoll.poll(0)),
 // poll (Poll.poll(0)), select (select(fds, [], [], 0)).
-// Prints one JSON line: {"variant", "n", "ratio", "ns", "c_ns", "chunks", "ffi"}, where
-// ratio is the median over chunk pairs of iomux's CPU time over C's.
+// Prints one JSON line: {"variant", "n", "ratio", "ns", "c_ns", "chunks", "chunk", "ffi"},
+// where ratio is the median over chunk pairs of iomux's CPU time over C's.
 
 const READY = 5;
 const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2);
@@ -132,7 +132,10 @@ switch (mechanism) {
 if (call() !== READY) fail(`${runtime}.${mechanism}: expected ${READY} ready`);
 if (cLoop(1) !== READY) fail(`C floor of ${mechanism}: expected ${READY} ready`);
 
-const chunk = n <= 1000 ? 2000 : 200;
+// Chunks of 2,000 calls, fewer for a slow call (poll over 1,000 fds): about 2 ms each.
+const probe = cpu();
+cLoop(20);
+const chunk = Math.max(20, Math.min(2000, Math.round(2e6 / ((cpu() - probe) / 20))));
 let got = 0;
 function jsChunk() {
   for (let i = 0; i < chunk; i++) got = call();
@@ -181,5 +184,6 @@ console.log(JSON.stringify({
   ns: Math.round((jsNs / calls) * 10) / 10,
   c_ns: Math.round((cNs / calls) * 10) / 10,
   chunks: ratios.length,
+  chunk,
   ffi,
 }));
