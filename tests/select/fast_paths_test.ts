@@ -14,10 +14,12 @@ import {
   EpollSelector,
   EVENT_READ,
   EVENT_WRITE,
+  KqueueSelector,
   PollSelector,
   SelectSelector,
 } from "../../selectors/mod.ts";
 import { withPipe } from "../_kit/fds.ts";
+import { kqueueUnavailable } from "../_kit/kqueue.ts";
 
 type Path = keyof typeof fastPaths;
 
@@ -172,6 +174,40 @@ describe("fast paths: taken for timeout 0 and none, full path for everything els
         sel.close();
       }));
   }
+
+  it("KqueueSelector.select: one entry per filter, fast for 0 and none; closed falls back", {
+    skip: kqueueUnavailable,
+  }, () =>
+    withPipe((r, w) => {
+      const sel = new KqueueSelector();
+      const rKey = sel.register(r, EVENT_READ);
+      const wKey = sel.register(w, EVENT_READ | EVENT_WRITE);
+      write(w, one);
+      assert.deepEqual(
+        counted(() => {
+          for (const timeout of [0, -1, null]) {
+            assert.deepEqual(byFd(sel.select(timeout)), [[rKey, EVENT_READ], [wKey, EVENT_WRITE]]);
+          }
+        }),
+        { selector: 3 },
+      );
+      assert.deepEqual(
+        counted(() =>
+          assert.deepEqual(byFd(sel.select(0.01)), [[rKey, EVENT_READ], [wKey, EVENT_WRITE]])
+        ),
+        {},
+      );
+      sel.close();
+      assert.deepEqual(
+        counted(() =>
+          assert.throws(
+            () => sel.select(0),
+            new ValueError("I/O operation on closed kqueue object"),
+          )
+        ),
+        { selectorFallback: 1 },
+      );
+    }));
 
   it("EpollSelector.select after close: the fast wait declines, the full path raises", () => {
     const sel = new EpollSelector();
