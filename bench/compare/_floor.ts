@@ -64,6 +64,10 @@ export function floorVariants(runtimes: readonly FloorRuntime[]): FloorVariant[]
   for (const runtime of runtimes) {
     for (const n of FLOOR_NS) out.push({ runtime, mechanism: "selectors", n });
     for (const mechanism of ["epoll", "poll", "select"]) out.push({ runtime, mechanism, n: 1000 });
+    // The FFI's own floor, where a bare binding is easy to make.
+    if (runtime.name === "deno" || runtime.name === "bun") {
+      out.push({ runtime, mechanism: "raw-epoll_wait", n: 1000 });
+    }
   }
   return out;
 }
@@ -195,12 +199,14 @@ export function floorSection(
     ["epoll", 1000],
     ["poll", 1000],
     ["select", 1000],
+    ["raw-epoll_wait", 1000],
   ];
   const call: Record<string, string> = {
     selectors: "`DefaultSelector.select(0)`",
     epoll: "`Epoll.poll(0)`",
     poll: "`Poll.poll(0)`",
     select: "`select(fds, [], [], 0)`",
+    "raw-epoll_wait": "no iomux: `epoll_wait` bound by hand",
   };
   for (const [m, n] of rows) {
     const cells = runtimes.map((r) => {

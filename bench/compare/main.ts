@@ -10,7 +10,7 @@
  * First and foremost, the in-process ratios to the C floor (`_floor.ts`): iomux and a C
  * loop of the same system call on the same fds, in one process, on thread CPU time.
  *
- * Options: `--floor-rounds=3` `--floor-budget=400` (ms per floor process)
+ * Options: `--floor-rounds=3` `--floor-budget=700` (ms per floor process)
  * `--rounds=7` `--budget=350` (ms per process) `--echo-rounds=7`
  * `--quick` (1 round, short budgets, small echo load: a smoke test)
  * `--no-write` (print only), `--out=DIR` (write the results to DIR, leave README alone).
@@ -40,7 +40,7 @@ const rounds = option("rounds", quick ? 1 : 7);
 const budgetMs = option("budget", quick ? 150 : 350);
 const echoRounds = option("echo-rounds", quick ? 1 : 7);
 const floorRoundCount = option("floor-rounds", quick ? 1 : 3);
-const floorBudgetMs = option("floor-budget", quick ? 150 : 400);
+const floorBudgetMs = option("floor-budget", quick ? 150 : 700);
 const echoLoad = quick ? [10, 200, 64] : [50, 2000, 64];
 
 const log = (line: string) => console.error(line);

@@ -7,12 +7,16 @@
 //
 // Usage: <runtime> floor.mjs RUNTIME MECHANISM N LIBRARY [BUDGET_MS] [ENTRY_URL]
 // MECHANISM: selectors (DefaultSelector.select(0)), epoll (Epoll.poll(0)),
-// poll (Poll.poll(0)), select (select(fds, [], [], 0)).
+// poll (Poll.poll(0)), select (select(fds, [], [], 0)); raw-epoll_wait (Deno and Bun:
+// epoll_wait bound by hand, no iomux).
 // Prints one JSON line: {"variant", "n", "ratio", "ns", "c_ns", "chunks", "chunk", "ffi"},
 // where ratio is the median over chunk pairs of iomux's CPU time over C's.
 
 const READY = 5;
 const args = globalThis.Deno ? globalThis.Deno.args : globalThis.process.argv.slice(2);
+const process = globalThis.Deno
+  ? { arch: globalThis.Deno.build.arch === "x86_64" ? "x64" : "arm64" }
+  : globalThis.process;
 const [runtime, mechanism, nText, library, budgetText, entry] = args;
 const n = Number(nText);
 const budgetMs = budgetText ? Number(budgetText) : 600;
@@ -57,13 +61,12 @@ async function openFloor(path) {
     }
     return { ffi: "bun:ffi", symbols: dlopen(path, table).symbols };
   }
-  const { createRequire } = await import("node:module");
-  const process = globalThis.process;
   // The FFI iomux itself loaded: koffi when installed, node:ffi where asked for
   // (IOMUX_FFI=node:ffi) or where koffi is absent.
   const { libc } = await import(new URL("./ffi/libc.js", root).href);
   const useNodeFfi = libc().backend === "node:ffi";
   if (!useNodeFfi) {
+    const { createRequire } = await import("node:module");
     const koffi = createRequire(root)("koffi");
     const lib = koffi.load(path);
     const types = { i32: "int", f64: "double", buffer: "int *" };
@@ -125,14 +128,53 @@ switch (mechanism) {
     if (floor.iomux_floor_select_set(fdArray, n) !== 0) fail("select_set");
     cLoop = (calls) => floor.iomux_floor_select(calls);
     break;
+  case "raw-epoll_wait": {
+    // No iomux at all: epoll_wait bound by hand through this runtime's FFI, its buffer
+    // passed as a pointer taken once, the fds summed as C does. The FFI's own floor.
+    const ep = new iomux.Epoll();
+    for (const fd of fds) ep.register(fd, iomux.EPOLLIN);
+    const epfd = ep.fileno();
+    const events = new Uint8Array(1023 * 16);
+    const wait = await rawEpollWait();
+    const stride = process.arch === "x64" ? 3 : 4;
+    const words = new Uint32Array(events.buffer);
+    const pointer = wait.pointerOf(events);
+    let sum = 0;
+    call = () => {
+      const got = wait.call(epfd, pointer, 1023, 0);
+      for (let i = 0; i < got; i++) sum += words[stride * i + (stride === 3 ? 1 : 2)];
+      return sum >= 0 ? got : -1;
+    };
+    cLoop = (calls) => floor.iomux_floor_epoll(epfd, 1023, calls);
+    break;
+  }
   default:
     fail(`unknown mechanism ${mechanism}`);
+}
+
+/** `epoll_wait` with a pointer argument, bound in Deno or Bun: { call, pointerOf }. */
+async function rawEpollWait() {
+  if (globalThis.Deno) {
+    const lib = globalThis.Deno.dlopen("libc.so.6", {
+      epoll_wait: { parameters: ["i32", "pointer", "i32", "i32"], result: "i32" },
+    });
+    return { call: lib.symbols.epoll_wait, pointerOf: (b) => globalThis.Deno.UnsafePointer.of(b) };
+  }
+  if (globalThis.Bun) {
+    const { dlopen, ptr } = await import("bun:ffi");
+    const lib = dlopen("libc.so.6", {
+      epoll_wait: { args: ["i32", "ptr", "i32", "i32"], returns: "i32" },
+    });
+    return { call: lib.symbols.epoll_wait, pointerOf: (b) => ptr(b) };
+  }
+  fail("raw-epoll_wait: Deno and Bun only");
 }
 
 if (call() !== READY) fail(`${runtime}.${mechanism}: expected ${READY} ready`);
 if (cLoop(1) !== READY) fail(`C floor of ${mechanism}: expected ${READY} ready`);
 
 // Chunks of 2,000 calls, fewer for a slow call (poll over 1,000 fds): about 2 ms each.
+cLoop(200);
 const probe = cpu();
 cLoop(20);
 const chunk = Math.max(20, Math.min(2000, Math.round(2e6 / ((cpu() - probe) / 20))));
