@@ -15,6 +15,7 @@ import {
 import { Epoll } from "../select/epoll.ts";
 import { epollSelectorTimeout, parseEpollTimeout, secondsToWait } from "../_py/timeout.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
+import type { KeyTable } from "./_key_table.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -84,7 +85,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
   override select(timeout?: number | null): [SelectorKey<T>, number][] {
     const block = timeout === undefined || timeout === null;
     if (block || (typeof timeout === "number" && timeout <= 0)) {
-      const keys = this.fdToKey;
+      const keys = this.fdToKey as KeyTable<T>;
       const n = this.#epoll[waitNow](block ? -1 : 0, keys.size || 1);
       if (n >= 0) {
         fastPaths.selector++;
@@ -98,7 +99,7 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
   /** The keys of the `n` events in the epoll buffer, as `_PollLikeSelector.select` maps them. */
   #readyKeys(n: number): [SelectorKey<T>, number][] {
     const words = this.#epoll[readyBuffer]();
-    const keys = this.fdToKey;
+    const keys = this.fdToKey as KeyTable<T>;
     const byFd = keys.byFd;
     const ready: [SelectorKey<T>, number][] = new Array(n);
     let k = 0;

@@ -57,10 +57,11 @@ const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, nu
  */
 export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
   /**
-   * fd → key, in registration order (Python's `_fd_to_key`), with an fd-indexed
-   * array of the same keys for the fast paths of `select`.
+   * fd → key, in registration order (Python's `_fd_to_key`). It is a `KeyTable`
+   * (`_key_table.ts`), which keeps an fd-indexed array of the same keys for the fast
+   * paths of `select`.
    */
-  protected readonly fdToKey: KeyTable<T> = new KeyTable();
+  protected readonly fdToKey: Map<number, SelectorKey<T>> = new KeyTable<T>();
   readonly #map: SelectorMapping<T> = new SelectorMapping(
     this.fdToKey,
     (fileobj) => this.fileobjLookup(fileobj),

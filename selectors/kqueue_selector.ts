@@ -16,6 +16,7 @@ import {
 } from "../select/kq_constants.ts";
 import { parseKqueueTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
+import type { KeyTable } from "./_key_table.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
 /**
@@ -154,7 +155,7 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
   /** The keys of the `n` events in the kqueue's list, one entry per filter (CPython's). */
   #readyKeys(n: number): [SelectorKey<T>, number][] {
     const { view, size, ident, filter: filterAt } = this.#kqueue[readyBuffer]();
-    const keys = this.fdToKey;
+    const keys = this.fdToKey as KeyTable<T>;
     const ready: [SelectorKey<T>, number][] = new Array(n);
     let k = 0;
     for (let i = 0, at = 0; i < n; i++, at += size) {

@@ -8,6 +8,7 @@ import { fastPaths, pollInto, readyBuffer, waitNow } from "../select/_internal.t
 import { type Poll, poll } from "../select/poll.ts";
 import { parsePollTimeout, pollSelectorTimeout, secondsToWait } from "../_py/timeout.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
+import type { KeyTable } from "./_key_table.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -86,7 +87,7 @@ export class PollSelector<T = unknown> extends PollLikeSelector<T> {
   /** The keys of the `n` ready records, as `_PollLikeSelector.select` maps them. */
   #readyKeys(n: number): [SelectorKey<T>, number][] {
     const { pollfds, count } = this.#poll[readyBuffer]();
-    const keys = this.fdToKey;
+    const keys = this.fdToKey as KeyTable<T>;
     const byFd = keys.byFd;
     const ready: [SelectorKey<T>, number][] = new Array(n);
     let k = 0;

@@ -8,6 +8,7 @@ import { fastPaths } from "../select/_internal.ts";
 import { isSet, readySets, selectNow } from "../select/_select_now.ts";
 import { parseSelectTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
+import type { KeyTable } from "./_key_table.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
 const NO_FDS: readonly number[] = Object.freeze([]);
@@ -84,7 +85,7 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
   /** The keys the last fast `select(2)` reported, in the order `wait` gives them. */
   #readyKeys(): [SelectorKey<T>, number][] {
     const { r, w } = readySets;
-    const keys = this.fdToKey;
+    const keys = this.fdToKey as KeyTable<T>;
     const readers = this.#readers;
     const writers = this.#writers;
     const ready: [SelectorKey<T>, number][] = [];
