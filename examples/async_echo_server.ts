@@ -73,17 +73,22 @@ function accept(): void {
   }
 }
 
+/** One read buffer for every connection: reads are sent from it, and only what is left is copied. */
+const buffer = new Uint8Array(4096);
+
 function service(key: SelectorKey<Connection>, events: number): void {
   const connection = key.data;
+  let fresh = false;
   if (events & EVENT_READ) {
-    const data = connection.socket.recv(4096);
-    if (data.length === 0) {
+    const n = connection.socket.recvInto(buffer);
+    if (n === 0) {
       selector.unregister(connection.socket);
       connection.socket.close();
       console.log("  disconnected");
       return;
     }
-    connection.outgoing = concat(connection.outgoing, data);
+    fresh = connection.outgoing.length === 0;
+    connection.outgoing = concat(connection.outgoing, buffer.subarray(0, n));
   }
   if (connection.outgoing.length > 0) {
     try {
@@ -93,6 +98,8 @@ function service(key: SelectorKey<Connection>, events: number): void {
       if (!(e instanceof BlockingIOError)) throw e;
     }
   }
+  // A read sent straight from the shared buffer: keep a copy of what is left only.
+  if (fresh) connection.outgoing = connection.outgoing.slice();
   // Wait for writability only while there is something left to send.
   const wanted = connection.outgoing.length > 0 ? EVENT_READ | EVENT_WRITE : EVENT_READ;
   if (wanted !== key.events) selector.modify(connection.socket, wanted, connection);

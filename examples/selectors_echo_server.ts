@@ -64,6 +64,10 @@ export function startEchoServer(options: EchoServerOptions = {}): EchoServer {
   });
   listener.setBlocking(false);
   const outboxes = new Map<Socket, Uint8Array>();
+  // One read buffer for every connection: each read is sent straight from it, and
+  // only what the socket did not take is copied, into that connection's outbox.
+  const buffer = new Uint8Array(65536);
+  const NOTHING = new Uint8Array(0);
   let closed = false;
 
   const drop = (conn: Socket): void => {
@@ -81,34 +85,46 @@ export function startEchoServer(options: EchoServerOptions = {}): EchoServer {
       throw e;
     }
     conn.setBlocking(false);
-    outboxes.set(conn, new Uint8Array(0));
+    outboxes.set(conn, NOTHING);
     sel.register(conn, EVENT_READ, echo);
   };
 
-  // Reads what arrived and queues it back; writes whatever the socket takes.
-  const echo: Callback = (conn, mask) => {
+  /** Sends `data`; what the socket does not take now is returned (a view of `data`). */
+  const sendSome = (conn: Socket, data: Uint8Array): Uint8Array => {
     try {
+      return data.subarray(conn.send(data));
+    } catch (e) {
+      if (e instanceof BlockingIOError) return data;
+      throw e;
+    }
+  };
+
+  // Reads what arrived and sends it back; queues whatever the socket does not take.
+  const echo: Callback = (conn, mask) => {
+    let outbox = outboxes.get(conn)!;
+    try {
+      if (outbox.length > 0) outbox = sendSome(conn, outbox);
       if (mask & EVENT_READ) {
-        const data = conn.recv(65536);
-        if (data.length === 0) return drop(conn);
-        const queued = outboxes.get(conn)!;
-        const outbox = new Uint8Array(queued.length + data.length);
-        outbox.set(queued);
-        outbox.set(data, queued.length);
-        outboxes.set(conn, outbox);
-      }
-      const outbox = outboxes.get(conn)!;
-      if (outbox.length > 0) {
-        try {
-          outboxes.set(conn, outbox.subarray(conn.send(outbox)));
-        } catch (e) {
-          if (!(e instanceof BlockingIOError)) throw e;
+        const n = conn.recvInto(buffer);
+        if (n === 0) return drop(conn);
+        const data = buffer.subarray(0, n);
+        if (outbox.length === 0) {
+          // The usual case: nothing queued, so the read goes straight out.
+          const rest = sendSome(conn, data);
+          outbox = rest.length === 0 ? NOTHING : rest.slice();
+        } else {
+          // Earlier bytes still wait: these go behind them.
+          const queued = new Uint8Array(outbox.length + n);
+          queued.set(outbox);
+          queued.set(data, outbox.length);
+          outbox = queued;
         }
       }
     } catch (e) {
       if (e instanceof OSError && !(e instanceof BlockingIOError)) return drop(conn);
       if (!(e instanceof BlockingIOError)) throw e;
     }
+    outboxes.set(conn, outbox);
     // Watch for writability only while something waits to be sent.
     const events = EVENT_READ | (outboxes.get(conn)!.length > 0 ? EVENT_WRITE : 0);
     if (sel.getKey(conn).events !== events) sel.modify(conn, events, echo);

@@ -21,7 +21,7 @@ import type {
 import { denoBackend } from "./_deno.ts";
 import { bunBackend } from "./_bun.ts";
 import { nodeFfiBackend } from "./_node_ffi.ts";
-import { koffiBackend } from "./_koffi.ts";
+import { koffiBackend, koffiFirstBackend } from "./_koffi.ts";
 import { loadWindowsLibc } from "./_winsock.ts";
 
 export type { Nfds } from "./types.ts";
@@ -42,8 +42,18 @@ export type Libc = BoundTable<typeof LIBC_SYMBOLS> & {
 /** `kevent(kq, changelist, nchanges, eventlist, nevents, timeout)`; `null` buffers are NULL. */
 export type KeventFunction = FunctionOf<typeof KQUEUE_SYMBOLS.kevent>;
 
-/** In the order they are tried: the runtime's own FFI first, koffi last. */
-const BACKENDS: readonly Backend[] = [denoBackend, bunBackend, nodeFfiBackend, koffiBackend];
+/**
+ * In the order they are tried: Deno's and Bun's own FFI; on Node, koffi when it is
+ * installed (faster than `node:ffi` for calls of 4 arguments or more), then
+ * `node:ffi`, then koffi again, whose loader says that it is missing.
+ */
+const BACKENDS: readonly Backend[] = [
+  denoBackend,
+  bunBackend,
+  koffiFirstBackend,
+  nodeFfiBackend,
+  koffiBackend,
+];
 
 let backend: Backend | undefined;
 let loaded: Libc | undefined;

@@ -21,7 +21,7 @@ import { deadlineAfter, parseEpollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
 import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "../_wait/async_wait.ts";
-import { type EventSink, pollInto } from "./_internal.ts";
+import { type EventSink, fastPaths, pollInto, readyBuffer, waitNow } from "./_internal.ts";
 
 const { ENOSYS } = abi.errno;
 const EPOLL_CTL_ADD = 1;
@@ -90,6 +90,8 @@ export class Epoll {
   #events = new Uint8Array(0);
   #eventWords = new Uint32Array(0);
   readonly #call = new EpollWaitCall();
+  /** `epoll_wait`, bound once (null off Linux, where no instance can be made). */
+  readonly #epollWait = libc().epoll_wait!;
   readonly #ctlEvent = new Uint8Array(Math.max(EPOLL_EVENT_SIZE, 16));
   readonly #ctlWords = new Uint32Array(this.#ctlEvent.buffer);
 
@@ -365,7 +367,17 @@ export class Epoll {
     if (arguments.length > 2) {
       throw new TypeError(`poll() takes at most 2 arguments (${arguments.length} given)`);
     }
-    const n = this.#wait(timeout, maxevents);
+    let n = -1;
+    if (
+      (timeout === 0 || timeout === undefined || timeout === null) &&
+      (maxevents === undefined || maxevents === -1)
+    ) {
+      // The usual call: 0 ms or -1 ms and 1023 events need none of the checks.
+      n = this[waitNow](timeout === 0 ? 0 : -1, FD_SETSIZE - 1);
+      if (n >= 0) fastPaths.epollPoll++;
+      else fastPaths.epollPollFallback++;
+    }
+    if (n < 0) n = this.#wait(timeout, maxevents);
     const words = this.#eventWords;
     const result: [number, number][] = new Array(n);
     for (let i = 0, at = 0; i < n; i++, at += EPOLL_EVENT_WORDS) {
@@ -390,6 +402,29 @@ export class Epoll {
     }
   }
 
+  /**
+   * @ignore One `epoll_wait(ms)` for at most `maxevents` (≥ 1) events, or -1 when
+   * closed or the call failed: the caller then takes the full path.
+   */
+  [waitNow](ms: 0 | -1, maxevents: number): number {
+    const epfd = this.#fd;
+    if (epfd < 0) return -1;
+    const max = maxevents < MAX_EVENT_BUFFER ? maxevents : MAX_EVENT_BUFFER;
+    if (this.#events.byteLength < max * EPOLL_EVENT_SIZE) this.#grow(max);
+    const wait = this.#epollWait;
+    return wait(epfd, this.#events, max, ms);
+  }
+
+  /** @ignore The `epoll_event` words of the last wait. */
+  [readyBuffer](): Uint32Array {
+    return this.#eventWords;
+  }
+
+  #grow(max: number): void {
+    this.#events = new Uint8Array(max * EPOLL_EVENT_SIZE);
+    this.#eventWords = new Uint32Array(this.#events.buffer);
+  }
+
   /** The checks of `poll`, in CPython's order, then the wait; the number of events. */
   #wait(timeout: number | null | undefined, maxevents: number | undefined): number {
     let max = maxevents === undefined ? -1 : cInt(maxevents);
@@ -398,10 +433,7 @@ export class Epoll {
     if (max === -1) max = FD_SETSIZE - 1;
     else if (max < 1) throw new ValueError(`maxevents must be greater than 0, got ${max}`);
     max = Math.min(max, MAX_EVENT_BUFFER);
-    if (this.#events.byteLength < max * EPOLL_EVENT_SIZE) {
-      this.#events = new Uint8Array(max * EPOLL_EVENT_SIZE);
-      this.#eventWords = new Uint32Array(this.#events.buffer);
-    }
+    if (this.#events.byteLength < max * EPOLL_EVENT_SIZE) this.#grow(max);
     const call = this.#call;
     call.epfd = epfd;
     call.events = this.#events;

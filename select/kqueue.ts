@@ -22,7 +22,7 @@ import { cInt } from "../_py/convert.ts";
 import { divide, FLOOR, type Ns, parseKqueueTimeout } from "../_py/timeout.ts";
 import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
 import { type KEvent, keventFields, keventFromFields } from "./kevent.ts";
-import { pollInto } from "./_internal.ts";
+import { pollInto, readyBuffer, waitNow } from "./_internal.ts";
 
 const { EBADF } = abi.errno;
 const { F_SETFD, FD_CLOEXEC } = abi.fcntl;
@@ -33,6 +33,16 @@ const INT_MAX = 2147483647;
  * the 32-byte layout) and lets further events come in the next call.
  */
 const MAX_EVENT_BUFFER = 1 << 20;
+
+/** A kqueue's event list as the selector reads it (see `readyBuffer`). */
+export interface ReadyKevents {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** `sizeof(struct kevent)`, and the offsets of `ident` and `filter`. */
+  readonly size: number;
+  readonly ident: number;
+  readonly filter: number;
+}
 
 /** Set by `Kqueue.fromFd` to adopt an fd instead of creating a queue. */
 let adopting: number | undefined;
@@ -136,6 +146,10 @@ export class Kqueue {
   #changes = new Uint8Array(0);
   #events = new Uint8Array(0);
   readonly #syscall: KeventCall;
+  /** A zero `struct timespec`: the fast wait's timeout 0. */
+  readonly #zero = new Uint8Array(abi.timespec.size);
+  /** What {@linkcode readyBuffer} returns: the event list and its layout. */
+  #ready: ReadyKevents | undefined;
 
   /**
    * Creates a kqueue. Its fd is close-on-exec (never inherited by child processes).
@@ -345,6 +359,31 @@ export class Kqueue {
   ): void {
     const n = this.#control(null, maxevents, timeout);
     forEachIdentFilter(this.#events, this.#binding.layout, n, sink);
+  }
+
+  /**
+   * @ignore One `kevent(kq, NULL, 0, events, maxevents, block ? NULL : &zero)`, or -1
+   * when closed or the call failed: the caller then takes the full path.
+   */
+  [waitNow](block: boolean, maxevents: number): number {
+    const kq = this.#fd;
+    if (kq < 0) return -1;
+    const wanted = maxevents < MAX_EVENT_BUFFER ? maxevents : MAX_EVENT_BUFFER;
+    if (this.#events.byteLength < wanted * this.#binding.layout.size) {
+      this.#events = new Uint8Array(wanted * this.#binding.layout.size);
+    }
+    return this.#binding.kevent(kq, null, 0, this.#events, wanted, block ? null : this.#zero);
+  }
+
+  /** @ignore The event list of the last wait, with the offsets of `ident` and `filter`. */
+  [readyBuffer](): ReadyKevents {
+    const events = this.#events;
+    if (this.#ready?.bytes !== events) {
+      const { size, ident, filter } = this.#binding.layout;
+      const view = new DataView(events.buffer, events.byteOffset, events.byteLength);
+      this.#ready = { bytes: events, view, size, ident, filter };
+    }
+    return this.#ready!;
   }
 
   /** The checks of `control`, in CPython's order, then the wait; the number of events. */

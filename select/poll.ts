@@ -13,7 +13,15 @@ import { fildes, type FileLike, ushort } from "../_py/convert.ts";
 import { deadlineAfter, parsePollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { answer, type AsyncWaitOptions, refreshWaits, waitAsync } from "../_wait/async_wait.ts";
-import { type EventSink, pollInto, sleepFor, WINDOWS } from "./_internal.ts";
+import {
+  type EventSink,
+  fastPaths,
+  pollInto,
+  readyBuffer,
+  sleepFor,
+  waitNow,
+  WINDOWS,
+} from "./_internal.ts";
 
 const { ENOENT } = abi.errno;
 const { POLLIN, POLLPRI, POLLOUT } = abi.poll;
@@ -95,6 +103,9 @@ export class Poll {
   #count = 0;
   #nfds: Nfds = toNfds(0);
   readonly #call = new PollCall();
+  readonly #poll = libc().poll;
+  /** What {@linkcode readyBuffer} returns, kept current by `#rebuild`. */
+  readonly #ready: { pollfds: Pollfds; count: number } = { pollfds: this.#pollfds, count: 0 };
 
   /**
    * Not for use: call {@linkcode poll}. Throws
@@ -244,7 +255,32 @@ export class Poll {
     if (arguments.length > 1) {
       throw new TypeError(`poll expected at most 1 argument, got ${arguments.length}`);
     }
+    if (timeout === 0 || timeout === undefined || timeout === null) {
+      // The usual call: 0 ms or blocking needs none of the timeout's checks.
+      const n = this[waitNow](timeout === 0 ? 0 : -1);
+      if (n >= 0) {
+        fastPaths.pollPoll++;
+        return this.#results(n);
+      }
+      fastPaths.pollPollFallback++;
+    }
     return this.#results(this.#wait(timeout));
+  }
+
+  /**
+   * @ignore One `poll(2)` over the set with `ms` = 0 or -1, or -1 during a
+   * `pollAsync` wait or when the call failed: the caller then takes the full path.
+   */
+  [waitNow](ms: 0 | -1): number {
+    if (this.#running) return -1;
+    if (this.#stale) this.#rebuild();
+    const poll = this.#poll;
+    return poll(this.#pollfds.bytes, this.#nfds, ms);
+  }
+
+  /** @ignore The records of the last wait and how many of them are in use. */
+  [readyBuffer](): { pollfds: Pollfds; count: number } {
+    return this.#ready;
   }
 
   /**
@@ -350,17 +386,23 @@ export class Poll {
       pollfds.set(i++, fd, WINDOWS ? mask & WSAPOLL_EVENTS : mask);
     }
     this.#count = count;
+    this.#ready.pollfds = pollfds;
+    this.#ready.count = count;
     this.#nfds = toNfds(count);
     this.#stale = false;
   }
 
   #results(n: number): [number, number][] {
-    const result: [number, number][] = [];
+    // Exactly n records have revents set (poll(2)'s count), in registration order.
+    const result: [number, number][] = new Array(n);
     const pollfds = this.#pollfds;
-    for (let i = 0; i < this.#count && result.length < n; i++) {
+    const count = this.#count;
+    let k = 0;
+    for (let i = 0; i < count && k < n; i++) {
       const revents = pollfds.revents(i);
-      if (revents !== 0) result.push([pollfds.fd(i), revents]);
+      if (revents !== 0) result[k++] = [pollfds.fd(i), revents];
     }
+    if (k < n) result.length = k;
     return result;
   }
 }

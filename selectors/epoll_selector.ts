@@ -4,9 +4,18 @@
  * @module
  */
 import { EPOLLIN, EPOLLOUT } from "../select/constants.ts";
-import { pollInto } from "../select/_internal.ts";
+import {
+  EPOLL_DATA_WORD,
+  EPOLL_EVENT_WORDS,
+  fastPaths,
+  pollInto,
+  readyBuffer,
+  waitNow,
+} from "../select/_internal.ts";
 import { Epoll } from "../select/epoll.ts";
 import { epollSelectorTimeout, parseEpollTimeout, secondsToWait } from "../_py/timeout.ts";
+import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
+import type { KeyTable } from "./_key_table.ts";
 import { PollLikeSelector } from "./poll_like.ts";
 
 /**
@@ -46,6 +55,68 @@ export class EpollSelector<T = unknown> extends PollLikeSelector<T> {
     const primitive = new Epoll();
     super(primitive, EPOLLIN, EPOLLOUT);
     this.#epoll = primitive;
+  }
+
+  /**
+   * Waits for I/O events and returns the ready keys (Python's
+   * `EpollSelector.select`). A timeout of 0 or less, or none, makes one
+   * `epoll_wait` and reads the kernel's buffer straight into the result; any
+   * other timeout, and any failure of that call, takes the full path (rounding,
+   * PEP 475 retries, CPython's errors).
+   *
+   * @param timeout Seconds; `undefined`/`null` blocks, 0 or less polls once.
+   * @returns `[key, events]` pairs in the kernel's order, a new array each call.
+   * @throws {ValueError} The selector is closed.
+   *
+   * @example A writable pipe is ready at once
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { EpollSelector, EVENT_WRITE } from "@iomux/iomux/selectors";
+   * import { close, pipe } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
+   * using sel = new EpollSelector();
+   * const key = sel.register(w, EVENT_WRITE);
+   * assert.deepEqual(sel.select(0), [[key, EVENT_WRITE]]);
+   * close(r);
+   * close(w);
+   * ```
+   */
+  override select(timeout?: number | null): [SelectorKey<T>, number][] {
+    const block = timeout === undefined || timeout === null;
+    if (block || (typeof timeout === "number" && timeout <= 0)) {
+      const keys = this.fdToKey as KeyTable<T>;
+      const n = this.#epoll[waitNow](block ? -1 : 0, keys.size || 1);
+      if (n >= 0) {
+        fastPaths.selector++;
+        return n === 0 ? [] : this.#readyKeys(n);
+      }
+      fastPaths.selectorFallback++;
+    }
+    return this.collect(timeout);
+  }
+
+  /** The keys of the `n` events in the epoll buffer, as `_PollLikeSelector.select` maps them. */
+  #readyKeys(n: number): [SelectorKey<T>, number][] {
+    const words = this.#epoll[readyBuffer]();
+    const keys = this.fdToKey as KeyTable<T>;
+    const byFd = keys.byFd;
+    const ready: [SelectorKey<T>, number][] = new Array(n);
+    let k = 0;
+    for (let i = 0, at = 0; i < n; i++, at += EPOLL_EVENT_WORDS) {
+      const fd = words[at + EPOLL_DATA_WORD]! | 0;
+      let key = byFd[fd];
+      if (key === undefined && keys.unindexed !== 0) key = keys.get(fd);
+      if (key !== undefined) {
+        const native = words[at]!;
+        // Any bit but IN means WRITE, any bit but OUT means READ (so ERR/HUP wake both).
+        const events = (native & ~EPOLLIN ? EVENT_WRITE : 0) |
+          (native & ~EPOLLOUT ? EVENT_READ : 0);
+        ready[k++] = [key, events & key.events];
+      }
+    }
+    if (k < n) ready.length = k;
+    return ready;
   }
 
   /** The closed check `epoll.poll` makes first, made once so `select` allocates no closure. */

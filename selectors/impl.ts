@@ -12,6 +12,7 @@ import { checkEvents, fileobjToFd, sameEvents } from "./_fileobj.ts";
 import { pyRepr } from "./_repr.ts";
 import { BaseSelector } from "./base.ts";
 import { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";
+import { KeyTable } from "./_key_table.ts";
 import { SelectorMapping } from "./mapping.ts";
 
 const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, number][];
@@ -55,8 +56,12 @@ const NO_RESULTS: [never, number][] = Object.freeze([]) as unknown as [never, nu
  * ```
  */
 export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
-  /** fd → key, in registration order (Python's `_fd_to_key`). */
-  protected readonly fdToKey: Map<number, SelectorKey<T>> = new Map();
+  /**
+   * fd → key, in registration order (Python's `_fd_to_key`). It is a `KeyTable`
+   * (`_key_table.ts`), which keeps an fd-indexed array of the same keys for the fast
+   * paths of `select`.
+   */
+  protected readonly fdToKey: Map<number, SelectorKey<T>> = new KeyTable<T>();
   readonly #map: SelectorMapping<T> = new SelectorMapping(
     this.fdToKey,
     (fileobj) => this.fileobjLookup(fileobj),

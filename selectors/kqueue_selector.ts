@@ -5,7 +5,7 @@
  * @module
  */
 import { OSError } from "../errors.ts";
-import { pollInto } from "../select/_internal.ts";
+import { fastPaths, pollInto, readyBuffer, waitNow } from "../select/_internal.ts";
 import { KEvent } from "../select/kevent.ts";
 import { Kqueue, nativeKqueue } from "../select/kqueue.ts";
 import {
@@ -16,6 +16,7 @@ import {
 } from "../select/kq_constants.ts";
 import { parseKqueueTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { BaseSelectorImpl } from "./impl.ts";
+import type { KeyTable } from "./_key_table.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 
 /**
@@ -138,7 +139,38 @@ export class KqueueSelector<T = unknown> extends BaseSelectorImpl<T> {
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {
+    const block = timeout === undefined || timeout === null;
+    if (block || (typeof timeout === "number" && timeout <= 0)) {
+      // One kevent() with no changes; the full path on anything unusual.
+      const n = this.#kqueue[waitNow](block, this.#maxEvents || 1);
+      if (n >= 0) {
+        fastPaths.selector++;
+        return n === 0 ? [] : this.#readyKeys(n);
+      }
+      fastPaths.selectorFallback++;
+    }
     return this.collect(timeout);
+  }
+
+  /** The keys of the `n` events in the kqueue's list, one entry per filter (CPython's). */
+  #readyKeys(n: number): [SelectorKey<T>, number][] {
+    const { view, size, ident, filter: filterAt } = this.#kqueue[readyBuffer]();
+    const keys = this.fdToKey as KeyTable<T>;
+    const ready: [SelectorKey<T>, number][] = new Array(n);
+    let k = 0;
+    for (let i = 0, at = 0; i < n; i++, at += size) {
+      const key = keys.keyOf(view.getInt32(at + ident, true));
+      if (key === undefined) continue;
+      const filter = view.getInt16(at + filterAt, true);
+      const events = filter === KQ_FILTER_READ
+        ? EVENT_READ
+        : filter === KQ_FILTER_WRITE
+        ? EVENT_WRITE
+        : 0;
+      ready[k++] = [key, events & key.events];
+    }
+    if (k < n) ready.length = k;
+    return ready;
   }
 
   /**

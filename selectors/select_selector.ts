@@ -4,9 +4,12 @@
  * @module
  */
 import { select } from "../select/select.ts";
+import { fastPaths } from "../select/_internal.ts";
+import { isSet, readySets, selectNow } from "../select/_select_now.ts";
 import { parseSelectTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { selectSemantics } from "./_select_async.ts";
 import { BaseSelectorImpl } from "./impl.ts";
+import type { KeyTable } from "./_key_table.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 import { WINDOWS } from "../select/_internal.ts";
 
@@ -23,6 +26,8 @@ function selectOnWindows(
   const [r, w, x] = select(readers, writers, writers, timeout);
   return [r, x.length === 0 ? w : [...new Set([...w, ...x])]];
 }
+
+const NO_FDS: readonly number[] = Object.freeze([]);
 
 /**
  * A selector on `select(2)`: the portable fallback, limited to fds below
@@ -82,7 +87,39 @@ export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
    * ```
    */
   select(timeout?: number | null): [SelectorKey<T>, number][] {
+    const block = timeout === undefined || timeout === null;
+    if (!WINDOWS && (block || (typeof timeout === "number" && timeout <= 0))) {
+      // One select(2) on the sets as they are; the full path on anything unusual (and
+      // on Windows, whose fd_set is a list of handles and whose writers are watched twice).
+      const n = selectNow(this.#readers, this.#writers, NO_FDS, block);
+      if (n >= 0) {
+        fastPaths.selector++;
+        return n === 0 ? [] : this.#readyKeys();
+      }
+      fastPaths.selectorFallback++;
+    }
     return this.collect(timeout);
+  }
+
+  /** The keys the last fast `select(2)` reported, in the order `wait` gives them. */
+  #readyKeys(): [SelectorKey<T>, number][] {
+    const { r, w } = readySets;
+    const keys = this.fdToKey as KeyTable<T>;
+    const readers = this.#readers;
+    const writers = this.#writers;
+    const ready: [SelectorKey<T>, number][] = [];
+    for (const fd of readers) {
+      if (!isSet(r, fd)) continue;
+      const key = keys.keyOf(fd);
+      const events = writers.has(fd) && isSet(w, fd) ? EVENT_READ | EVENT_WRITE : EVENT_READ;
+      if (key !== undefined) ready.push([key, events & key.events]);
+    }
+    for (const fd of writers) {
+      if (!isSet(w, fd) || (readers.has(fd) && isSet(r, fd))) continue;
+      const key = keys.keyOf(fd);
+      if (key !== undefined) ready.push([key, EVENT_WRITE & key.events]);
+    }
+    return ready;
   }
 
   /** Adds the fd to the read and/or write set: no system call, so any fd ≥ 0 is accepted. */

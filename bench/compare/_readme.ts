@@ -6,6 +6,7 @@
  * @module
  */
 import { cost, median, type ReportInput, variantLabel } from "./_report.ts";
+import { floorTargets } from "./_floor.ts";
 
 /** The markers in README.md that enclose the generated part. */
 export const START = "<!-- bench:compare:start -->";
@@ -34,6 +35,13 @@ export function readmeSummary(input: ReportInput): string {
     ["deno", "select", "c.select"],
   ];
   const lines = [
+    "Inside one process, iomux's CPU time over a C loop of the same system call on the same",
+    "fds, called through the same FFI (5 of N pipe fds ready, timeout 0):",
+    "",
+    ...floorTargets(input.floor.samples, input.floor.runtimes),
+    "",
+    "Each call in a process of its own (wall clock; C in a C process):",
+    "",
     `| one call, 5 of N fds ready, timeout 0 | ${NS.map((n) => `N = ${num(n)}`).join(" | ")} | ` +
     "CPython's time ÷ this |",
     "|---|--:|--:|--:|--:|",

@@ -212,7 +212,8 @@ export async function detect(workDir: string): Promise<Toolchain> {
     t.js.push({
       name: "node",
       label: `Node ${v} (node:ffi)`,
-      prefix: [nodes.ffi, "--no-warnings"],
+      // iomux prefers koffi where it is installed (npm/ has it): ask for node:ffi.
+      prefix: ["env", "IOMUX_FFI=node:ffi", nodes.ffi, "--no-warnings"],
       entry,
     });
   } else t.missing.push("Node with node:ffi (Node 26+): not found (try `npx --yes node@26 -v`)");

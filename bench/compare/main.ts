@@ -7,7 +7,11 @@
  * `bench/results.svg` (`_plot.ts`) and the part of README.md's "Performance" section
  * between its bench markers (`_readme.ts`).
  *
- * Options: `--rounds=7` `--budget=350` (ms per process) `--echo-rounds=7`
+ * First and foremost, the in-process ratios to the C floor (`_floor.ts`): iomux and a C
+ * loop of the same system call on the same fds, in one process, on thread CPU time.
+ *
+ * Options: `--floor-rounds=3` `--floor-budget=700` (ms per floor process)
+ * `--rounds=7` `--budget=350` (ms per process) `--echo-rounds=7`
  * `--quick` (1 round, short budgets, small echo load: a smoke test)
  * `--no-write` (print only), `--out=DIR` (write the results to DIR, leave README alone).
  *
@@ -17,6 +21,13 @@ import { C_BASELINE, detect, ROOT, type Toolchain, tryOutput, variants } from ".
 import { type EchoResult, type HeapResult, markdown, type Samples } from "./_report.ts";
 import { plot } from "./_plot.ts";
 import { readmeSummary, withSummary } from "./_readme.ts";
+import {
+  floorCommand,
+  floorKey,
+  floorRuntimes,
+  type FloorSample,
+  floorVariants,
+} from "./_floor.ts";
 
 const NS = [10, 1000, 10000] as const;
 
@@ -28,6 +39,8 @@ const quick = Deno.args.includes("--quick");
 const rounds = option("rounds", quick ? 1 : 7);
 const budgetMs = option("budget", quick ? 150 : 350);
 const echoRounds = option("echo-rounds", quick ? 1 : 7);
+const floorRoundCount = option("floor-rounds", quick ? 1 : 3);
+const floorBudgetMs = option("floor-budget", quick ? 150 : 700);
 const echoLoad = quick ? [10, 200, 64] : [50, 2000, 64];
 
 const log = (line: string) => console.error(line);
@@ -65,6 +78,48 @@ async function buildC(t: Toolchain, dir: string): Promise<void> {
     ]);
     if (!r.ok) throw new Error(`building bench/compare/c/${name}.c failed:\n${r.stderr}`);
   }
+  const r = await run([
+    t.cc!,
+    "-O2",
+    "-Wall",
+    "-shared",
+    "-fPIC",
+    "-o",
+    `${dir}/libiomux_floor.so`,
+    "bench/compare/c/floor.c",
+  ]);
+  if (!r.ok) throw new Error(`building bench/compare/c/floor.c failed:\n${r.stderr}`);
+}
+
+/** The in-process ratios: every floor variant once per round, rounds rotated. */
+async function floorRounds(t: Toolchain, cBin: string): Promise<Map<string, FloorSample>> {
+  const samples = new Map<string, FloorSample>();
+  if (!t.cc) return samples;
+  const all = floorVariants(floorRuntimes(t));
+  for (let round = 0; round < floorRoundCount; round++) {
+    for (const v of rotated(all, round * 5)) {
+      const id = floorKey(v);
+      const entry = samples.get(id) ?? { variant: v, ratios: [], ns: [], cNs: [] };
+      samples.set(id, entry);
+      if (entry.error) continue;
+      const r = await run(floorCommand(v, `${cBin}/libiomux_floor.so`, floorBudgetMs));
+      if (!r.ok) {
+        const lines = r.stderr.split("\n").filter((l) => l.trim());
+        entry.error = (lines.find((l) => /error/i.test(l)) ?? lines[0] ?? "failed").slice(0, 160);
+        log(`  floor ${id}: FAILED (${entry.error}); skipped from now on`);
+        continue;
+      }
+      const result = lastJson(r.stdout);
+      entry.ratios.push(Number(result.ratio));
+      entry.ns.push(Number(result.ns));
+      entry.cNs.push(Number(result.c_ns));
+      log(
+        `  [${round + 1}/${floorRoundCount}] floor ${id.padEnd(28)} ${result.ratio}× C ` +
+          `(${result.ns} ns, C ${result.c_ns} ns, ${result.ffi})`,
+      );
+    }
+  }
+  return samples;
 }
 
 /** Rotates `items` by `k`, so that no variant always runs first or last in a round. */
@@ -267,6 +322,12 @@ try {
   log(`runtimes: ${toolchain.js.map((j) => j.label).join(", ")}`);
   const env = await machine(toolchain);
   if (toolchain.cc) await buildC(toolchain, cBin);
+  log(`against the C floor, in process: ${floorRoundCount} rounds, ${floorBudgetMs} ms each`);
+  const floor = {
+    samples: await floorRounds(toolchain, cBin),
+    runtimes: floorRuntimes(toolchain),
+    rounds: floorRoundCount,
+  };
   log(`readiness calls: ${rounds} rounds, ${budgetMs} ms per process`);
   const samples = await microRounds(toolchain, cBin);
   log(`echo: ${echoRounds} rounds, ${echoLoad[0]} clients × ${echoLoad[1]} round trips`);
@@ -279,6 +340,7 @@ try {
     env,
     toolchain,
     samples,
+    floor,
     echo,
     echoLoad,
     heap: heapResult,
