@@ -116,7 +116,7 @@ interface WorkerGlobals {
  * one call per message. Runs as source text on the worker: nothing but its argument
  * and globals.
  */
-export function serveCalls(bindOnWorker: (data: unknown) => Record<string, AnyFunction>): void {
+function serveCalls(bindOnWorker: (data: unknown) => Record<string, AnyFunction>): void {
   const { process } = globalThis as unknown as WorkerGlobals;
   const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
   const bound = bindOnWorker(workerData);
@@ -132,7 +132,7 @@ export function serveCalls(bindOnWorker: (data: unknown) => Record<string, AnyFu
 }
 
 /** The worker's whole source: the main loop called with the backend's binder. */
-export function workerSource<Data>(
+function workerSource<Data>(
   bindOnWorker: (data: Data) => Record<string, AnyFunction>,
 ): string {
   return `"use strict";\n(${String(serveCalls)})(${String(bindOnWorker)});\n`;

@@ -235,7 +235,7 @@ async function main(): Promise<boolean> {
       ...code.filter(([, text]) => /new URL\([^)]*import\.meta\.url/.test(text)),
     ];
     if (bad.length > 0) throw new Error(bad.map(([p, what]) => `${p}: ${what}`).join("\n"));
-    return await Promise.resolve(`${starts.length} worker start`);
+    return await Promise.resolve(`${starts.length} new Worker( matches, all eval: true`);
   });
   const bin = await tools();
   await check("publint --strict", async () => {
