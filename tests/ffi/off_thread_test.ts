@@ -6,9 +6,13 @@
 // refuses in an explicit `execArgv` (--max-old-space-size, --expose-gc).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
+import { spawnShell } from "../_kit/child.ts";
+import { leakFree } from "../_kit/fds.ts";
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
 const isNode = g.Deno === undefined && g.Bun === undefined;
@@ -20,32 +24,57 @@ interface FixtureRun {
   warnings: number;
 }
 
-function runFixture(flags: string[] = []): Promise<FixtureRun> {
+/**
+ * Runs the fixture in a child of this runtime, its stdout and stderr in files: a
+ * pipe to this process would be an fd of its own here, which Bun closes a moment
+ * after the child's "close".
+ */
+async function runFixture(flags: string[] = []): Promise<FixtureRun> {
   const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
   const path = fileURLToPath(new URL(`./_off_thread_fixture${ext}`, import.meta.url));
   const args = g.Deno ? ["run", "--allow-ffi", path] : [...flags, path];
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: 60_000 }, (error, out, err) => {
-      if (error) return reject(new Error(`${error.message}\n${err}`));
-      const warnings = err.split("\n").filter((l) => l.includes("ExperimentalWarning")).length;
-      resolve({ ...JSON.parse(out), warnings });
-    });
-  });
+  const dir = mkdtempSync(join(tmpdir(), "iomux-off-thread-"));
+  try {
+    const script = 'out="$1" err="$2"; shift 2; exec "$@" >"$out" 2>"$err"';
+    const { exited } = spawnShell(
+      script,
+      "ignore",
+      "sh",
+      `${dir}/out`,
+      `${dir}/err`,
+      process.execPath,
+      ...args,
+    );
+    const code = await exited;
+    const err = readFileSync(`${dir}/err`, "utf8");
+    assert.equal(code, 0, err);
+    const warnings = err.split("\n").filter((l) => l.includes("ExperimentalWarning")).length;
+    return { ...JSON.parse(readFileSync(`${dir}/out`, "utf8")), warnings };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe("off-thread calls in a fresh process", () => {
-  it("the first selectAsync waits off the JS thread; only node:ffi warns, once", async () => {
-    const run = await runFixture();
-    assert.deepEqual(run.ready, [["pipe", 1]]);
-    // The premise: the wait reached the waiting thread (Deno's included).
-    assert.ok(run.calls >= 1, `${run.calls} off-thread calls`);
-    assert.equal(run.warnings, run.backend === "node:ffi" ? 1 : 0, JSON.stringify(run));
-  });
+  it(
+    "the first selectAsync waits off the JS thread; only node:ffi warns, once",
+    leakFree(async () => {
+      const run = await runFixture();
+      assert.deepEqual(run.ready, [["pipe", 1]]);
+      // The premise: the wait reached the waiting thread (Deno's included).
+      assert.ok(run.calls >= 1, `${run.calls} off-thread calls`);
+      assert.equal(run.warnings, run.backend === "node:ffi" ? 1 : 0, JSON.stringify(run));
+    }),
+  );
 
-  it("the worker runs under flags a Worker's execArgv refuses", { skip: !isNode }, async () => {
-    const run = await runFixture(["--max-old-space-size=1024", "--expose-gc"]);
-    assert.deepEqual(run.ready, [["pipe", 1]]);
-    assert.ok(run.calls >= 1, `${run.calls} off-thread calls`);
-    assert.equal(run.warnings, run.backend === "node:ffi" ? 1 : 0, JSON.stringify(run));
-  });
+  it(
+    "the worker runs under flags a Worker's execArgv refuses",
+    { skip: !isNode },
+    leakFree(async () => {
+      const run = await runFixture(["--max-old-space-size=1024", "--expose-gc"]);
+      assert.deepEqual(run.ready, [["pipe", 1]]);
+      assert.ok(run.calls >= 1, `${run.calls} off-thread calls`);
+      assert.equal(run.warnings, run.backend === "node:ffi" ? 1 : 0, JSON.stringify(run));
+    }),
+  );
 });
