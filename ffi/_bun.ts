@@ -5,7 +5,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, openLibc, runtimeName } from "./_native.ts";
-import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
+import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -22,6 +22,7 @@ export interface BunFfi {
   ): { symbols: Record<string, AnyFunction> };
   toArrayBuffer(pointer: number, offset: number, length: number): ArrayBuffer;
   CString: new (pointer: number) => { toString(): string };
+  ptr(view: ArrayBufferView): number;
 }
 
 // "ptr" rather than "buffer": Bun's "buffer" refuses null, "ptr" takes typed arrays and null.
@@ -79,11 +80,24 @@ function bindLibrary(open: Open, table: Table): Record<string, AnyFunction> {
 
 /** Opens libc with `bun:ffi`. */
 function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
+  let library = "";
   const open: Open = (signatures) =>
-    openLibc({ libcNames }, (path) => ffi().dlopen(path, signatures));
+    openLibc({ libcNames }, (path) => {
+      const lib = ffi().dlopen(path, signatures);
+      library ||= path; // the one the required symbols loaded from
+      return lib;
+    });
   const symbols = bindLibrary(open, table);
+  const call = offThreadCalls({
+    bindOnWorker,
+    data: {
+      library,
+      symbols: workerSymbols(table, "pointer", (key, spec) => bunSignature(key, spec)),
+    },
+    address: (view) => ffi().ptr(view),
+  });
   for (const [key, spec] of Object.entries(table)) {
-    if (spec.nonblocking) symbols[key] = offThread("bun:ffi", key);
+    if (spec.nonblocking) symbols[key] = call(key);
   }
   const errnoPointer = symbols[errnoFunction]!() as number;
   // errno lives at a fixed address per thread: view it once and read it directly.
@@ -104,17 +118,26 @@ export const bunBackend: Backend = {
   openLibrary: (path, table) => bindLibrary((signatures) => ffi().dlopen(path, signatures), table),
 };
 
-/** The worker side of `offThread("bun:ffi", …)`: buffers arrive as raw addresses. */
-export const offThreadSymbols: OffThreadSymbols = (abi) => {
-  const ffi = builtinModule<BunFfi>("bun:ffi")!;
+/**
+ * The worker side of the off-thread calls (see `_off_thread.ts`): binds each symbol
+ * with the worker's own `bun:ffi` (one dlopen each, so that a missing optional one
+ * fails alone), buffers taken as raw addresses. Runs as source text on the worker,
+ * so it uses nothing but its argument and globals.
+ */
+export function bindOnWorker(
+  data: WorkerLibrary<Record<string, Signature>>,
+): Record<string, AnyFunction> {
+  const { process } = globalThis as unknown as {
+    process: { getBuiltinModule(id: "bun:ffi"): BunFfi };
+  };
+  const ffi = process.getBuiltinModule("bun:ffi");
   const bound: Record<string, AnyFunction> = {};
-  for (const [key, spec] of offThreadSpecs(abi, "pointer")) {
+  for (const { key, name, optional, signature } of data.symbols) {
     try {
-      bound[key] = openLibc(abi, (path) => ffi.dlopen(path, bunSignature(key, spec)))
-        .symbols[cName(key, spec)]!;
+      bound[key] = ffi.dlopen(data.library, signature).symbols[name]!;
     } catch (e) {
-      if (!spec.optional) throw e;
+      if (!optional) throw e;
     }
   }
   return bound;
-};
+}

@@ -6,7 +6,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
-import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
+import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -35,8 +35,13 @@ const TYPES: Readonly<Record<NativeType, string>> = {
   void: "void",
 };
 
+interface NodeRequire {
+  (id: string): unknown;
+  resolve(id: string): string;
+}
+
 interface NodeModule {
-  createRequire(from: string): (id: string) => unknown;
+  createRequire(from: string): NodeRequire;
 }
 
 interface NodeProcess {
@@ -61,6 +66,8 @@ export function koffiSearchOrigins(moduleUrl: string, process: NodeProcess | und
 }
 
 let koffi: Koffi | undefined;
+/** Where koffi was found, for the off-thread worker to load the same one. */
+let koffiPath = "";
 
 function requireKoffi(): Koffi {
   if (koffi) return koffi;
@@ -69,7 +76,9 @@ function requireKoffi(): Koffi {
   let notFound: unknown;
   for (const origin of koffiSearchOrigins(import.meta.url, process)) {
     try {
-      return koffi = module.createRequire(origin)("koffi") as Koffi;
+      const require = module.createRequire(origin);
+      koffiPath = require.resolve("koffi");
+      return koffi = require(koffiPath) as Koffi;
     } catch (e) {
       if ((e as { code?: string }).code !== "MODULE_NOT_FOUND") {
         throw new Error(`iomux: cannot load koffi (${(e as Error).message})`, { cause: e });
@@ -106,15 +115,35 @@ function bind(fn: KoffiFunction, spec: NativeSpec): AnyFunction {
   return isWide(spec.result) ? (...args) => BigInt(fn(...args)) : fn;
 }
 
-/** Binds `table` from `lib`; missing optional symbols are left out. */
-function bindLibrary(lib: KoffiLibrary, table: Table): Record<string, AnyFunction> {
+/** What `lib.func` takes for one symbol. */
+interface KoffiSignature {
+  result: string;
+  parameters: string[];
+}
+
+function koffiSignature(spec: NativeSpec): KoffiSignature {
+  return { result: TYPES[spec.result], parameters: spec.parameters.map((t) => TYPES[t]) };
+}
+
+type OffThreadCall = (key: string) => AnyFunction;
+
+/**
+ * Binds `table` from `lib`; missing optional symbols are left out. The `nonblocking`
+ * ones become `offThread`'s calls (not fn.async: that parks the call in libuv's
+ * threadpool, see `_off_thread.ts`), or are left out without it.
+ */
+function bindLibrary(
+  lib: KoffiLibrary,
+  table: Table,
+  offThread?: OffThreadCall,
+): Record<string, AnyFunction> {
   const symbols: Record<string, AnyFunction> = {};
   for (const [key, spec] of Object.entries(table)) {
     try {
-      const parameters = spec.parameters.map((t) => TYPES[t]);
-      const fn = lib.func(cName(key, spec), TYPES[spec.result], parameters);
-      // Not fn.async: that parks the call in libuv's threadpool (see _off_thread.ts).
-      symbols[key] = spec.nonblocking ? offThread("koffi", key) : bind(fn, spec);
+      const { result, parameters } = koffiSignature(spec);
+      const fn = lib.func(cName(key, spec), result, parameters);
+      if (!spec.nonblocking) symbols[key] = bind(fn, spec);
+      else if (offThread) symbols[key] = offThread(key);
     } catch (e) {
       if (!spec.optional) throw e;
     }
@@ -125,7 +154,21 @@ function bindLibrary(lib: KoffiLibrary, table: Table): Record<string, AnyFunctio
 /** Opens libc with koffi. */
 function loadLibc(libcNames: readonly string[], table: Table): RawLibc {
   const k = requireKoffi();
-  const symbols = bindLibrary(openLibc({ libcNames }, (path) => k.load(path)), table);
+  let library = "";
+  const lib = openLibc({ libcNames }, (path) => {
+    const opened = k.load(path);
+    library = path;
+    return opened;
+  });
+  const offThread = offThreadCalls({
+    bindOnWorker,
+    data: {
+      koffi: koffiPath,
+      library,
+      symbols: workerSymbols(table, "buffer", (_, s) => koffiSignature(s)),
+    },
+  });
+  const symbols = bindLibrary(lib, table, offThread);
   return {
     backend: "koffi",
     symbols,
@@ -143,21 +186,35 @@ export const koffiBackend: Backend = {
   openLibrary: (path, table) => bindLibrary(requireKoffi().load(path), table),
 };
 
-/** The worker side of `offThread("koffi", …)`: buffers arrive as copies. */
-export const offThreadSymbols: OffThreadSymbols = (abi) => {
-  const koffi = requireKoffi();
-  const lib = openLibc(abi, (path) => koffi.load(path));
+/** What the koffi worker needs beyond the library: where koffi itself is. */
+interface KoffiWorkerData extends WorkerLibrary<KoffiSignature> {
+  readonly koffi: string;
+}
+
+/**
+ * The worker side of the off-thread calls (see `_off_thread.ts`): loads the koffi
+ * the JS thread found, and binds the symbols with it; buffers arrive as copies.
+ * Runs as source text on the worker, so it uses nothing but its argument and
+ * globals. Results are `int`: none needs the BigInt of {@linkcode bind}.
+ */
+export function bindOnWorker(data: KoffiWorkerData): Record<string, AnyFunction> {
+  const { process } = globalThis as unknown as {
+    process: { getBuiltinModule(id: "node:module"): NodeModule };
+  };
+  const koffi = process.getBuiltinModule("node:module").createRequire(data.koffi)(
+    data.koffi,
+  ) as Koffi;
+  const lib = koffi.load(data.library);
   const bound: Record<string, AnyFunction> = {};
-  for (const [key, spec] of offThreadSpecs(abi, "buffer")) {
+  for (const { key, name, optional, signature } of data.symbols) {
     try {
-      const parameters = spec.parameters.map((t) => TYPES[t]);
-      bound[key] = bind(lib.func(cName(key, spec), TYPES[spec.result], parameters), spec);
+      bound[key] = lib.func(name, signature.result, signature.parameters);
     } catch (e) {
-      if (!spec.optional) throw e;
+      if (!optional) throw e;
     }
   }
   return bound;
-};
+}
 
 /**
  * koffi ahead of `node:ffi`: tried before it, and available only where koffi is

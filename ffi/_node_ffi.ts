@@ -5,7 +5,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
-import { offThread, offThreadSpecs, type OffThreadSymbols } from "./_off_thread.ts";
+import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -23,6 +23,7 @@ export interface NodeFfi {
   dlopen(path: string): { lib: NodeLibrary };
   toArrayBuffer(pointer: bigint, length: number, copy: boolean): ArrayBuffer;
   toString(pointer: bigint): string;
+  getRawPointer(view: ArrayBufferView): bigint;
 }
 
 const TYPES: Readonly<Record<NativeType, string>> = {
@@ -96,15 +97,23 @@ function bindLibrary(
 /** Opens libc with `node:ffi`. */
 function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
   const node = ffi()!;
-  let opened = "";
+  let library = "";
   const { lib } = openLibc({ libcNames }, (path) => {
-    const handle = node.dlopen(path);
-    opened = path;
-    return handle;
+    const opened = node.dlopen(path);
+    library = path;
+    return opened;
   });
-  const symbols = bindLibrary(lib, table, () => node.dlopen(opened).lib);
+  const symbols = bindLibrary(lib, table, () => node.dlopen(library).lib);
+  const call = offThreadCalls({
+    bindOnWorker,
+    data: {
+      library,
+      symbols: workerSymbols(table, "pointer", (_, s) => nodeSignature(s.parameters, s.result)),
+    },
+    address: (view) => node.getRawPointer(view),
+  });
   for (const [key, spec] of Object.entries(table)) {
-    if (spec.nonblocking) symbols[key] = offThread("node:ffi", key);
+    if (spec.nonblocking) symbols[key] = widenArguments(call(key), spec.parameters);
   }
   const errnoPointer = symbols[errnoFunction]!() as bigint;
   // errno lives at a fixed address per thread: view it once and read it directly.
@@ -126,18 +135,41 @@ export const nodeFfiBackend: Backend = {
     bindLibrary(ffi()!.dlopen(path).lib, table, () => ffi()!.dlopen(path).lib),
 };
 
-/** The worker side of `offThread("node:ffi", …)`: buffers arrive as raw addresses. */
-export const offThreadSymbols: OffThreadSymbols = (abi) => {
-  const ffi = builtinModule<NodeFfi>("node:ffi")!;
-  const { lib } = openLibc(abi, (path) => ffi.dlopen(path));
+/**
+ * The worker side of the off-thread calls (see `_off_thread.ts`): binds the symbols
+ * with the worker's own `node:ffi`, buffers taken as raw addresses. Runs as source
+ * text on the worker, so it uses nothing but its argument and globals. That
+ * `node:ffi` warns again on each thread: the JS thread has said it once already, so
+ * the worker's ExperimentalWarning is dropped here (`execArgv` with
+ * `--disable-warning` cannot do it: a Worker refuses an `execArgv` that holds a
+ * per-process flag such as `--max-old-space-size`, which the user may have given).
+ */
+export function bindOnWorker(data: WorkerLibrary<Signature>): Record<string, AnyFunction> {
+  const { process } = globalThis as unknown as {
+    process: {
+      getBuiltinModule(id: "node:ffi"): NodeFfi;
+      emitWarning(warning: unknown, ...rest: unknown[]): void;
+    };
+  };
+  const emitWarning = process.emitWarning;
+  process.emitWarning = (warning, ...rest) => {
+    const type = typeof rest[0] === "string" ? rest[0] : (rest[0] as { type?: string })?.type;
+    if (type !== "ExperimentalWarning") emitWarning.call(process, warning, ...rest);
+  };
+  let ffi: NodeFfi;
+  try {
+    ffi = process.getBuiltinModule("node:ffi");
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+  const { lib } = ffi.dlopen(data.library);
   const bound: Record<string, AnyFunction> = {};
-  for (const [key, spec] of offThreadSpecs(abi, "pointer")) {
+  for (const { key, name, optional, signature } of data.symbols) {
     try {
-      const fn = lib.getFunction(cName(key, spec), nodeSignature(spec.parameters, spec.result));
-      bound[key] = widenArguments(fn, spec.parameters);
+      bound[key] = lib.getFunction(name, signature);
     } catch (e) {
-      if (!spec.optional) throw e;
+      if (!optional) throw e;
     }
   }
   return bound;
-};
+}

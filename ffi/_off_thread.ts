@@ -7,6 +7,15 @@
  * the next call and do not keep the process alive; a pending call does, as in Deno.
  * errno is lost, as in Deno (it lives on the worker's thread).
  *
+ * The worker is started from source (`new Worker(source, { eval: true })`), not from
+ * a file: bundlers (esbuild, `bun build`) emit no file for a worker, so a worker
+ * found through a URL is missing from every bundle. Its source is the text of two
+ * functions that use nothing but their arguments and the runtime's globals:
+ * {@linkcode serveCalls} here, and the backend's own binder (`bindOnWorker` of
+ * `_node_ffi.ts`, `_bun.ts`, `_koffi.ts`). The backend resolves on the JS thread
+ * everything its binder needs (the library that loaded, each symbol's C name and
+ * native signature) and the worker gets it as `workerData`.
+ *
  * Buffers reach the worker as raw addresses where the FFI can call with one
  * (`node:ffi`, `bun:ffi`): the call reads and writes the caller's own memory. koffi
  * takes no raw address for a pointer parameter, so the worker gets a copy of each
@@ -14,38 +23,69 @@
  *
  * @module
  */
-import type { Abi } from "./abi/types.ts";
-import { builtinModule } from "./_native.ts";
-import { symbolsFor } from "./symbols.ts";
+import { builtinModule, cName } from "./_native.ts";
 import type { AnyFunction, NativeSpec } from "./types.ts";
 
-/**
- * What each backend provides for the worker: the table's `nonblocking` symbols bound
- * synchronously, taking the arguments `offThread` sends (see {@linkcode OffThreadCall}).
- */
-export type OffThreadSymbols = (abi: Abi) => Record<string, AnyFunction>;
-
-/**
- * The table's `nonblocking` symbols as synchronous ones, buffers declared as
- * `buffer` is the worker gets copies of them, `pointer` if it gets raw addresses.
- */
-export function offThreadSpecs(
-  abi: Abi,
-  buffersAs: "buffer" | "pointer",
-): [key: string, spec: NativeSpec][] {
-  return Object.entries(symbolsFor(abi)).flatMap(([key, table]) =>
-    table.nonblocking
-      ? [[key, {
-        ...table,
-        nonblocking: false,
-        parameters: table.parameters.map((t) => t === "buffer" ? buffersAs : t),
-      }] as [string, NativeSpec]]
-      : []
-  );
+/** One symbol as the worker binds it: its table key, C name and the FFI's own signature. */
+export interface WorkerSymbol<Signature> {
+  readonly key: string;
+  readonly name: string;
+  readonly optional: boolean;
+  readonly signature: Signature;
 }
 
-/** The FFIs whose worker can bind the table (see `_off_thread_worker.ts`). */
-export type OffThreadBackend = "node:ffi" | "bun:ffi" | "koffi";
+/** What a binder gets on the worker: the library path that loaded and the symbols. */
+export interface WorkerLibrary<Signature> {
+  readonly library: string;
+  readonly symbols: readonly WorkerSymbol<Signature>[];
+}
+
+/**
+ * What a backend hands {@linkcode offThreadCalls}: how its worker binds the symbols,
+ * the data that binder needs, and how a buffer argument travels.
+ */
+export interface OffThreadBinding<Data> {
+  /**
+   * Binds the symbols on the worker thread and returns them by table key. Its source
+   * text becomes the worker's code: it must be a `function` or an arrow function that
+   * uses only its argument and globals (`process.getBuiltinModule`), no import and no
+   * variable of its module.
+   */
+  readonly bindOnWorker: (data: Data) => Record<string, AnyFunction>;
+  /** Everything `bindOnWorker` needs, structured-cloneable. */
+  readonly data: Data;
+  /**
+   * A buffer argument as the worker's FFI takes it: a raw address into the caller's
+   * memory. Absent: the worker gets a copy, copied back when the call returns.
+   */
+  readonly address?: (view: ArrayBufferView) => unknown;
+}
+
+/**
+ * The table's `nonblocking` symbols as the worker binds them: synchronous, buffers
+ * declared as `buffer` if the worker gets copies of them, `pointer` if it gets raw
+ * addresses, each translated by the backend's `signature`.
+ */
+export function workerSymbols<Signature>(
+  table: Readonly<Record<string, NativeSpec>>,
+  buffersAs: "buffer" | "pointer",
+  signature: (key: string, spec: NativeSpec) => Signature,
+): WorkerSymbol<Signature>[] {
+  return Object.entries(table).flatMap(([key, spec]) => {
+    if (!spec.nonblocking) return [];
+    const sync: NativeSpec = {
+      ...spec,
+      nonblocking: false,
+      parameters: spec.parameters.map((t) => t === "buffer" ? buffersAs : t),
+    };
+    return [{
+      key,
+      name: cName(key, sync),
+      optional: sync.optional === true,
+      signature: signature(key, sync),
+    }];
+  });
+}
 
 /** A call to run: the table key and its arguments, buffers as raw addresses or copies. */
 export interface OffThreadCall {
@@ -60,6 +100,44 @@ export interface OffThreadReply {
   error?: string;
 }
 
+interface WorkerPort {
+  on(event: "message", listener: (call: OffThreadCall) => void): void;
+  postMessage(reply: OffThreadReply): void;
+}
+
+interface WorkerGlobals {
+  process: {
+    getBuiltinModule(id: "node:worker_threads"): { parentPort: WorkerPort; workerData: unknown };
+  };
+}
+
+/**
+ * The worker's main loop: binds the symbols with the backend's binder, then answers
+ * one call per message. Runs as source text on the worker: nothing but its argument
+ * and globals.
+ */
+function serveCalls(bindOnWorker: (data: unknown) => Record<string, AnyFunction>): void {
+  const { process } = globalThis as unknown as WorkerGlobals;
+  const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
+  const bound = bindOnWorker(workerData);
+  parentPort.on("message", ({ key, args }) => {
+    try {
+      const result = bound[key]!(...args);
+      const buffers = args.filter((a): a is Uint8Array => a instanceof Uint8Array);
+      parentPort.postMessage(buffers.length > 0 ? { result, buffers } : { result });
+    } catch (e) {
+      parentPort.postMessage({ error: String(e) });
+    }
+  });
+}
+
+/** The worker's whole source: the main loop called with the backend's binder. */
+function workerSource<Data>(
+  bindOnWorker: (data: Data) => Record<string, AnyFunction>,
+): string {
+  return `"use strict";\n(${String(serveCalls)})(${String(bindOnWorker)});\n`;
+}
+
 interface WorkerLike {
   postMessage(message: OffThreadCall): void;
   on(event: "message", listener: (reply: OffThreadReply) => void): void;
@@ -70,12 +148,7 @@ interface WorkerLike {
 }
 
 interface WorkerThreads {
-  Worker: new (url: URL, options: { workerData: unknown }) => WorkerLike;
-}
-
-interface AddressOf {
-  getRawPointer?(view: ArrayBufferView): bigint;
-  ptr?(view: ArrayBufferView): number;
+  Worker: new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
 }
 
 /** A worker and the call it is running, if any. */
@@ -84,16 +157,9 @@ interface CallThread {
   settle?: ((reply: OffThreadReply) => void) | undefined;
 }
 
-const idle = new Map<OffThreadBackend, CallThread[]>();
-
-function spawn(backend: OffThreadBackend, pool: CallThread[]): CallThread {
+function spawn(source: string, workerData: unknown, pool: CallThread[]): CallThread {
   const { Worker } = builtinModule<WorkerThreads>("node:worker_threads")!;
-  // `new Worker(new URL(literal, import.meta.url))`: the form bundlers follow (`bun
-  // build` bundles the worker as an entry of its own); the npm build is .js.
-  const worker = new Worker(new URL("./_off_thread_worker.js", import.meta.url), {
-    workerData: backend,
-  });
-  const thread: CallThread = { worker };
+  const thread: CallThread = { worker: new Worker(source, { eval: true, workerData }) };
   thread.worker.on("message", (reply) => {
     const settle = thread.settle!;
     thread.settle = undefined;
@@ -110,19 +176,20 @@ function spawn(backend: OffThreadBackend, pool: CallThread[]): CallThread {
   return thread;
 }
 
-/** A Promise-returning twin of the table's symbol `key`, run on a worker thread. */
-export function offThread(
-  backend: OffThreadBackend,
-  key: string,
+/**
+ * Promise-returning twins of the binding's symbols, each call run on a worker thread
+ * of its own; the workers of one binding are shared by all of its symbols.
+ */
+export function offThreadCalls<Data>(
+  binding: OffThreadBinding<Data>,
   // deno-lint-ignore no-explicit-any
-): (...args: any[]) => Promise<any> {
-  const ffi = backend === "koffi" ? undefined : builtinModule<AddressOf>(backend)!;
-  const address = (view: ArrayBufferView) => ffi!.getRawPointer?.(view) ?? ffi!.ptr!(view);
-  const pool = idle.get(backend) ?? [];
-  idle.set(backend, pool);
-  return (...args) =>
+): (key: string) => (...args: any[]) => Promise<any> {
+  const source = workerSource(binding.bindOnWorker);
+  const { data, address } = binding;
+  const pool: CallThread[] = [];
+  return (key) => (...args) =>
     new Promise((resolve, reject) => {
-      const thread = pool.pop() ?? spawn(backend, pool);
+      const thread = pool.pop() ?? spawn(source, data, pool);
       const views = args.filter((a): a is Uint8Array => ArrayBuffer.isView(a));
       thread.settle = (reply) => {
         if (reply.error !== undefined) return reject(new Error(reply.error));
@@ -130,10 +197,10 @@ export function offThread(
         resolve(reply.result);
       };
       thread.worker.ref();
-      const raw = args.map((a) =>
-        !ArrayBuffer.isView(a) ? a : ffi === undefined ? byteCopy(a) : address(a)
+      const sent = args.map((a) =>
+        !ArrayBuffer.isView(a) ? a : address === undefined ? byteCopy(a) : address(a)
       );
-      thread.worker.postMessage({ key, args: raw });
+      thread.worker.postMessage({ key, args: sent });
     });
 }
 

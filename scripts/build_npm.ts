@@ -5,7 +5,8 @@
  * (`scripts/npm_readme.md`, written for Node and Bun users) and LICENSE. The test
  * suite is built beside it into `npm/tests/` (not shipped) so that it runs on Node
  * and Bun against the built output (scripts/test_npm.ts); what the package ships is
- * only what the entry points and the off-thread worker reach.
+ * only what the entry points reach (the off-thread worker is started from source
+ * text, not from a file of its own: see `ffi/_off_thread.ts`).
  *
  * Types are checked by `deno check`; this build only emits (`noCheck`), so it needs
  * neither Deno's nor Node's type declarations.
@@ -188,8 +189,7 @@ export function buildNpm(): void {
     if (entry !== "node_modules") Deno.removeSync(`${OUT}${entry}`, { recursive: true });
   }
   const entries = Object.values(deno.exports).map((p) => p.replace(/^\.\//, ""));
-  // The off-thread worker is loaded by URL, not imported: name it as a root.
-  const library = emit([...entries, "ffi/_off_thread_worker.ts"], true);
+  const library = emit(entries, true);
   // The tests (and the examples they run) are built beside it and never shipped.
   const tests = tsFilesUnder("tests");
   emit(tests, false);

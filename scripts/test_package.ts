@@ -192,7 +192,6 @@ async function main(): Promise<boolean> {
   const node26 = await installedRuntime("node");
   const bun = await installedRuntime("bun");
   const node20 = "node";
-  const quiet = "--disable-warning=ExperimentalWarning";
 
   const packed = JSON.parse(
     await expectRun("npm", ["pack", "--json", "--pack-destination", work], NPM),
@@ -223,6 +222,20 @@ async function main(): Promise<boolean> {
     const wrong = cases.filter(([origin, want]) => repositoryUrl(origin) !== want);
     if (wrong.length > 0) throw new Error(`wrong for: ${wrong.map(([o]) => o).join(", ")}`);
     return await Promise.resolve("");
+  });
+  await check("workers start from source text, never from a file or a URL", async () => {
+    const code = packed.files.map((f) => f.path).filter((p) => p.endsWith(".js"))
+      .map((p) => [p, Deno.readTextFileSync(`${shipped}/${p}`)] as const);
+    const starts = code.flatMap(([p, text]) =>
+      [...text.matchAll(/new Worker\(([^)]*)\)/g)].map((m) => [p, m[1]!] as const)
+    );
+    if (starts.length === 0) throw new Error("no new Worker( in the package: the premise");
+    const bad = [
+      ...starts.filter(([, args]) => !/\beval: true\b/.test(args)),
+      ...code.filter(([, text]) => /new URL\([^)]*import\.meta\.url/.test(text)),
+    ];
+    if (bad.length > 0) throw new Error(bad.map(([p, what]) => `${p}: ${what}`).join("\n"));
+    return await Promise.resolve(`${starts.length} new Worker( matches, all eval: true`);
   });
   const bin = await tools();
   await check("publint --strict", async () => {
@@ -272,17 +285,34 @@ async function main(): Promise<boolean> {
     Deno.writeTextFileSync(`${fresh}/tsconfig.json`, tsconfig(["es2022"], ["node"]));
     await expectRun(tsc, ["-p", "."], fresh);
   });
+  // A bundle holds no worker file: the off-thread worker must start from source text,
+  // which minifying (renaming) and --keep-names (esbuild's __name calls) must not break.
   const esbuild = `${fresh}/node_modules/.bin/esbuild`;
-  await check("esbuild bundle: Node 20 and Node 26 waits", async () => {
-    const args = ["app.js", "--bundle", "--platform=node", "--format=esm", "--external:koffi"];
-    await expectRun(esbuild, [...args, "--outfile=dist/esbuild/app.mjs"], fresh);
-    await runApp(node20, ["dist/esbuild/app.mjs"], fresh);
-    await runApp(node26, [quiet, "dist/esbuild/app.mjs"], fresh);
-  });
-  await check("bun build bundle: Bun waits", async () => {
-    await expectRun(bun, ["build", "app.js", "--target=bun", "--outdir=dist/bun"], fresh);
-    await runApp(bun, ["dist/bun/app.js"], fresh);
-  });
+  const esbuildVariants: [string, string[]][] = [
+    ["", []],
+    [", minified, --keep-names", ["--minify", "--keep-names"]],
+  ];
+  const bunVariants: [string, string[]][] = [["", []], [", minified", ["--minify"]]];
+  for (const [name, flags] of esbuildVariants) {
+    await check(`esbuild bundle${name}: Node 20 and Node 26 waits, one warning`, async () => {
+      const out = `dist/esbuild${flags.length}/app.mjs`;
+      const args = ["app.js", "--bundle", "--platform=node", "--format=esm", "--external:koffi"];
+      await expectRun(esbuild, [...args, ...flags, `--outfile=${out}`], fresh);
+      await runApp(node20, [out], fresh);
+      await runApp(node26, [out], fresh, 1);
+    });
+  }
+  for (const [name, flags] of bunVariants) {
+    await check(`bun build bundle${name}: Bun waits; for Node: Node 20 and 26 wait`, async () => {
+      const dir = `dist/bun${flags.length}`;
+      await expectRun(bun, ["build", "app.js", "--target=bun", ...flags, `--outdir=${dir}`], fresh);
+      await runApp(bun, [`${dir}/app.js`], fresh);
+      const forNode = ["build", "app.js", "--target=node", "--external=koffi", ...flags];
+      await expectRun(bun, [...forNode, `--outdir=${dir}-node`], fresh);
+      await runApp(node20, [`${dir}-node/app.js`], fresh);
+      await runApp(node26, [`${dir}-node/app.js`], fresh, 1);
+    });
+  }
 
   // A directory install is a symlink: koffi must be found from the project.
   const linked = `${work}/from-directory`;
@@ -294,7 +324,10 @@ async function main(): Promise<boolean> {
     }
     await runApp(node20, ["app.js"], linked);
   });
-  await check("directory install: Node 26 waits", () => runApp(node26, [quiet, "app.js"], linked));
+  await check(
+    "directory install: Node 26 waits, one warning",
+    () => runApp(node26, ["app.js"], linked, 1),
+  );
   await check("directory install: Bun waits", () => runApp(bun, ["app.js"], linked));
 
   await check(

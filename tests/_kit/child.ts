@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import process from "node:process";
 
 /** A child process and a promise of its exit code. */
@@ -38,12 +39,17 @@ export function haveCommand(command: string, ...args: string[]): boolean {
 }
 
 /**
- * Whether `fd` has O_CLOEXEC, read from the `flags` line of /proc/<pid>/fdinfo by a
- * child process (Deno refuses /proc paths of its own process without --allow-all).
+ * Whether `fd` has O_CLOEXEC, read from the `flags` line of /proc/<pid>/fdinfo: by a
+ * child process under Deno (which refuses /proc paths of its own process without
+ * --allow-all), directly elsewhere (Bun closes a spawnSync's pipes some time after
+ * it returns, which a leak check around the caller would count).
  */
 export function isCloseOnExec(fd: number): boolean {
   const O_CLOEXEC = 0o2000000;
-  const out = spawnSync("cat", [`/proc/${process.pid}/fdinfo/${fd}`], { encoding: "utf8" });
+  const path = `/proc/${process.pid}/fdinfo/${fd}`;
+  const out = "Deno" in globalThis
+    ? spawnSync("cat", [path], { encoding: "utf8" })
+    : { stdout: readFileSync(path, "utf8"), stderr: "" };
   const flags = /^flags:\s*([0-7]+)$/m.exec(out.stdout ?? "");
   assert.ok(flags, `no flags line for fd ${fd}: ${out.stderr}`);
   return (parseInt(flags[1]!, 8) & O_CLOEXEC) !== 0;

@@ -21,7 +21,20 @@ const skip = !onNode
   ? "runs on Node (the koffi backend), from the built npm package"
   : libc().backend !== "koffi"
   ? `this Node uses ${libc().backend}, not koffi`
+  : nodeFfiPresent()
+  // Without koffi in the app such a Node falls back to node:ffi: the premise (the
+  // app fails without koffi) cannot be shown there.
+  ? "this Node has node:ffi to fall back on"
   : false;
+
+function nodeFfiPresent(): boolean {
+  const p = globalThis as { process?: { getBuiltinModule?(id: string): unknown } };
+  try {
+    return p.process?.getBuiltinModule?.("node:ffi") !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 describe("koffi resolution", () => {
   it("looks beside iomux first, then from the working directory and the main script", () => {
