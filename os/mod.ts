@@ -25,3 +25,11 @@ export { open } from "./open.ts";
 export { getBlocking, setBlocking } from "./blocking.ts";
 export * from "./constants.ts";
 export * from "../errors.ts";
+export {
+  EFD_CLOEXEC,
+  EFD_NONBLOCK,
+  EFD_SEMAPHORE,
+  eventfd,
+  eventfdRead,
+  eventfdWrite,
+} from "./eventfd.ts";

@@ -1,0 +1,28 @@
+/**
+ * Callbacks, async iteration and web streams over fds, beside the event loop:
+ * {@linkcode watch} (asyncio's `add_reader`, libuv's `uv_poll_t`), `addReader` and
+ * friends, `readable`/`writable` streams, and a `Waker`.
+ *
+ * @example Call back when a pipe is readable
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EVENT_READ, watch } from "@iomux/iomux/watch";
+ * import { close, pipe, write } from "@iomux/iomux/os";
+ *
+ * const [r, w] = pipe();
+ * const ready = Promise.withResolvers<number>();
+ * using watcher = watch(r, EVENT_READ, (events) => ready.resolve(events));
+ * write(w, new Uint8Array([1]));
+ * assert.equal(await ready.promise, EVENT_READ);
+ * watcher.close();
+ * close(r);
+ * close(w);
+ * ```
+ *
+ * @module
+ */
+export { watch, Watcher, type WatchOptions } from "./watcher.ts";
+export { addReader, addWriter, removeReader, removeWriter } from "./readers.ts";
+export { EVENT_READ, EVENT_WRITE } from "../selectors/key.ts";
+export type { FileLike } from "../_py/convert.ts";
+export * from "../errors.ts";
