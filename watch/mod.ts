@@ -26,3 +26,4 @@ export { addReader, addWriter, removeReader, removeWriter } from "./readers.ts";
 export { EVENT_READ, EVENT_WRITE } from "../selectors/key.ts";
 export type { FileLike } from "../_py/convert.ts";
 export * from "../errors.ts";
+export { Waker } from "./waker.ts";
