@@ -27,3 +27,4 @@ export { EVENT_READ, EVENT_WRITE } from "../selectors/key.ts";
 export type { FileLike } from "../_py/convert.ts";
 export * from "../errors.ts";
 export { Waker } from "./waker.ts";
+export { type FdStreamOptions, readable, type ReadableFdOptions, writable } from "./streams.ts";

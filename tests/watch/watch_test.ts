@@ -16,22 +16,9 @@ import {
 import { hubState } from "../../watch/_hub.ts";
 import { close, OSError, pipe, read, setBlocking, write } from "../../os/mod.ts";
 import { leakFree, withPipe, withPipes } from "../_kit/fds.ts";
+import { hubIdle, nextRound } from "./_watch_kit.ts";
 
 const ONE = new Uint8Array([1]);
-
-/** Resolves at the next callback of a fresh watcher on a pipe: one full round of the hub. */
-async function nextRound(): Promise<void> {
-  await withPipe(async (r, w) => {
-    const seen = Promise.withResolvers<void>();
-    using _ = watch(r, EVENT_READ, () => seen.resolve());
-    write(w, ONE);
-    await seen.promise;
-  });
-}
-
-async function hubIdle(): Promise<void> {
-  while (hubState().running) await new Promise((done) => setTimeout(done, 1));
-}
 
 function runFixture(mode: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
