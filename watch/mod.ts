@@ -28,3 +28,4 @@ export type { FileLike } from "../_py/convert.ts";
 export * from "../errors.ts";
 export { Waker } from "./waker.ts";
 export { type FdStreamOptions, readable, type ReadableFdOptions, writable } from "./streams.ts";
+export { type EventsOptions, fdEvents, selectorEvents } from "./events.ts";

@@ -18,7 +18,8 @@ export interface WatchOptions {
   ref?: boolean | undefined;
 }
 
-function eventMask(events: unknown): number {
+/** `events` checked as `Lib/selectors.py` `_BaseSelectorImpl.register` checks it. */
+export function eventMask(events: unknown): number {
   if (
     typeof events !== "number" || !Number.isInteger(events) || events === 0 ||
     (events & ~(EVENT_READ | EVENT_WRITE)) !== 0
