@@ -10,10 +10,11 @@
  * import { close, pipe, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
- * const ready = Promise.withResolvers<number>();
- * using watcher = watch(r, EVENT_READ, (events) => ready.resolve(events));
+ * let readyFound!: (value: number) => void;
+ * const ready = new Promise<number>((resolve) => readyFound = resolve);
+ * using watcher = watch(r, EVENT_READ, (events) => readyFound(events));
  * write(w, new Uint8Array([1]));
- * assert.equal(await ready.promise, EVENT_READ);
+ * assert.equal(await ready, EVENT_READ);
  * watcher.close();
  * close(r);
  * close(w);

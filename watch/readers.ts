@@ -49,10 +49,11 @@ function removeFrom(table: Map<number, Watcher>, fileobj: FileLike): boolean {
  * import { close, pipe, read, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
- * const line = Promise.withResolvers<string>();
- * addReader(r, () => line.resolve(new TextDecoder().decode(read(r, 100))));
+ * let lineFound!: (value: string) => void;
+ * const line = new Promise<string>((resolve) => lineFound = resolve);
+ * addReader(r, () => lineFound(new TextDecoder().decode(read(r, 100))));
  * write(w, new TextEncoder().encode("hi\n"));
- * assert.equal(await line.promise, "hi\n");
+ * assert.equal(await line, "hi\n");
  * assert.equal(removeReader(r), true);
  * assert.equal(removeReader(r), false);
  * close(r);
@@ -96,12 +97,13 @@ export function removeReader(fileobj: FileLike): boolean {
  * import { close, pipe, read, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
- * const sent = Promise.withResolvers<number>();
+ * let sentFound!: (value: number) => void;
+ * const sent = new Promise<number>((resolve) => sentFound = resolve);
  * addWriter(w, () => {
  *   removeWriter(w);
- *   sent.resolve(write(w, new Uint8Array([1, 2, 3])));
+ *   sentFound(write(w, new Uint8Array([1, 2, 3])));
  * });
- * assert.equal(await sent.promise, 3);
+ * assert.equal(await sent, 3);
  * assert.deepEqual(read(r, 10), new Uint8Array([1, 2, 3]));
  * close(r);
  * close(w);

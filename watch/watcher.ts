@@ -40,10 +40,11 @@ export function eventMask(events: unknown): number {
  * import { close, pipe, read, write } from "@iomux/iomux/os";
  *
  * const [r, w] = pipe();
- * const got = Promise.withResolvers<Uint8Array>();
- * using watcher = watch(r, EVENT_READ, () => got.resolve(read(r, 10)));
+ * let gotFound!: (value: Uint8Array) => void;
+ * const got = new Promise<Uint8Array>((resolve) => gotFound = resolve);
+ * using watcher = watch(r, EVENT_READ, () => gotFound(read(r, 10)));
  * write(w, new Uint8Array([7]));
- * assert.deepEqual(await got.promise, new Uint8Array([7]));
+ * assert.deepEqual(await got, new Uint8Array([7]));
  * assert.equal(watcher.fd, r);
  * watcher.close();
  * assert.equal(watcher.closed, true);
@@ -107,10 +108,11 @@ export class Watcher {
    * import { close, pipe } from "@iomux/iomux/os";
    *
    * const [r, w] = pipe();
-   * const writable = Promise.withResolvers<number>();
-   * using watcher = watch(w, EVENT_READ, (events) => writable.resolve(events));
+   * let writableFound!: (value: number) => void;
+   * const writable = new Promise<number>((resolve) => writableFound = resolve);
+   * using watcher = watch(w, EVENT_READ, (events) => writableFound(events));
    * watcher.modify(EVENT_WRITE);
-   * assert.equal(await writable.promise, EVENT_WRITE);
+   * assert.equal(await writable, EVENT_WRITE);
    * watcher.close();
    * close(r);
    * close(w);

@@ -9,10 +9,25 @@ import { hubState } from "../../watch/_hub.ts";
 import { write } from "../../os/mod.ts";
 import { leakFree, withPipe } from "../_kit/fds.ts";
 
+/** `Promise.withResolvers`, which Node 20 lacks. */
+export function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (reason: unknown) => void;
+} {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
+
 /** Resolves at the callback of a fresh watcher on a fresh pipe: one full round of the hub. */
 export async function nextRound(): Promise<void> {
   await withPipe(async (r, w) => {
-    const seen = Promise.withResolvers<void>();
+    const seen = deferred<void>();
     using _ = watch(r, EVENT_READ, () => seen.resolve());
     write(w, new Uint8Array([1]));
     await seen.promise;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import process from "node:process";
+import { deferred } from "./_watch_kit.ts";
 import { describe, it } from "node:test";
 import { EVENT_READ, ValueError, Waker, watch } from "../../watch/mod.ts";
 import { poll, POLLIN, select } from "../../select/mod.ts";
@@ -69,7 +70,7 @@ describe("Waker", () => {
     sel.register(waker, EVENT_READ);
     const p = poll();
     p.register(waker, POLLIN);
-    const watched = Promise.withResolvers<number>();
+    const watched = deferred<number>();
     using _ = watch(waker, EVENT_READ, (events) => watched.resolve(events));
     const waits = Promise.all([sel.selectAsync(), p.pollAsync()]);
     setTimeout(() => waker.wake(), 5);

@@ -16,7 +16,7 @@ import {
 import { hubState } from "../../watch/_hub.ts";
 import { close, OSError, pipe, read, setBlocking, write } from "../../os/mod.ts";
 import { leakFree, withPipe, withPipes } from "../_kit/fds.ts";
-import { hubIdle, nextRound } from "./_watch_kit.ts";
+import { deferred, hubIdle, nextRound } from "./_watch_kit.ts";
 
 const ONE = new Uint8Array([1]);
 
@@ -40,7 +40,7 @@ describe("watch", () => {
     "calls back with the ready events, on the JS thread",
     leakFree(async () => {
       await withPipe(async (r, w) => {
-        const got = Promise.withResolvers<number>();
+        const got = deferred<number>();
         using watcher = watch(r, EVENT_READ | EVENT_WRITE, (events) => got.resolve(events));
         assert.equal(watcher.fd, r);
         assert.equal(watcher.events, EVENT_READ | EVENT_WRITE);
@@ -54,7 +54,7 @@ describe("watch", () => {
   it("is level-triggered: an undrained fd is reported again, a drained one is not", async () => {
     await withPipe(async (r, w) => {
       let calls = 0;
-      let drained = Promise.withResolvers<void>();
+      let drained = deferred<void>();
       using _ = watch(r, EVENT_READ, () => {
         if (++calls === 3) {
           read(r, 10);
@@ -67,7 +67,7 @@ describe("watch", () => {
       await nextRound();
       await nextRound();
       assert.equal(calls, 3, "called again after the fd was drained");
-      drained = Promise.withResolvers();
+      drained = deferred();
       calls = 2;
       write(w, ONE);
       await drained.promise;
@@ -79,7 +79,7 @@ describe("watch", () => {
     leakFree(async () => {
       await withPipes(200, async (pipes) => {
         const got = new Map<number, number[]>();
-        const all = Promise.withResolvers<void>();
+        const all = deferred<void>();
         const watchers = pipes.map(([r], i) => {
           setBlocking(r, false);
           return watch(r, EVENT_READ, () => {
@@ -107,8 +107,8 @@ describe("watch", () => {
 
   it("calls every watcher of one fd", async () => {
     await withPipe(async (r, w) => {
-      const first = Promise.withResolvers<number>();
-      const second = Promise.withResolvers<number>();
+      const first = deferred<number>();
+      const second = deferred<number>();
       using a = watch(r, EVENT_READ, (e) => first.resolve(e));
       using b = watch({ fileno: () => r }, EVENT_READ, (e) => second.resolve(e));
       write(w, ONE);
@@ -121,7 +121,7 @@ describe("watch", () => {
   it("modify() changes what is watched; close() stops the callbacks", async () => {
     await withPipe(async (r, w) => {
       let calls = 0;
-      const writable = Promise.withResolvers<number>();
+      const writable = deferred<number>();
       const watcher = watch(w, EVENT_READ, (events) => {
         calls++;
         writable.resolve(events);
@@ -186,7 +186,7 @@ describe("watch", () => {
 
   it("an unref'd watcher still delivers while something else keeps the process alive", async () => {
     await withPipe(async (r, w) => {
-      const got = Promise.withResolvers<number>();
+      const got = deferred<number>();
       using watcher = watch(r, EVENT_READ, (e) => got.resolve(e), { ref: false });
       assert.equal(watcher.hasRef(), false);
       assert.equal(hubState().refs, 0);
@@ -218,7 +218,7 @@ describe("addReader / addWriter", () => {
     leakFree(async () => {
       await withPipe(async (r, w) => {
         const calls: string[] = [];
-        const second = Promise.withResolvers<void>();
+        const second = deferred<void>();
         addReader(r, () => calls.push("first"));
         addReader(r, () => {
           calls.push("second");
@@ -238,7 +238,7 @@ describe("addReader / addWriter", () => {
 
   it("a reader and a writer on one fd are separate", async () => {
     await withPipe(async (r, w) => {
-      const writable = Promise.withResolvers<void>();
+      const writable = deferred<void>();
       addWriter(w, () => writable.resolve());
       addReader(w, () => assert.fail("a write end is never readable"));
       await writable.promise;
