@@ -7,8 +7,36 @@ import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { createConnection } from "../../socket/mod.ts";
 import { poll, POLLIN } from "../../select/mod.ts";
+import { serveEcho } from "../../examples/graceful_shutdown.ts";
+import type { Socket } from "../../socket/mod.ts";
+
+async function echoOnce(client: Socket, text: string): Promise<string> {
+  client.sendAll(new TextEncoder().encode(text));
+  const p = poll();
+  p.register(client, POLLIN);
+  let got = "";
+  while (got.length < text.length) {
+    await p.pollAsync(10_000);
+    got += new TextDecoder().decode(client.recv(100));
+  }
+  return got;
+}
 
 describe("examples/graceful_shutdown", () => {
+  it("serveEcho echoes until its signal aborts", async () => {
+    const controller = new AbortController();
+    const server = serveEcho(0, controller.signal);
+    const clients = [0, 1, 2].map(() => createConnection(["127.0.0.1", server.port]));
+    try {
+      const echoed = await Promise.all(clients.map((c, i) => echoOnce(c, `client ${i}`)));
+      assert.deepEqual(echoed, ["client 0", "client 1", "client 2"]);
+    } finally {
+      for (const client of clients) client.close();
+    }
+    controller.abort();
+    await server.stopped;
+  });
+
   it("echoes, then shuts down on SIGTERM and exits by itself", async () => {
     const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
     const path = fileURLToPath(new URL(`../../examples/graceful_shutdown${ext}`, import.meta.url));
@@ -28,15 +56,7 @@ describe("examples/graceful_shutdown", () => {
       const port = await listening;
       const client = createConnection(["127.0.0.1", port]);
       try {
-        client.sendAll(new TextEncoder().encode("ping"));
-        const p = poll();
-        p.register(client, POLLIN);
-        let got = "";
-        while (got.length < 4) {
-          await p.pollAsync(10_000);
-          got += new TextDecoder().decode(client.recv(100));
-        }
-        assert.equal(got, "ping");
+        assert.equal(await echoOnce(client, "ping"), "ping");
       } finally {
         client.close();
       }
