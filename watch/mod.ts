@@ -30,3 +30,5 @@ export * from "../errors.ts";
 export { Waker } from "./waker.ts";
 export { type FdStreamOptions, readable, type ReadableFdOptions, writable } from "./streams.ts";
 export { type EventsOptions, fdEvents, selectorEvents } from "./events.ts";
+export type { BaseSelector } from "../selectors/base.ts";
+export type { SelectorKey } from "../selectors/key.ts";
