@@ -41,8 +41,8 @@ function combined(entries: Set<Entry>): number {
   return events;
 }
 
-function changed(fd: number, entries: Set<Entry>): void {
-  source!.set(fd, combined(entries));
+function changed(fd: number, entries: Set<Entry>, renew = false): void {
+  source!.set(fd, combined(entries), renew);
 }
 
 /** Starts delivering `entry`'s events. Throws (and adds nothing) when the kernel refuses its fd. */
@@ -53,9 +53,16 @@ export function add(entry: Entry): void {
   entries ??= new Set();
   entries.add(entry);
   try {
-    changed(entry.fd, entries);
+    changed(entry.fd, entries, true);
   } catch (error) {
     entries.delete(entry);
+    if (!fresh) {
+      try {
+        changed(entry.fd, entries, true);
+      } catch {
+        // The fd is gone: its old watchers will hear nothing more, as before.
+      }
+    }
     throw error;
   }
   if (fresh) byFd.set(entry.fd, entries);

@@ -9,7 +9,7 @@
  */
 import { DefaultSelector } from "../selectors/default.ts";
 import type { BaseSelectorImpl } from "../selectors/impl.ts";
-import { KeyError } from "../errors.ts";
+import { KeyError, OSError } from "../errors.ts";
 
 /** `[fd, EVENT_READ | EVENT_WRITE bits]`, as a selector reports them. */
 export type Readiness = readonly [fd: number, events: number];
@@ -19,8 +19,11 @@ export interface ReadinessSource {
   /**
    * Watches `fd` for `events` (`EVENT_READ`/`EVENT_WRITE` bits); `0` stops watching
    * it. O(1) per call. Throws the `OSError` the kernel gave for a bad fd.
+   * `renew` (a new watcher joined the fd) registers the fd with the kernel again even
+   * when its events did not change: the fd may have been closed under its old
+   * watchers and its number reused, and the kernel forgot the old one.
    */
-  set(fd: number, events: number): void;
+  set(fd: number, events: number, renew?: boolean): void;
   /** What is ready now, without waiting. */
   ready(): Readiness[];
   /**
@@ -42,7 +45,7 @@ export interface ReadinessSource {
 export class SelectorSource implements ReadinessSource {
   readonly #selector: BaseSelectorImpl<undefined> = new DefaultSelector<undefined>();
 
-  set(fd: number, events: number): void {
+  set(fd: number, events: number, renew = false): void {
     const selector = this.#selector;
     if (events === 0) {
       try {
@@ -52,8 +55,24 @@ export class SelectorSource implements ReadinessSource {
       }
       return;
     }
-    if (selector.getMap().has(fd)) selector.modify(fd, events);
-    else selector.register(fd, events);
+    if (!selector.getMap().has(fd)) {
+      selector.register(fd, events);
+      return;
+    }
+    if (renew) {
+      selector.unregister(fd);
+      selector.register(fd, events);
+      return;
+    }
+    try {
+      selector.modify(fd, events);
+    } catch (error) {
+      // The fd was closed under its watchers (the kernel dropped it from the set) and
+      // its number reused: forget the old registration and register the new fd.
+      if (!(error instanceof OSError) || error.code !== "ENOENT") throw error;
+      selector.unregister(fd);
+      selector.register(fd, events);
+    }
   }
 
   ready(): Readiness[] {

@@ -14,6 +14,7 @@ import {
   watch,
 } from "../../watch/mod.ts";
 import { hubState } from "../../watch/_hub.ts";
+import { waiterState } from "../../_wait/waiter.ts";
 import { close, OSError, pipe, read, setBlocking, write } from "../../os/mod.ts";
 import { leakFree, withPipe, withPipes } from "../_kit/fds.ts";
 import { deferred, hubIdle, nextRound } from "./_watch_kit.ts";
@@ -246,6 +247,97 @@ describe("addReader / addWriter", () => {
       assert.equal(removeWriter(w), false);
       assert.equal(removeReader(w), true);
       void r;
+    });
+  });
+});
+
+describe("watch, the hub's edges", () => {
+  it("an fd closed under its watcher, its number reused, can be watched again", async () => {
+    await withPipe(async (keep) => {
+      using _ = watch(keep, EVENT_READ, () => {});
+      const [r1, w1] = pipe();
+      const stale = watch(r1, EVENT_READ, () => assert.fail("the old fd's watcher ran"));
+      close(r1);
+      close(w1);
+      const [r2, w2] = pipe();
+      try {
+        assert.equal(r2, r1, "premise: the fd number is reused");
+        const got = deferred<number>();
+        using fresh = watch(r2, EVENT_READ, (events) => {
+          read(r2, 10);
+          got.resolve(events);
+        });
+        stale.close();
+        write(w2, ONE);
+        assert.equal(await got.promise, EVENT_READ);
+        assert.equal(fresh.closed, false);
+      } finally {
+        close(r2);
+        close(w2);
+      }
+    });
+  });
+
+  it("switches between the off-thread wait and the unref'd timer without losing events", async () => {
+    await withPipes(2, async ([[r1, w1], [r2, w2]]) => {
+      const keepAlive = setInterval(() => {}, 1000);
+      try {
+        const seen: string[] = [];
+        let next = deferred<void>();
+        const a = watch(r1, EVENT_READ, () => {
+          seen.push(`a${read(r1, 10)[0]}`);
+          next.resolve();
+        });
+        const b = watch(r2, EVENT_READ, () => {
+          seen.push(`b${read(r2, 10)[0]}`);
+          next.resolve();
+        }, { ref: false });
+        for (let i = 0; i < 6; i++) {
+          // Ref'd, unref'd, and back, with an event each time.
+          if (i % 2 === 0) a.unref();
+          else a.ref();
+          next = deferred();
+          write(i % 3 === 0 ? w2 : w1, new Uint8Array([i]));
+          await next.promise;
+        }
+        assert.deepEqual(seen, ["b0", "a1", "a2", "b3", "a4", "a5"]);
+        a.close();
+        b.close();
+      } finally {
+        clearInterval(keepAlive);
+      }
+    });
+  });
+
+  it("a callback may close or modify any watcher, its own included", async () => {
+    await withPipe(async (r, w) => {
+      const calls: string[] = [];
+      const done = deferred<void>();
+      const second = watch(r, EVENT_READ, () => calls.push("second"));
+      const first = watch(r, EVENT_READ, () => {
+        calls.push("first");
+        second.close();
+        first.modify(EVENT_WRITE); // a read end is never writable: no more calls
+        read(r, 10);
+        done.resolve();
+      });
+      write(w, ONE);
+      await done.promise;
+      await nextRound();
+      // The hub calls an fd's watchers in the order they were added.
+      assert.deepEqual(calls, ["second", "first"]);
+      first.close();
+    });
+  });
+
+  it("leaves no pending wait behind once every watcher is closed", async () => {
+    await withPipes(3, async (pipes) => {
+      const watchers = pipes.map(([r]) => watch(r, EVENT_READ, () => {}));
+      await nextRound();
+      assert.ok(waiterState().pending >= 1, "premise: the hub waits off the thread");
+      for (const watcher of watchers) watcher.close();
+      await hubIdle();
+      assert.equal(waiterState().pending, 0);
     });
   });
 });
