@@ -26,3 +26,4 @@ export * from "./select/mod.ts";
 export * from "./os/mod.ts";
 export * from "./selectors/mod.ts";
 export * from "./socket/mod.ts";
+export * from "./watch/mod.ts";

@@ -52,3 +52,11 @@ export {
   WTERMSIG,
   WUNTRACED,
 } from "./wait.ts";
+export {
+  EFD_CLOEXEC,
+  EFD_NONBLOCK,
+  EFD_SEMAPHORE,
+  eventfd,
+  eventfdRead,
+  eventfdWrite,
+} from "./eventfd.ts";

@@ -23,6 +23,10 @@ import { divide, FLOOR, type Ns, parseKqueueTimeout } from "../_py/timeout.ts";
 import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
 import { type KEvent, keventFields, keventFromFields } from "./kevent.ts";
 import { pollInto, readyBuffer, waitNow } from "./_internal.ts";
+import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "../_wait/async_wait.ts";
+import { deadlineAfter } from "../_py/timeout.ts";
+import { POLLIN } from "./constants.ts";
+import { forgetQueue, noteChanges, trackedInterests } from "./_kqueue_interest.ts";
 
 const { EBADF } = abi.errno;
 const { F_SETFD, FD_CLOEXEC } = abi.fcntl;
@@ -282,6 +286,8 @@ export class Kqueue {
     this.#fd = -1;
     closedByOwner(this);
     libc().close(fd);
+    endWaits(this);
+    forgetQueue(this);
   }
 
   /** Closes the queue at the end of a `using` block. */
@@ -346,6 +352,70 @@ export class Kqueue {
       result[i] = keventFromFields(decodeKevent(this.#events, this.#binding.layout, i));
     }
     return result;
+  }
+
+  /**
+   * `control()` beside the event loop: applies `changelist` at once, then resolves
+   * with up to `maxevents` events as `control(null, maxevents, timeout)` would,
+   * while timers and I/O keep running. The same checks, in the same order, as
+   * `control`. An aborted `signal` rejects with `signal.reason`; `close()` during
+   * the wait resolves `[]`. With libkqueue (Linux) only read and write filters are
+   * watched off the thread.
+   *
+   * @param changelist Changes to apply first, or `null`.
+   * @param maxevents The most events to return (0 or more).
+   * @param timeout Seconds; `null`/`undefined` waits with no limit.
+   * @param options `signal`.
+   * @returns The events, as `control` returns them.
+   * @throws {ValueError} The object is closed, or `maxevents` or the timeout is negative.
+   *
+   * @example Wait for a pipe without blocking timers
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { kevent, KQ_FILTER_READ, Kqueue, OSError } from "@iomux/iomux/select";
+   * import { close, pipe, write } from "@iomux/iomux/os";
+   *
+   * const [r, w] = pipe();
+   * try {
+   *   using kq = new Kqueue();
+   *   setTimeout(() => write(w, new Uint8Array([1])), 5);
+   *   const [ev] = await kq.controlAsync([kevent(r, KQ_FILTER_READ)], 1, 10);
+   *   assert.equal(ev?.ident, r);
+   * } catch (e) {
+   *   // Linux without IOMUX_KQUEUE_LIB has no kqueue.
+   *   if (!(e instanceof OSError && e.code === "ENOSYS")) throw e;
+   * }
+   * close(r);
+   * close(w);
+   * ```
+   */
+  controlAsync(
+    changelist: Iterable<KEvent> | null | undefined,
+    maxevents: number,
+    timeout?: number | null,
+    options?: AsyncWaitOptions,
+  ): Promise<KEvent[]> {
+    try {
+      const nevents = cInt(maxevents);
+      this.#open();
+      if (nevents < 0) {
+        throw new ValueError(`Length of eventlist must be 0 or positive, got ${nevents}`);
+      }
+      const ns = parseKqueueTimeout(timeout);
+      options?.signal?.throwIfAborted();
+      const ready = this.control(changelist, nevents, 0);
+      if (ready.length > 0 || ns === 0 || nevents === 0) return answer(ready);
+      const fd = this.#fd;
+      return waitAsync({
+        owner: this,
+        check: () => this.control(null, nevents, 0),
+        interests: nativeKqueue ? () => [[fd, POLLIN]] : () => trackedInterests(this),
+        deadline: ns === null ? undefined : deadlineAfter(ns),
+        signal: options?.signal,
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
@@ -430,6 +500,7 @@ export class Kqueue {
       }
       fields.push(stored);
     }
+    if (!nativeKqueue) noteChanges(this, items);
     const layout = this.#binding.layout;
     const bytes = fields.length * layout.size;
     if (this.#changes.byteLength < bytes) this.#changes = new Uint8Array(bytes);

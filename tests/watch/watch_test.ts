@@ -1,0 +1,343 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { before, describe, it } from "node:test";
+import {
+  addReader,
+  addWriter,
+  EVENT_READ,
+  EVENT_WRITE,
+  removeReader,
+  removeWriter,
+  ValueError,
+  watch,
+} from "../../watch/mod.ts";
+import { hubState } from "../../watch/_hub.ts";
+import { waiterState } from "../../_wait/waiter.ts";
+import { close, OSError, pipe, read, setBlocking, write } from "../../os/mod.ts";
+import { leakFree, withPipe, withPipes } from "../_kit/fds.ts";
+import { deferred, hubIdle, nextRound } from "./_watch_kit.ts";
+
+const ONE = new Uint8Array([1]);
+
+function runFixture(mode: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
+  const path = fileURLToPath(new URL(`./_watch_fixture${ext}`, import.meta.url));
+  const args = "Deno" in globalThis ? ["run", "--allow-ffi", path, mode] : [path, mode];
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("watch", () => {
+  // The shared waiting thread keeps its own fds once it has run; open them first.
+  before(nextRound);
+
+  it(
+    "calls back with the ready events, on the JS thread",
+    leakFree(async () => {
+      await withPipe(async (r, w) => {
+        const got = deferred<number>();
+        using watcher = watch(r, EVENT_READ | EVENT_WRITE, (events) => got.resolve(events));
+        assert.equal(watcher.fd, r);
+        assert.equal(watcher.events, EVENT_READ | EVENT_WRITE);
+        write(w, ONE);
+        assert.equal(await got.promise, EVENT_READ);
+      });
+      await hubIdle();
+    }),
+  );
+
+  it("is level-triggered: an undrained fd is reported again, a drained one is not", async () => {
+    await withPipe(async (r, w) => {
+      let calls = 0;
+      let drained = deferred<void>();
+      using _ = watch(r, EVENT_READ, () => {
+        if (++calls === 3) {
+          read(r, 10);
+          drained.resolve();
+        }
+      });
+      write(w, ONE);
+      await drained.promise;
+      assert.equal(calls, 3);
+      await nextRound();
+      await nextRound();
+      assert.equal(calls, 3, "called again after the fd was drained");
+      drained = deferred();
+      calls = 2;
+      write(w, ONE);
+      await drained.promise;
+    });
+  });
+
+  it(
+    "delivers each readiness of many fds to its own watcher, once",
+    leakFree(async () => {
+      await withPipes(200, async (pipes) => {
+        const got = new Map<number, number[]>();
+        const all = deferred<void>();
+        const watchers = pipes.map(([r], i) => {
+          setBlocking(r, false);
+          return watch(r, EVENT_READ, () => {
+            const bytes = read(r, 100);
+            assert.ok(bytes.length > 0, `watcher ${i} called with nothing to read`);
+            const list = got.get(i) ?? [];
+            list.push(...bytes);
+            got.set(i, list);
+            if (got.size === pipes.length && [...got.values()].every((l) => l.length === 2)) {
+              all.resolve();
+            }
+          });
+        });
+        pipes.forEach(([, w], i) => write(w, new Uint8Array([i & 0xff])));
+        await nextRound();
+        pipes.forEach(([, w], i) => write(w, new Uint8Array([(i + 1) & 0xff])));
+        await all.promise;
+        for (const [i, bytes] of got) assert.deepEqual(bytes, [i & 0xff, (i + 1) & 0xff]);
+        for (const watcher of watchers) watcher.close();
+        assert.equal(hubState().fds, 0);
+      });
+      await hubIdle();
+    }),
+  );
+
+  it("calls every watcher of one fd", async () => {
+    await withPipe(async (r, w) => {
+      const first = deferred<number>();
+      const second = deferred<number>();
+      using a = watch(r, EVENT_READ, (e) => first.resolve(e));
+      using b = watch({ fileno: () => r }, EVENT_READ, (e) => second.resolve(e));
+      write(w, ONE);
+      assert.deepEqual(await Promise.all([first.promise, second.promise]), [1, 1]);
+      a.close();
+      assert.equal(b.closed, false);
+    });
+  });
+
+  it("modify() changes what is watched; close() stops the callbacks", async () => {
+    await withPipe(async (r, w) => {
+      let calls = 0;
+      const writable = deferred<number>();
+      const watcher = watch(w, EVENT_READ, (events) => {
+        calls++;
+        writable.resolve(events);
+      });
+      await nextRound();
+      assert.equal(calls, 0, "a pipe's write end is never readable");
+      watcher.modify(EVENT_WRITE);
+      assert.equal(watcher.events, EVENT_WRITE);
+      assert.equal(await writable.promise, EVENT_WRITE);
+      watcher.close();
+      watcher.close();
+      const after = calls;
+      await nextRound();
+      assert.equal(calls, after);
+      assert.equal(watcher.closed, true);
+      assert.throws(() => watcher.modify(EVENT_READ), ValueError);
+      void r;
+    });
+  });
+
+  it("an AbortSignal closes the watcher; an aborted one refuses to start", async () => {
+    await withPipe(async (r, w) => {
+      const controller = new AbortController();
+      let calls = 0;
+      const watcher = watch(r, EVENT_READ, () => calls++, { signal: controller.signal });
+      controller.abort();
+      assert.equal(watcher.closed, true);
+      write(w, ONE);
+      await nextRound();
+      assert.equal(calls, 0);
+      assert.throws(
+        () => watch(r, EVENT_READ, () => {}, { signal: controller.signal }),
+        { name: "AbortError" },
+      );
+    });
+  });
+
+  it("refuses bad events, negative fds and closed fds as selectors do", async () => {
+    await withPipe((r) => {
+      for (const events of [0, 4, -1, 1.5, "1"]) {
+        assert.throws(() => watch(r, events as number, () => {}), {
+          name: "ValueError",
+          message: `Invalid events: ${String(events)}`,
+        });
+      }
+      assert.throws(() => watch(-1, EVENT_READ, () => {}), ValueError);
+    });
+    await withPipe((keep) => {
+      // A live watcher first, so that the hub's own fds are open before `r` is closed
+      // (else the next fd opened could take `r`'s number).
+      using _ = watch(keep, EVENT_READ, () => {});
+      const [r, w] = pipe();
+      close(r);
+      close(w);
+      assert.throws(
+        () => watch(r, EVENT_READ, () => {}),
+        (e) => e instanceof OSError && e.code === "EBADF",
+      );
+      assert.equal(hubState().fds, 1);
+    });
+  });
+
+  it("an unref'd watcher still delivers while something else keeps the process alive", async () => {
+    await withPipe(async (r, w) => {
+      const got = deferred<number>();
+      using watcher = watch(r, EVENT_READ, (e) => got.resolve(e), { ref: false });
+      assert.equal(watcher.hasRef(), false);
+      assert.equal(hubState().refs, 0);
+      const keepAlive = setTimeout(() => {}, 60_000);
+      write(w, ONE);
+      assert.equal(await got.promise, EVENT_READ);
+      clearTimeout(keepAlive);
+    });
+  });
+
+  it("unref() lets the process exit with watchers pending", async () => {
+    const unref = await runFixture("unref");
+    assert.deepEqual([unref.code, unref.stdout], [0, ""], unref.stderr);
+    // The premise: a ref'd watcher does keep it alive (only its callback ends it).
+    const ref = await runFixture("ref");
+    assert.deepEqual([ref.code, ref.stdout.trim()], [0, "fired"], ref.stderr);
+  });
+
+  it("reports a callback's error as an uncaught error", async () => {
+    const result = await runFixture("throw");
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /callback failed on purpose/);
+  });
+});
+
+describe("addReader / addWriter", () => {
+  it(
+    "one reader per fd: adding again replaces it",
+    leakFree(async () => {
+      await withPipe(async (r, w) => {
+        const calls: string[] = [];
+        const second = deferred<void>();
+        addReader(r, () => calls.push("first"));
+        addReader(r, () => {
+          calls.push("second");
+          read(r, 10);
+          second.resolve();
+        });
+        write(w, ONE);
+        await second.promise;
+        assert.deepEqual(calls, ["second"]);
+        assert.equal(removeReader(r), true);
+        assert.equal(removeReader(r), false);
+        assert.equal(hubState().fds, 0);
+      });
+      await hubIdle();
+    }),
+  );
+
+  it("a reader and a writer on one fd are separate", async () => {
+    await withPipe(async (r, w) => {
+      const writable = deferred<void>();
+      addWriter(w, () => writable.resolve());
+      addReader(w, () => assert.fail("a write end is never readable"));
+      await writable.promise;
+      assert.equal(removeWriter(w), true);
+      assert.equal(removeWriter(w), false);
+      assert.equal(removeReader(w), true);
+      void r;
+    });
+  });
+});
+
+describe("watch, the hub's edges", () => {
+  it("an fd closed under its watcher, its number reused, can be watched again", async () => {
+    await withPipe(async (keep) => {
+      using _ = watch(keep, EVENT_READ, () => {});
+      const [r1, w1] = pipe();
+      const stale = watch(r1, EVENT_READ, () => assert.fail("the old fd's watcher ran"));
+      close(r1);
+      close(w1);
+      const [r2, w2] = pipe();
+      try {
+        assert.equal(r2, r1, "premise: the fd number is reused");
+        const got = deferred<number>();
+        using fresh = watch(r2, EVENT_READ, (events) => {
+          read(r2, 10);
+          got.resolve(events);
+        });
+        stale.close();
+        write(w2, ONE);
+        assert.equal(await got.promise, EVENT_READ);
+        assert.equal(fresh.closed, false);
+      } finally {
+        close(r2);
+        close(w2);
+      }
+    });
+  });
+
+  it("switches between the off-thread wait and the unref'd timer without losing events", async () => {
+    await withPipes(2, async ([[r1, w1], [r2, w2]]) => {
+      const keepAlive = setInterval(() => {}, 1000);
+      try {
+        const seen: string[] = [];
+        let next = deferred<void>();
+        const a = watch(r1, EVENT_READ, () => {
+          seen.push(`a${read(r1, 10)[0]}`);
+          next.resolve();
+        });
+        const b = watch(r2, EVENT_READ, () => {
+          seen.push(`b${read(r2, 10)[0]}`);
+          next.resolve();
+        }, { ref: false });
+        for (let i = 0; i < 6; i++) {
+          // Ref'd, unref'd, and back, with an event each time.
+          if (i % 2 === 0) a.unref();
+          else a.ref();
+          next = deferred();
+          write(i % 3 === 0 ? w2 : w1, new Uint8Array([i]));
+          await next.promise;
+        }
+        assert.deepEqual(seen, ["b0", "a1", "a2", "b3", "a4", "a5"]);
+        a.close();
+        b.close();
+      } finally {
+        clearInterval(keepAlive);
+      }
+    });
+  });
+
+  it("a callback may close or modify any watcher, its own included", async () => {
+    await withPipe(async (r, w) => {
+      const calls: string[] = [];
+      const done = deferred<void>();
+      const second = watch(r, EVENT_READ, () => calls.push("second"));
+      const first = watch(r, EVENT_READ, () => {
+        calls.push("first");
+        second.close();
+        first.modify(EVENT_WRITE); // a read end is never writable: no more calls
+        read(r, 10);
+        done.resolve();
+      });
+      write(w, ONE);
+      await done.promise;
+      await nextRound();
+      // The hub calls an fd's watchers in the order they were added.
+      assert.deepEqual(calls, ["second", "first"]);
+      first.close();
+    });
+  });
+
+  it("leaves no pending wait behind once every watcher is closed", async () => {
+    await withPipes(3, async (pipes) => {
+      const watchers = pipes.map(([r]) => watch(r, EVENT_READ, () => {}));
+      await nextRound();
+      assert.ok(waiterState().pending >= 1, "premise: the hub waits off the thread");
+      for (const watcher of watchers) watcher.close();
+      await hubIdle();
+      assert.equal(waiterState().pending, 0);
+    });
+  });
+});

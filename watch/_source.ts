@@ -1,0 +1,95 @@
+/**
+ * The one seam between `watch/` and whatever learns readiness off the JS thread.
+ * The hub (`_hub.ts`) keeps one {@linkcode ReadinessSource} for every watcher in the
+ * process and tells it each fd's combined interest; a faster waiter for one runtime
+ * (libuv's `uv_poll_t` under `node:ffi`, `koffi.node.poll`, a Deno Worker blocked in
+ * `poll(2)` that wakes the main thread) is another implementation of this interface.
+ *
+ * @module
+ */
+import { DefaultSelector } from "../selectors/default.ts";
+import type { BaseSelectorImpl } from "../selectors/impl.ts";
+import { KeyError, OSError } from "../errors.ts";
+
+/** `[fd, EVENT_READ | EVENT_WRITE bits]`, as a selector reports them. */
+export type Readiness = readonly [fd: number, events: number];
+
+/** What the hub needs from a waiter. */
+export interface ReadinessSource {
+  /**
+   * Watches `fd` for `events` (`EVENT_READ`/`EVENT_WRITE` bits); `0` stops watching
+   * it. O(1) per call. Throws the `OSError` the kernel gave for a bad fd.
+   * `renew` (a new watcher joined the fd) registers the fd with the kernel again even
+   * when its events did not change: the fd may have been closed under its old
+   * watchers and its number reused, and the kernel forgot the old one.
+   */
+  set(fd: number, events: number, renew?: boolean): void;
+  /** What is ready now, without waiting. */
+  ready(): Readiness[];
+  /**
+   * Waits, beside the event loop, until something is ready and returns it
+   * (possibly nothing, after a spurious wake); rejects with `signal.reason` on abort.
+   * While it is pending the process stays alive.
+   */
+  wait(signal: AbortSignal): Promise<Readiness[]>;
+  /** Releases the source's fds; no wait may be pending. */
+  close(): void;
+}
+
+/**
+ * The portable source: a `DefaultSelector` (epoll on Linux, kqueue on macOS and
+ * FreeBSD) whose `selectAsync` waits on `_wait/`'s shared thread. With epoll and
+ * kqueue the shared thread watches the selector's own fd only, so adding a watcher
+ * is one `epoll_ctl`/`kevent` call whatever the number of watchers.
+ */
+export class SelectorSource implements ReadinessSource {
+  readonly #selector: BaseSelectorImpl<undefined> = new DefaultSelector<undefined>();
+
+  set(fd: number, events: number, renew = false): void {
+    const selector = this.#selector;
+    if (events === 0) {
+      try {
+        selector.unregister(fd);
+      } catch (error) {
+        if (!(error instanceof KeyError)) throw error;
+      }
+      return;
+    }
+    if (!selector.getMap().has(fd)) {
+      selector.register(fd, events);
+      return;
+    }
+    if (renew) {
+      selector.unregister(fd);
+      selector.register(fd, events);
+      return;
+    }
+    try {
+      selector.modify(fd, events);
+    } catch (error) {
+      // The fd was closed under its watchers (the kernel dropped it from the set) and
+      // its number reused: forget the old registration and register the new fd.
+      if (!(error instanceof OSError) || error.code !== "ENOENT") throw error;
+      selector.unregister(fd);
+      selector.register(fd, events);
+    }
+  }
+
+  ready(): Readiness[] {
+    return this.#pairs(this.#selector.select(0));
+  }
+
+  async wait(signal: AbortSignal): Promise<Readiness[]> {
+    return this.#pairs(await this.#selector.selectAsync(null, { signal }));
+  }
+
+  close(): void {
+    this.#selector.close();
+  }
+
+  #pairs(keys: [{ readonly fd: number }, number][]): Readiness[] {
+    const result: Readiness[] = [];
+    for (const [key, events] of keys) result.push([key.fd, events]);
+    return result;
+  }
+}
