@@ -5,6 +5,7 @@
  * @module
  */
 import { ValueError } from "../errors.ts";
+import { abi } from "../ffi/abi.ts";
 
 /** An fd, or an object whose `fileno()` returns one. */
 export type FileLike = number | { fileno(): number };
@@ -115,6 +116,45 @@ export function cInt(value: unknown): number {
     throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
   }
   return asCInt(value);
+}
+
+/** C `long`'s range: 32 bits on Windows (LLP64), 64 elsewhere (LP64). */
+const LONG_BITS = abi.os === "windows" ? 32 : 64;
+
+/**
+ * A C `int` argument parsed by `PyArg_ParseTuple`'s `"i"` format, as the socket
+ * module's methods parse theirs (`Python/getargs.c` `convertsimple`, case `'i'`):
+ * `PyLong_AsLong` first, so an integer beyond C `long` is `"Python int too large to
+ * convert to C long"`, then the `int` range, `"signed integer is greater than
+ * maximum"` or `"signed integer is less than minimum"`. A non-integer is the same
+ * `TypeError` as {@linkcode cInt}'s.
+ *
+ * @example A flag beyond C `int`
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { argInt } from "./convert.ts";
+ *
+ * assert.equal(argInt(7), 7);
+ * assert.throws(() => argInt(2 ** 31), { message: "signed integer is greater than maximum" });
+ * ```
+ */
+export function argInt(value: unknown): number {
+  if (!isIntegral(value)) {
+    throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+  }
+  const n = Number(value);
+  const big = typeof value === "bigint" ? value : undefined;
+  const longMax = 2 ** (LONG_BITS - 1);
+  if (
+    big !== undefined
+      ? big >= BigInt(longMax) || big < -BigInt(longMax)
+      : n >= longMax || n < -longMax
+  ) {
+    throw new RangeError("Python int too large to convert to C long");
+  }
+  if (n > INT_MAX) throw new RangeError("signed integer is greater than maximum");
+  if (n < INT_MIN) throw new RangeError("signed integer is less than minimum");
+  return n | 0;
 }
 
 /**

@@ -8,9 +8,9 @@ import { TimeoutError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import { byteLengthOf, bytesFrom } from "../ffi/bytes.ts";
+import { byteLengthOf, bytesFrom, plainBytes } from "../ffi/bytes.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { cInt, pyTypeName } from "../_py/convert.ts";
+import { argInt, pyTypeName } from "../_py/convert.ts";
 import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
 import {
   adoptNewFd,
@@ -44,6 +44,20 @@ function nbytesArgument(value: unknown): number {
     throw new RangeError("Python int too large to convert to C ssize_t");
   }
   return Number(n);
+}
+
+/**
+ * The caller's buffer for `recv_into`/`recvfrom_into`, its extent from
+ * `ffi/bytes.ts`; anything else is the `"w*"` format's `TypeError`
+ * (`Python/getargs.c` `converterr`, which names `None` as `None`).
+ */
+function writableBytes(method: string, buffer: unknown): Uint8Array {
+  const bytes = plainBytes(buffer);
+  if (bytes === undefined) {
+    const type = buffer === null || buffer === undefined ? "None" : pyTypeName(buffer);
+    throw new TypeError(`${method}() argument 1 must be read-write bytes-like object, not ${type}`);
+  }
+  return bytes;
 }
 
 /**
@@ -122,7 +136,7 @@ export class Socket extends SocketBase {
    * @param backlog Queue length; Python's default is `min(SOMAXCONN, 128)`.
    */
   listen(backlog: number = Math.min(SOMAXCONN, 128)): void {
-    check(libc().listen(this.fileno(), Math.max(cInt(backlog), 0)));
+    check(libc().listen(this.fileno(), Math.max(argInt(backlog), 0)));
   }
 
   /**
@@ -209,7 +223,7 @@ export class Socket extends SocketBase {
    */
   recv(bufsize: number, flags: number = 0): Uint8Array {
     // CPython converts every argument ("n|i") before it checks any value.
-    const size = nbytesArgument(bufsize), f = cInt(flags);
+    const size = nbytesArgument(bufsize), f = argInt(flags);
     if (size < 0) throw new ValueError("negative buffersize in recv");
     // CPython asks the kernel nothing for 0 bytes.
     if (size === 0) return new Uint8Array(0);
@@ -240,10 +254,10 @@ export class Socket extends SocketBase {
     // fileno() and gettimeout() may be a subclass's code: they run before the
     // buffer's extent is taken, so nothing can detach or shrink it in between.
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
-    const view = bytesOf(buffer);
+    const view = writableBytes("recv_into", buffer);
     const capacity = byteLengthOf(view);
     let size = nbytesArgument(nbytes);
-    const f = cInt(flags);
+    const f = argInt(flags);
     if (size < 0) throw new ValueError("negative buffersize in recv_into");
     if (size === 0) size = capacity;
     if (size > capacity) throw new ValueError("buffer too small for requested bytes");
@@ -262,11 +276,12 @@ export class Socket extends SocketBase {
    * @throws {ValueError} `"negative buffersize in recvfrom"`.
    */
   recvFrom(bufsize: number, flags: number = 0): [Uint8Array, Address | null] {
-    const size = nbytesArgument(bufsize);
+    // CPython converts every argument ("n|i") before it checks any value.
+    const size = nbytesArgument(bufsize), f = argInt(flags);
     if (size < 0) throw new ValueError("negative buffersize in recvfrom");
     const fd = this.fileno(), timeout = this.gettimeout();
     const buffer = receiveBuffer(size);
-    const got = recvFrom(fd, timeout, buffer, buffer.length, cInt(flags));
+    const got = recvFrom(fd, timeout, buffer, buffer.length, f);
     const address = decodeAddress(scratchAddress, scratchLength[0]!);
     return [
       buffer.buffer !== scratch.buffer && got === buffer.length ? buffer : buffer.slice(0, got),
@@ -289,15 +304,17 @@ export class Socket extends SocketBase {
     flags: number = 0,
   ): [number, Address | null] {
     const fd = this.fileno(), timeout = this.gettimeout();
-    const view = bytesOf(buffer);
+    const view = writableBytes("recvfrom_into", buffer);
     const capacity = byteLengthOf(view);
+    // CPython converts every argument ("w*|ni") before it checks any value.
     let size = nbytesArgument(nbytes);
+    const f = argInt(flags);
     if (size < 0) throw new ValueError("negative buffersize in recvfrom_into");
     if (size === 0) size = capacity;
     if (size > capacity) {
       throw new ValueError("nbytes is greater than the length of the buffer");
     }
-    const got = recvFrom(fd, timeout, view, Math.min(size, MAX_IO), cInt(flags));
+    const got = recvFrom(fd, timeout, view, Math.min(size, MAX_IO), f);
     return [got, decodeAddress(scratchAddress, scratchLength[0]!)];
   }
 
@@ -313,7 +330,7 @@ export class Socket extends SocketBase {
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
     const bytes = bytesOf(data);
-    const f = cInt(flags) | SEND_FLAGS;
+    const f = argInt(flags) | SEND_FLAGS;
     const n = Math.min(byteLengthOf(bytes), MAX_IO);
     return socketCall(fd, timeout, true, () => c.send(fd, bytes, n, f));
   }
@@ -330,7 +347,7 @@ export class Socket extends SocketBase {
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
     const bytes = bytesOf(data);
     const total = byteLengthOf(bytes);
-    const f = cInt(flags) | SEND_FLAGS;
+    const f = argInt(flags) | SEND_FLAGS;
     // The timeout bounds the whole call, not each send (Python 3.5+).
     const deadline = timeout ? deadlineAfter(timeout) : null;
     let offset = 0;
@@ -369,7 +386,7 @@ export class Socket extends SocketBase {
     if (arguments.length < 2 || arguments.length > 3) {
       throw new TypeError(`sendto() takes 2 or 3 arguments (${arguments.length} given)`);
     }
-    const flags = rest.length === 1 ? cInt(flagsOrAddress) : 0;
+    const flags = rest.length === 1 ? argInt(flagsOrAddress) : 0;
     const address = rest.length === 1 ? rest[0]! : flagsOrAddress as AddressLike;
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
     // CPython rejects bad data before it looks at the address.

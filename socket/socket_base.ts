@@ -12,7 +12,7 @@ import { libc } from "../ffi/libc.ts";
 import { sockaddrFamily } from "../ffi/sockaddr.ts";
 import { byteLengthOf } from "../ffi/bytes.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { cInt, pyTypeName, uintBitwise } from "../_py/convert.ts";
+import { argInt, cInt, pyTypeName, uintBitwise } from "../_py/convert.ts";
 import type { Address } from "./_address.ts";
 import { describer, type NameCall, nameOf, socketRepr } from "./_repr.ts";
 import {
@@ -262,20 +262,32 @@ export class SocketBase {
     value: number | Uint8Array | null,
     optlen?: number,
   ): void {
-    // CPython parses level and optname first, then tries the value as a C int and
-    // falls back to a bytes-like object: 1.5 or 2**31 get the bytes-like TypeError.
-    const lvl = cInt(level);
-    const opt = cInt(optname);
-    let bytes: Uint8Array | null;
+    // CPython (`Modules/socketmodule.c` `sock_setsockopt`) tries "iii", then
+    // "iiO!I" (None and a length), then "iiy*", whose error is the one raised: with
+    // four arguments that is the arity, whatever failed to convert.
+    if (value === null && optlen !== undefined) {
+      let lvl: number, opt: number;
+      try {
+        lvl = argInt(level);
+        opt = argInt(optname);
+        // CPython's "I": an unsigned int taken modulo 2^32, so -1 reaches the kernel
+        // as 0xFFFFFFFF (EINVAL) instead of failing in the FFI's u32 conversion.
+        optlen = uintBitwise(optlen);
+      } catch (e) {
+        if (e instanceof TypeError) {
+          throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
+        }
+        throw e;
+      }
+      check(libc().setsockopt(this.#fd, lvl, opt, null, optlen));
+      return;
+    }
+    const lvl = argInt(level);
+    const opt = argInt(optname);
+    let bytes: Uint8Array;
     let length: number;
     if (value === null) {
-      if (optlen === undefined) {
-        throw new TypeError("a bytes-like object is required, not 'NoneType'");
-      }
-      bytes = null;
-      // CPython's "I": an unsigned int taken modulo 2^32, so -1 reaches the kernel
-      // as 0xFFFFFFFF (EINVAL) instead of failing in the FFI's u32 conversion.
-      length = uintBitwise(optlen);
+      throw new TypeError("a bytes-like object is required, not 'NoneType'");
     } else if (isCInt(value)) {
       bytes = new Uint8Array(new Int32Array([Number(value)]).buffer);
       length = 4;
@@ -306,7 +318,7 @@ export class SocketBase {
    */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array | number;
   getsockopt(level: number, optname: number, buflen: number = 0): number | Uint8Array {
-    const lvl = cInt(level), opt = cInt(optname), size = cInt(buflen);
+    const lvl = argInt(level), opt = argInt(optname), size = argInt(buflen);
     if (size === 0) return intOption(this.#fd, lvl, opt);
     if (size < 0 || size > 1024) throw new OSError("getsockopt buflen out of range");
     const bytes = new Uint8Array(size);
