@@ -8,7 +8,7 @@ import { ValueError } from "../errors.ts";
 import { lastOsError, retryOnEintr } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { cInt, fildes, type FileLike, pyTypeName } from "../_py/convert.ts";
-import { rawBytes } from "./_buffer.ts";
+import { isWritable, plainBytes } from "../ffi/bytes.ts";
 
 /** CPython's `IOCTL_BUFSZ`: the scratch buffer for copied arguments. */
 const BUFSZ = 1024;
@@ -31,7 +31,7 @@ function request(value: unknown): number {
 /** The bytes of a read-only argument (`s*`: a string or any bytes-like object). */
 function readOnly(arg: unknown): Uint8Array | null {
   if (typeof arg === "string") return encoder.encode(arg);
-  return rawBytes(arg)?.bytes ?? null;
+  return plainBytes(arg) ?? null;
 }
 
 /**
@@ -81,9 +81,9 @@ export function ioctl(
   const target = fildes(fd);
   const code = request(req);
   const c = libc();
-  const raw = typeof arg === "string" ? null : rawBytes(arg);
-  if (raw !== null && raw.writable && mutateFlag) {
-    const { bytes } = raw;
+  const raw = typeof arg === "string" ? undefined : plainBytes(arg);
+  if (raw !== undefined && mutateFlag && isWritable(raw)) {
+    const bytes = raw;
     const scratch = bytes.byteLength <= BUFSZ ? scratchBuffer : null;
     if (scratch !== null) {
       scratch.set(bytes);
@@ -94,7 +94,7 @@ export function ioctl(
     if (ret < 0) throw lastOsError();
     return ret;
   }
-  const bytes = raw?.bytes ?? readOnly(arg);
+  const bytes = raw ?? readOnly(arg);
   if (bytes !== null) {
     if (bytes.byteLength > BUFSZ) throw new ValueError("ioctl string arg too long");
     const scratch = scratchBuffer;
