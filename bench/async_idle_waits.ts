@@ -21,6 +21,30 @@ import { close, pipe, read, write } from "../os/mod.ts";
 const byte = new Uint8Array([1]);
 const EVENTS = 200;
 
+/**
+ * The median milliseconds, over `EVENTS` events, from a timer's write of one byte to
+ * `w` to the settling of `wait()`, which must wake on `r` becoming readable.
+ */
+async function medianMsPerEvent(
+  r: number,
+  w: number,
+  wait: () => Promise<unknown>,
+): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < EVENTS; i++) {
+    let written = 0;
+    setTimeout(() => {
+      written = performance.now();
+      write(w, byte);
+    }, 0);
+    await wait();
+    samples.push(performance.now() - written);
+    read(r, 1);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1]!;
+}
+
 async function msPerEvent(idle: number): Promise<number> {
   const pipes: [number, number][] = [];
   const controller = new AbortController();
@@ -34,21 +58,10 @@ async function msPerEvent(idle: number): Promise<number> {
     const [r, w] = pipes[0]!;
     const active = poll();
     active.register(r, POLLIN);
-    const samples: number[] = [];
-    for (let i = 0; i < EVENTS; i++) {
-      let written = 0;
-      setTimeout(() => {
-        written = performance.now();
-        write(w, byte);
-      }, 0);
-      await active.pollAsync();
-      samples.push(performance.now() - written);
-      read(r, 1);
-    }
+    const ms = await medianMsPerEvent(r, w, () => active.pollAsync());
     controller.abort();
     await Promise.all(waits);
-    samples.sort((a, b) => a - b);
-    return samples[samples.length >> 1]!;
+    return ms;
   } finally {
     for (const [r, w] of pipes) {
       close(r);
@@ -68,19 +81,7 @@ async function selectorMsPerEvent(fds: number): Promise<number> {
     using sel = new PollSelector();
     for (const [r] of pipes) sel.register(r, EVENT_READ);
     const [r, w] = pipes[0]!;
-    const samples: number[] = [];
-    for (let i = 0; i < EVENTS; i++) {
-      let written = 0;
-      setTimeout(() => {
-        written = performance.now();
-        write(w, byte);
-      }, 0);
-      await sel.selectAsync();
-      samples.push(performance.now() - written);
-      read(r, 1);
-    }
-    samples.sort((a, b) => a - b);
-    return samples[samples.length >> 1]!;
+    return await medianMsPerEvent(r, w, () => sel.selectAsync());
   } finally {
     for (const [r, w] of pipes) {
       close(r);

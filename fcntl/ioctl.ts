@@ -8,7 +8,7 @@ import { ValueError } from "../errors.ts";
 import { lastOsError, retryOnEintr } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { cInt, fildes, type FileLike, pyTypeName } from "../_py/convert.ts";
-import { rawBytes } from "./_buffer.ts";
+import { byteLengthOf, bytesFrom, isWritable, plainBytes } from "../ffi/bytes.ts";
 
 /** CPython's `IOCTL_BUFSZ`: the scratch buffer for copied arguments. */
 const BUFSZ = 1024;
@@ -31,7 +31,7 @@ function request(value: unknown): number {
 /** The bytes of a read-only argument (`s*`: a string or any bytes-like object). */
 function readOnly(arg: unknown): Uint8Array | null {
   if (typeof arg === "string") return encoder.encode(arg);
-  return rawBytes(arg)?.bytes ?? null;
+  return plainBytes(arg) ?? null;
 }
 
 /**
@@ -81,27 +81,30 @@ export function ioctl(
   const target = fildes(fd);
   const code = request(req);
   const c = libc();
-  const raw = typeof arg === "string" ? null : rawBytes(arg);
-  if (raw !== null && raw.writable && mutateFlag) {
-    const { bytes } = raw;
-    const scratch = bytes.byteLength <= BUFSZ ? scratchBuffer : null;
+  const raw = typeof arg === "string" ? undefined : plainBytes(arg);
+  if (raw !== undefined && mutateFlag && isWritable(raw)) {
+    // A fresh intrinsic view: the caller's object may carry own `set` or `byteLength`.
+    const bytes = bytesFrom(raw, 0);
+    const length = byteLengthOf(bytes);
+    const scratch = length <= BUFSZ ? scratchBuffer : null;
     if (scratch !== null) {
       scratch.set(bytes);
-      scratch[bytes.byteLength] = 0; // CPython's buf[len] = '\0'
+      scratch[length] = 0; // CPython's buf[len] = '\0'
     }
     const ret = c.ioctl_buffer(target, code, scratch ?? bytes);
-    if (scratch !== null) bytes.set(scratch.subarray(0, bytes.byteLength));
+    if (scratch !== null) bytes.set(scratch.subarray(0, length));
     if (ret < 0) throw lastOsError();
     return ret;
   }
-  const bytes = raw?.bytes ?? readOnly(arg);
+  const bytes = raw ?? readOnly(arg);
   if (bytes !== null) {
-    if (bytes.byteLength > BUFSZ) throw new ValueError("ioctl string arg too long");
+    const length = byteLengthOf(bytes);
+    if (length > BUFSZ) throw new ValueError("ioctl string arg too long");
     const scratch = scratchBuffer;
     scratch.set(bytes);
-    scratch[bytes.byteLength] = 0;
+    scratch[length] = 0;
     if (c.ioctl_buffer(target, code, scratch) < 0) throw lastOsError();
-    return scratch.slice(0, bytes.byteLength);
+    return scratch.slice(0, length);
   }
   if (typeof arg !== "number" && typeof arg !== "bigint") {
     throw new TypeError(
@@ -152,11 +155,12 @@ export function fcntl(
   const c = libc();
   const bytes = readOnly(arg);
   if (bytes !== null) {
-    if (bytes.byteLength > BUFSZ) throw new ValueError("fcntl string arg too long");
+    const length = byteLengthOf(bytes);
+    if (length > BUFSZ) throw new ValueError("fcntl string arg too long");
     const scratch = scratchBuffer;
     scratch.set(bytes);
     retryOnEintr(() => c.fcntl_buffer(target, command, scratch));
-    return scratch.slice(0, bytes.byteLength);
+    return scratch.slice(0, length);
   }
   if (typeof arg !== "number" && typeof arg !== "bigint") {
     throw new TypeError(

@@ -44,6 +44,11 @@ const arrayBufferByteLength = getter(ArrayBuffer.prototype, "byteLength");
 const sharedByteLength = typeof SharedArrayBuffer === "function"
   ? getter(SharedArrayBuffer.prototype, "byteLength")
   : undefined;
+// ES2026 immutable ArrayBuffers; absent from older engines.
+const arrayBufferImmutable = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "immutable")
+    ?.get
+  ? getter(ArrayBuffer.prototype, "immutable")
+  : undefined;
 
 /** Runs an intrinsic getter; `undefined` when `value` lacks the internal slot. */
 function brand(read: Getter, value: unknown): unknown {
@@ -138,4 +143,15 @@ export function bytesFrom(view: Uint8Array, start: number): Uint8Array {
   const length = typedArrayByteLength(view) as number;
   const begin = Math.min(Math.max(start, 0), length);
   return window(buffer, offset + begin, length - begin);
+}
+
+/**
+ * Whether the kernel may write into `view`'s memory: false only when its buffer is
+ * an immutable `ArrayBuffer` (CPython's writable-buffer request,
+ * `PyObject_GetBuffer` with `PyBUF_WRITABLE`, fails for `bytes` the same way).
+ * Read through the intrinsic getters, never through the object.
+ */
+export function isWritable(view: Uint8Array): boolean {
+  if (arrayBufferImmutable === undefined) return true;
+  return brand(arrayBufferImmutable, typedArrayBuffer(view)) !== true;
 }

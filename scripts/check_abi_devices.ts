@@ -18,14 +18,7 @@
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
 import type { DevicesAbi } from "../ffi/abi/types.ts";
-import {
-  compile,
-  compilerAvailable,
-  dataWords,
-  HEADERS,
-  removeOverlays,
-  targetFlags,
-} from "./check_abi_symbols.ts";
+import { compile, dataWords, HEADERS, runChecks } from "./check_abi_symbols.ts";
 
 /** One target's outcome. */
 export interface DevicesReport {
@@ -119,41 +112,10 @@ export function checkDevices(
 }
 
 if (import.meta.main) {
-  if (!compilerAvailable()) {
-    console.error("clang not found: install clang (Debian: apt-get install clang)");
-    Deno.exit(2);
-  }
-  const json = Deno.args.includes("--json");
-  const i = Deno.args.indexOf("--target");
-  const only = i < 0 ? undefined : Deno.args[i + 1];
-  const t = Deno.args.indexOf("--table");
-  const tablePath = t < 0 ? undefined : Deno.args[t + 1];
-  const reports: (DevicesReport | { target: string; skipped: string })[] = [];
-  let failed = false;
-  try {
-    for (const [target, how] of Object.entries(targetFlags((n) => Deno.env.get(n)))) {
-      if (only !== undefined && target !== only) continue;
-      if ("skip" in how) {
-        reports.push({ target, skipped: how.skip });
-        if (!json) console.log(`${target}: skipped (${how.skip})`);
-        continue;
-      }
-      const devices: DevicesAbi = tablePath === undefined
-        ? ABI_TABLES[target]!.devices
-        : JSON.parse(Deno.readTextFileSync(tablePath));
-      const report = checkDevices(target, devices, how.flags);
-      reports.push(report);
-      failed ||= report.mismatches.length > 0;
-      if (!json) {
-        console.log(
-          `${target}: ${report.checked} values checked, ${report.mismatches.length} mismatches`,
-        );
-        for (const m of report.mismatches) console.log(`  ${m}`);
-      }
-    }
-  } finally {
-    removeOverlays();
-  }
-  if (json) console.log(JSON.stringify(reports));
-  Deno.exit(failed ? 1 : 0);
+  runChecks(
+    (target) => ABI_TABLES[target]!.devices,
+    checkDevices,
+    (report) =>
+      `${report.target}: ${report.checked} values checked, ${report.mismatches.length} mismatches`,
+  );
 }

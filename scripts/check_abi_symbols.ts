@@ -329,42 +329,71 @@ function option(name: string): string | undefined {
   return i < 0 ? undefined : Deno.args[i + 1];
 }
 
-if (import.meta.main) {
+/** What every checker reports of one target. */
+export interface CheckReport {
+  readonly target: string;
+  readonly mismatches: readonly string[];
+}
+
+/**
+ * The command line both ABI checkers share, run to the end: `--target NAME` checks one
+ * target only, `--table FILE` checks a table read from JSON instead of the shipped one
+ * (how a test shows that a wrong entry is caught), `--json` prints the reports as JSON
+ * instead of `summary` lines. Targets whose headers are missing are reported skipped.
+ * The header overlays are removed, and the process exits 1 on any mismatch (2 without
+ * clang).
+ */
+export function runChecks<T, R extends CheckReport>(
+  shipped: (target: string) => T,
+  check: (target: string, table: T, flags: string[]) => R,
+  summary: (report: R) => string,
+  jsonIndent?: number,
+): never {
   if (!compilerAvailable()) {
     console.error(`${clang()} not found: install clang (Debian: apt-get install clang)`);
     Deno.exit(2);
   }
   const json = Deno.args.includes("--json");
   const only = option("target");
-  // A table from a JSON file instead of the shipped one: how a test shows that a
-  // wrong entry is caught.
   const tablePath = option("table");
-  const reports: (TargetReport | { target: string; skipped: string })[] = [];
+  const reports: (R | { target: string; skipped: string })[] = [];
   let failed = false;
-  for (const [target, how] of Object.entries(targetFlags((n) => Deno.env.get(n)))) {
-    if (only !== undefined && target !== only) continue;
-    if ("skip" in how) {
-      reports.push({ target, skipped: how.skip });
-      if (!json) console.log(`${target}: skipped (${how.skip})`);
-      continue;
+  try {
+    for (const [target, how] of Object.entries(targetFlags((n) => Deno.env.get(n)))) {
+      if (only !== undefined && target !== only) continue;
+      if ("skip" in how) {
+        reports.push({ target, skipped: how.skip });
+        if (!json) console.log(`${target}: skipped (${how.skip})`);
+        continue;
+      }
+      const table: T = tablePath === undefined
+        ? shipped(target)
+        : JSON.parse(Deno.readTextFileSync(tablePath));
+      const report = check(target, table, how.flags);
+      reports.push(report);
+      failed ||= report.mismatches.length > 0;
+      if (!json) {
+        console.log(summary(report));
+        for (const m of report.mismatches) console.log(`  ${m}`);
+      }
     }
-    const table: Abi = tablePath === undefined
-      ? ABI_TABLES[target]!
-      : JSON.parse(Deno.readTextFileSync(tablePath));
-    const report = checkTarget(target, table, how.flags);
-    reports.push(report);
-    failed ||= report.mismatches.length > 0;
-    if (!json) {
-      const renamed = Object.entries(report.declared).filter(([c, s]) => c !== s);
-      console.log(
-        `${target}: ${Object.keys(report.declared).length} symbols declared, ` +
-          `${report.mismatches.length} mismatches` +
-          (renamed.length ? `; renamed by the headers: ${renamed.map((r) => r.join(" → "))}` : ""),
-      );
-      for (const m of report.mismatches) console.log(`  ${m}`);
-    }
+  } finally {
+    removeOverlays();
   }
-  removeOverlays();
-  if (json) console.log(JSON.stringify(reports, null, 2));
+  if (json) console.log(JSON.stringify(reports, null, jsonIndent));
   Deno.exit(failed ? 1 : 0);
+}
+
+if (import.meta.main) {
+  runChecks(
+    (target) => ABI_TABLES[target]!,
+    checkTarget,
+    (report) => {
+      const renamed = Object.entries(report.declared).filter(([c, s]) => c !== s);
+      return `${report.target}: ${Object.keys(report.declared).length} symbols declared, ` +
+        `${report.mismatches.length} mismatches` +
+        (renamed.length ? `; renamed by the headers: ${renamed.map((r) => r.join(" → "))}` : "");
+    },
+    2,
+  );
 }

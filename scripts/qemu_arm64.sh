@@ -75,20 +75,9 @@ die() {
 [ "$DENO_VERSION" ] && [ "$NODE_VERSION" ] && [ "$BUN_VERSION" ] ||
   die "could not read the runtime pins from .ci/run and scripts/runtimes.ts"
 
-# The first Debian URI of this machine's apt sources (deb822 first, then sources.list).
-mirror() {
-  if [ -n "${DEBIAN_MIRROR:-}" ]; then echo "$DEBIAN_MIRROR"; return; fi
-  local m=""
-  m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
-    /^URIs:/ { u = $2 }
-    /^Suites:/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+$/ && u != "") { print u; exit } }')
-  if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
-    m=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++)
-      if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' /etc/apt/sources.list)
-  fi
-  [ -n "$m" ] || die "no Debian mirror in the apt sources; set DEBIAN_MIRROR"
-  echo "$m"
-}
+# mirror(): $DEBIAN_MIRROR or the first Debian URI of the apt sources.
+# shellcheck source=scripts/_debian_mirror.sh
+. "$(dirname "${BASH_SOURCE[0]}")/_debian_mirror.sh"
 
 # binfmt_misc must hand aarch64 ELF files to qemu, with flag F (so it works in the chroot).
 binfmt() {

@@ -62,19 +62,9 @@ NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js sele
 die() { echo "wine.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, mount, chroot)"
 
-mirror() {
-  if [ -n "${DEBIAN_MIRROR:-}" ]; then echo "$DEBIAN_MIRROR"; return; fi
-  local m=""
-  # deb822 sources: the URIs of the first stanza whose Suites has a plain release name
-  m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
-    /^URIs:/ { u = $2 }
-    /^Suites:/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+$/ && u != "") { print u; exit } }')
-  if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
-    m=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' /etc/apt/sources.list)
-  fi
-  [ -n "$m" ] || die "no Debian mirror found in the apt sources; set DEBIAN_MIRROR"
-  echo "$m"
-}
+# mirror(): $DEBIAN_MIRROR or the first Debian URI of the apt sources.
+# shellcheck source=scripts/_debian_mirror.sh
+. "$(dirname "${BASH_SOURCE[0]}")/_debian_mirror.sh"
 
 is_mounted() { awk -v p="$1" '$2 == p { f = 1 } END { exit !f }' /proc/mounts; }
 

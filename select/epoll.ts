@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { closedByOwner, closeOnCollection } from "../_py/resource_warning.ts";
+import { closedByOwner } from "../_py/resource_warning.ts";
 import { OSError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { lastOsError, osError, strerror } from "../ffi/errno.ts";
+import { lastOsError, strerror } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import {
   EPOLL_DATA_WORD,
@@ -21,6 +21,7 @@ import { deadlineAfter, parseEpollTimeout } from "../_py/timeout.ts";
 import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
 import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "../_wait/async_wait.ts";
+import { Adoption } from "./_adopt.ts";
 import { type EventSink, fastPaths, pollInto, readyBuffer, waitNow } from "./_internal.ts";
 
 const { ENOSYS } = abi.errno;
@@ -50,7 +51,7 @@ class EpollWaitCall extends MillisecondWait {
 }
 
 /** Set by `Epoll.fromFd` to adopt an fd instead of creating an instance. */
-let adopting: number | undefined;
+const adoption = new Adoption();
 
 function requireEpoll(): void {
   if (libc().epoll_create1 === null) {
@@ -109,18 +110,16 @@ export class Epoll {
     if (arguments.length > 2) {
       throw new TypeError(`epoll() takes at most 2 arguments (${arguments.length} given)`);
     }
-    if (adopting !== undefined) {
-      this.#fd = adopting;
-      // Modules/selectmodule.c pyepoll_dealloc: collected while open, it is closed.
-      closeOnCollection(this, adopting);
+    const adopted = adoption.take(this);
+    if (adopted !== undefined) {
+      this.#fd = adopted;
       return;
     }
     const hint = sizehint === undefined ? -1 : cInt(sizehint);
     const flagBits = flags === undefined ? 0 : cInt(flags);
     if (hint !== -1 && hint <= 0) throw new ValueError("negative sizehint");
     if (flagBits !== 0 && flagBits !== EPOLL_CLOEXEC) throw new OSError("invalid flags");
-    this.#fd = create();
-    closeOnCollection(this, this.#fd);
+    this.#fd = adoption.own(this, create());
   }
 
   /**
@@ -149,16 +148,7 @@ export class Epoll {
         `epoll.fromfd() takes exactly one argument (${arguments.length} given)`,
       );
     }
-    const n = cInt(fd);
-    if (n === -1) return new Epoll();
-    if (n < 0) throw osError(abi.errno.EBADF);
-    requireEpoll();
-    adopting = n;
-    try {
-      return new Epoll();
-    } finally {
-      adopting = undefined;
-    }
+    return adoption.from(fd, () => new Epoll(), requireEpoll);
   }
 
   /**

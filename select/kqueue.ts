@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { closedByOwner, closeOnCollection } from "../_py/resource_warning.ts";
+import { closedByOwner } from "../_py/resource_warning.ts";
+import { Adoption } from "./_adopt.ts";
 import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
-import { lastOsError, osError } from "../ffi/errno.ts";
+import { lastOsError } from "../ffi/errno.ts";
 import {
   decodeKevent,
   encodeKevents,
@@ -28,7 +29,6 @@ import { deadlineAfter } from "../_py/timeout.ts";
 import { POLLIN } from "./constants.ts";
 import { forgetQueue, noteChanges, trackedInterests } from "./_kqueue_interest.ts";
 
-const { EBADF } = abi.errno;
 const { F_SETFD, FD_CLOEXEC } = abi.fcntl;
 const INT_MAX = 2147483647;
 /**
@@ -49,7 +49,7 @@ export interface ReadyKevents {
 }
 
 /** Set by `Kqueue.fromFd` to adopt an fd instead of creating a queue. */
-let adopting: number | undefined;
+const adoption = new Adoption();
 
 function create(binding: KqueueBinding): number {
   const fd = binding.kqueue();
@@ -166,14 +166,8 @@ export class Kqueue {
     if (arguments.length > 0) throw new TypeError("kqueue() takes no positional arguments");
     this.#binding = kqueueBinding();
     this.#syscall = new KeventCall(this.#binding);
-    if (adopting !== undefined) {
-      this.#fd = adopting;
-      // Modules/selectmodule.c kqueue_queue_dealloc: collected while open, it is closed.
-      closeOnCollection(this, adopting);
-      return;
-    }
-    this.#fd = create(this.#binding);
-    closeOnCollection(this, this.#fd);
+    const adopted = adoption.take(this);
+    this.#fd = adopted ?? adoption.own(this, create(this.#binding));
   }
 
   /**
@@ -202,15 +196,7 @@ export class Kqueue {
    * ```
    */
   static fromFd(fd: number): Kqueue {
-    const n = cInt(fd);
-    if (n === -1) return new Kqueue();
-    if (n < 0) throw osError(EBADF);
-    adopting = n;
-    try {
-      return new Kqueue();
-    } finally {
-      adopting = undefined;
-    }
+    return adoption.from(fd, () => new Kqueue());
   }
 
   /**
