@@ -66,12 +66,15 @@ function forNpm(text: string): string {
  * The global types the declarations name that a project without DOM's lib or
  * `@types/node` lacks (`tsc` with `lib: ["es2022"]` and only iomux installed).
  * Each merges with the full declaration where one exists: an empty `AbortSignal`
- * adds nothing to DOM's or Node's, and `Symbol.dispose` is declared exactly as
- * TypeScript's `lib.esnext.disposable` and `@types/node` declare it.
+ * adds nothing to DOM's or Node's (nor do empty `ReadableStream`/`WritableStream`, with
+ * DOM's own type parameters), and `Symbol.dispose` is declared exactly as TypeScript's
+ * `lib.esnext.disposable` and `@types/node` declare it.
  */
 const GLOBALS_DTS =
   `// Global types iomux's declarations use, for projects without DOM's lib or @types/node.
 interface AbortSignal {}
+interface ReadableStream<R = any> {}
+interface WritableStream<W = any> {}
 interface SymbolConstructor {
   readonly dispose: unique symbol;
 }
