@@ -55,7 +55,10 @@ async function runFixture(flags: string[] = []): Promise<FixtureRun> {
   }
 }
 
-describe("off-thread calls in a fresh process", () => {
+describe("off-thread calls in a fresh process", {
+  // A child through sh, and a wait that must go off-thread: Windows has no waiter yet.
+  skip: process.platform === "win32" ? "Windows has no off-thread waiter yet" : false,
+}, () => {
   it(
     "the first selectAsync waits off the JS thread; only node:ffi warns, once",
     leakFree(async () => {
