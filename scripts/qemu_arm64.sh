@@ -255,9 +255,13 @@ test_all() {
   prepare_npm
   local files=() quiet=--disable-warning=ExperimentalWarning
   for f in $NPM_TESTS; do files+=("$OPT/npm/$f"); done
+  # koffi is installed in npm/ (for Node 20), and iomux prefers it on every Node:
+  # IOMUX_FFI asks Node 26 for node:ffi, so that its backend is the one tested.
+  export IOMUX_FFI=node:ffi
   backend node node:ffi $quiet
   check "node $NODE_VERSION (node:ffi) ${NPM_TESTS//tests\//}" node "$OPT/npm" $quiet \
     --test --test-timeout=300000 "${files[@]}"
+  unset IOMUX_FFI
   backend node20 koffi
   check "node $NODE20_VERSION (koffi) ${NPM_TESTS//tests\//}" node20 "$OPT/npm" \
     --test --test-timeout=300000 "${files[@]}"
