@@ -5,12 +5,8 @@
 // where clang is not installed or the runtime is not Deno (the script is a Deno one).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ABI_TABLES, platformKey } from "../../ffi/abi.ts";
+import { ABI_TABLES } from "../../ffi/abi.ts";
+import { checkerSkip as skip, host, runChecker, runCheckerOn } from "../_kit/abi_checker.ts";
 
 interface Report {
   target: string;
@@ -19,32 +15,12 @@ interface Report {
   mismatches?: string[];
 }
 
-const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
-const script = fileURLToPath(new URL("../../scripts/check_abi_symbols.ts", import.meta.url));
-const hasClang = spawnSync("clang", ["--version"], { stdio: "ignore" }).status === 0;
-const host = platformKey();
-const skip = !deno
-  ? "runs under Deno (the checker is a Deno script)"
-  : !hasClang
-  ? "clang is not installed (Debian: apt-get install clang)"
-  : host !== "linux-x86_64"
-  ? `the host control needs linux-x86_64 headers, this is ${host}`
-  : false;
-
 /** Runs the checker; its exit status and its JSON reports. */
 function check(...args: string[]): { status: number | null; reports: Report[] } {
-  const run = spawnSync(deno!.execPath(), [
-    "run",
-    "--allow-read",
-    "--allow-write",
-    "--allow-run",
-    "--allow-env",
-    script,
-    "--json",
-    ...args,
-  ], { encoding: "utf8" });
-  assert.equal(run.stderr, "", "the checker ran cleanly");
-  return { status: run.status, reports: JSON.parse(run.stdout) };
+  return runChecker("check_abi_symbols.ts", ...args) as {
+    status: number | null;
+    reports: Report[];
+  };
 }
 
 describe("ABI tables against C headers", { skip }, () => {
@@ -79,19 +55,12 @@ describe("ABI tables against C headers", { skip }, () => {
       pollfd: { ...table.pollfd, revents: 4 },
       hasPipe2: false,
     };
-    const dir = mkdtempSync(join(tmpdir(), "iomux-abi-"));
-    try {
-      const path = join(dir, "abi.json");
-      writeFileSync(path, JSON.stringify(doctored));
-      const { status, reports } = check("--target", host, "--table", path);
-      assert.equal(status, 1);
-      const mismatches = reports[0]!.mismatches!.join("\n");
-      assert.equal(reports[0]!.mismatches!.length, 3, mismatches);
-      assert.match(mismatches, /read: iomux binds read\$1050, C programs call read/);
-      assert.match(mismatches, /struct pollfd/);
-      assert.match(mismatches, /hasPipe2 says false, but pipe2 is declared/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { status, reports } = runCheckerOn("check_abi_symbols.ts", doctored);
+    assert.equal(status, 1);
+    const mismatches = reports[0]!.mismatches!.join("\n");
+    assert.equal(reports[0]!.mismatches!.length, 3, mismatches);
+    assert.match(mismatches, /read: iomux binds read\$1050, C programs call read/);
+    assert.match(mismatches, /struct pollfd/);
+    assert.match(mismatches, /hasPipe2 says false, but pipe2 is declared/);
   });
 });

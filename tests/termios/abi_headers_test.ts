@@ -6,52 +6,21 @@
 // Skipped, saying why, where clang is not installed or the runtime is not Deno.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ABI_TABLES, platformKey } from "../../ffi/abi.ts";
+import { ABI_TABLES } from "../../ffi/abi.ts";
+import { checkerSkip as skip, host, runChecker, runCheckerOn } from "../_kit/abi_checker.ts";
 
-interface Report {
-  target: string;
-  skipped?: string;
-  checked?: number;
-  mismatches?: string[];
-}
-
-const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
-const script = fileURLToPath(new URL("../../scripts/check_abi_devices.ts", import.meta.url));
-const hasClang = spawnSync("clang", ["--version"], { stdio: "ignore" }).status === 0;
-const host = platformKey();
-const skip = !deno
-  ? "runs under Deno (the checker is a Deno script)"
-  : !hasClang
-  ? "clang is not installed (Debian: apt-get install clang)"
-  : host !== "linux-x86_64"
-  ? `the host control needs linux-x86_64 headers, this is ${host}`
-  : false;
-
-function check(...args: string[]): { status: number | null; reports: Report[] } {
-  const run = spawnSync(deno!.execPath(), [
-    "run",
-    "--allow-read",
-    "--allow-write",
-    "--allow-run",
-    "--allow-env",
-    script,
-    "--json",
-    ...args,
-  ], { encoding: "utf8" });
-  assert.ok(run.stdout.trim().length > 0, run.stderr);
-  return { status: run.status, reports: JSON.parse(run.stdout) };
+function check(...args: string[]) {
+  return runChecker("check_abi_devices.ts", ...args);
 }
 
 describe("device ABI entries against C headers", () => {
   it("every target with headers at hand agrees with its table", { skip }, () => {
     const { status, reports } = check();
     const hostReport = reports.find((r) => r.target === host);
-    assert.ok(hostReport && hostReport.checked! > 250, "the host's values were compiled");
+    assert.ok(
+      hostReport && (hostReport.checked as number) > 250,
+      "the host's values were compiled",
+    );
     for (const r of reports) {
       if (r.skipped) console.log(`${r.target}: skipped (${r.skipped})`);
       else assert.deepEqual(r.mismatches, [], r.target);
@@ -69,20 +38,13 @@ describe("device ABI entries against C headers", () => {
     devices.termiosConstants.TIOCGWINSZ = 0x1234;
     devices.fcntlConstants.F_GETFD = 99;
     devices.termiosConstants.VSWTCH = 99; // glibc lacks it; CPython makes it VSWTC (7)
-    const dir = mkdtempSync(join(tmpdir(), "iomux-devices-abi-"));
-    try {
-      const path = join(dir, "devices.json");
-      writeFileSync(path, JSON.stringify(devices));
-      const { status, reports } = check("--target", host, "--table", path);
-      assert.equal(status, 1);
-      const text = reports[0]!.mismatches!.join("\n");
-      assert.match(text, /c_cc offset: iomux 16, C 17/);
-      assert.match(text, /TIOCGWINSZ: iomux 4660, C 21523/);
-      assert.match(text, /F_GETFD: iomux 99, C 1/);
-      assert.match(text, /VSWTCH: the headers do not define it, the table says 99/);
-      assert.equal(reports[0]!.mismatches!.length, 4);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    const { status, reports } = runCheckerOn("check_abi_devices.ts", devices);
+    assert.equal(status, 1);
+    const text = reports[0]!.mismatches!.join("\n");
+    assert.match(text, /c_cc offset: iomux 16, C 17/);
+    assert.match(text, /TIOCGWINSZ: iomux 4660, C 21523/);
+    assert.match(text, /F_GETFD: iomux 99, C 1/);
+    assert.match(text, /VSWTCH: the headers do not define it, the table says 99/);
+    assert.equal(reports[0]!.mismatches!.length, 4);
   });
 });
