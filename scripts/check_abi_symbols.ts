@@ -341,13 +341,14 @@ export interface CheckReport {
  * (how a test shows that a wrong entry is caught), `--json` prints the reports as JSON
  * instead of `summary` lines. Targets whose headers are missing are reported skipped.
  * The header overlays are removed, and the process exits 1 on any mismatch (2 without
- * clang).
+ * clang). `flagsFor` gives the targets and their flags (default: {@linkcode targetFlags}).
  */
 export function runChecks<T, R extends CheckReport>(
   shipped: (target: string) => T,
   check: (target: string, table: T, flags: string[]) => R,
   summary: (report: R) => string,
   jsonIndent?: number,
+  flagsFor: typeof targetFlags = targetFlags,
 ): never {
   if (!compilerAvailable()) {
     console.error(`${clang()} not found: install clang (Debian: apt-get install clang)`);
@@ -359,7 +360,7 @@ export function runChecks<T, R extends CheckReport>(
   const reports: (R | { target: string; skipped: string })[] = [];
   let failed = false;
   try {
-    for (const [target, how] of Object.entries(targetFlags((n) => Deno.env.get(n)))) {
+    for (const [target, how] of Object.entries(flagsFor((n) => Deno.env.get(n)))) {
       if (only !== undefined && target !== only) continue;
       if ("skip" in how) {
         reports.push({ target, skipped: how.skip });
