@@ -41,4 +41,7 @@ export type { CreateConnectionOptions, CreateServerOptions } from "./create.ts";
 export { gaierror } from "./gaierror.ts";
 export { inetAton, inetNtoa, inetNtop, inetPton } from "./inet.ts";
 export * from "./constants.ts";
+export * from "./constants_ip.ts";
+export * from "./constants_tcp.ts";
+export * from "./constants_netlink.ts";
 export * from "../errors.ts";
