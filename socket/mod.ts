@@ -34,7 +34,7 @@
  * @module
  */
 export { Socket, SocketBase } from "./socket.ts";
-export type { Address, AddressLike, IPv4Address, IPv6Address } from "./socket.ts";
+export type { Address, AddressLike, IPv4Address, IPv6Address, NetlinkAddress } from "./socket.ts";
 export { socketpair } from "./socketpair.ts";
 export { createConnection, createServer } from "./create.ts";
 export type { CreateConnectionOptions, CreateServerOptions } from "./create.ts";
