@@ -26,8 +26,9 @@
 import { ABI_TABLES } from "../ffi/abi.ts";
 import type { SocketAbi } from "../ffi/abi/types.ts";
 import {
-  compile,
-  dataWords,
+  compareCompiled,
+  constantEntry,
+  type Entry,
   runChecks,
   type TargetFlags,
   targetFlags,
@@ -55,8 +56,6 @@ const CPYTHON_FALLBACKS: Readonly<Record<string, number>> = {
   SHUT_WR: 1,
   SHUT_RDWR: 2,
 };
-/** Marks a constant the headers lack (no real constant has this value). */
-const ABSENT = "-9223372036854775807";
 
 const POSIX_HEADERS = [
   "sys/types.h",
@@ -120,14 +119,10 @@ function prelude(target: string): string[] {
 }
 
 /** `[label, C expression, table value]` for everything to compare. */
-function entries(target: string, socket: SocketAbi): [string, string, number][] {
-  const out: [string, string, number][] = [];
+function entries(target: string, socket: SocketAbi): Entry[] {
+  const out: Entry[] = [];
   for (const [name, value] of Object.entries(socket.constants)) {
-    out.push([
-      name,
-      `\n#ifdef ${name}\n  (long long)(${name})\n#else\n  ${ABSENT}LL\n#endif\n`,
-      value,
-    ]);
+    out.push(constantEntry(name, value));
   }
   const nl = socket.sockaddrNl;
   if (nl !== null) {
@@ -147,17 +142,6 @@ function entries(target: string, socket: SocketAbi): [string, string, number][] 
   return out;
 }
 
-function source(target: string, list: readonly [string, string, number][]): string {
-  return [
-    ...prelude(target),
-    "#include <stddef.h>",
-    "long long iomux_socket[] = {",
-    ...list.map(([, expr]) => `  ${expr},`),
-    "};",
-    "",
-  ].join("\n");
-}
-
 /** Compiles the values of `socket` with `flags` and compares them with the table. */
 export function checkSocket(
   target: string,
@@ -165,24 +149,13 @@ export function checkSocket(
   flags: readonly string[],
 ): SocketReport {
   const list = entries(target, socket);
-  const result = compile(flags, source(target, list));
-  if (!result.ok) throw new Error(`${target}: the check does not compile:\n${result.stderr}`);
-  const words = dataWords(result.stdout);
-  if (words.length !== list.length) {
-    throw new Error(`${target}: ${words.length} values compiled for ${list.length} asked`);
-  }
-  const mismatches: string[] = [];
-  list.forEach(([name, , ours], i) => {
-    const word = words[i]!;
-    if (word === ABSENT) {
-      const expected = CPYTHON_FALLBACKS[name] ?? 0;
-      if (ours !== expected) {
-        mismatches.push(`${name}: the headers do not define it, the table says ${ours}`);
-      }
-    } else if (BigInt(word) !== BigInt(ours)) {
-      mismatches.push(`${name}: iomux ${ours}, C ${word}`);
-    }
-  });
+  const mismatches = compareCompiled(
+    target,
+    flags,
+    prelude(target),
+    list,
+    (name) => CPYTHON_FALLBACKS[name] ?? 0,
+  );
   return { target, checked: list.length, mismatches };
 }
 
