@@ -10,7 +10,25 @@ import { abi } from "../ffi/abi.ts";
 
 const c = abi.socket.constants;
 
-/** Netlink: messages between the kernel and user space (Linux; 0 elsewhere). Addresses are `[pid, groups]`. */
+/**
+ * Netlink: messages between the kernel and user space (Linux; 0 elsewhere). Addresses
+ * are `[pid, groups]`, as Python's `(pid, groups)`.
+ *
+ * @example Joining the link-change group and reading the pid the kernel chose
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { AF_NETLINK, NETLINK_ROUTE, SOCK_RAW, Socket } from "@iomux/iomux/socket";
+ *
+ * if (AF_NETLINK !== 0) { // Linux
+ *   using sock = new Socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+ *   const RTMGRP_LINK = 1; // linux/rtnetlink.h
+ *   sock.bind([0, RTMGRP_LINK]);
+ *   const [pid, groups] = sock.getsockname() as [number, number];
+ *   assert.ok(pid !== 0);
+ *   assert.equal(groups, RTMGRP_LINK);
+ * }
+ * ```
+ */
 export const AF_NETLINK: number = c.AF_NETLINK;
 /** Netlink protocol: routing and link updates (`rtnetlink`). */
 export const NETLINK_ROUTE: number = c.NETLINK_ROUTE;

@@ -1,7 +1,7 @@
 /**
  * Python's `socket` module for TypeScript: IPv4, IPv6 and Unix sockets, stream and
- * datagram, as raw fds that `select`, `poll`, `epoll`, `kqueue` and the selectors can
- * wait on. Methods, addresses and errors follow Python (`recv_into` is `recvInto`,
+ * datagram (and on Linux `AF_NETLINK`, addresses `[pid, groups]`), as raw fds that
+ * `select`, `poll`, `epoll`, `kqueue` and the selectors can wait on. Methods, addresses and errors follow Python (`recv_into` is `recvInto`,
  * `sendall` is `sendAll`, and so on).
  *
  * Hosts are numeric IPv4/IPv6 addresses, `""` and `"localhost"`: iomux does not call
