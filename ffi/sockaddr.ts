@@ -1,6 +1,6 @@
 /**
- * `struct sockaddr_in`, `sockaddr_in6` and `sockaddr_un` as bytes, laid out from this
- * platform's ABI table. Linux starts every sockaddr with a two-byte `sa_family`; the
+ * `struct sockaddr_in`, `sockaddr_in6`, `sockaddr_un` and (Linux) `sockaddr_nl` as
+ * bytes, laid out from this platform's ABI table. Linux starts every sockaddr with a two-byte `sa_family`; the
  * BSDs with a one-byte `sa_len` and a one-byte `sa_family`. Everything after those two
  * bytes sits at the same offset on every platform iomux supports.
  *
@@ -10,8 +10,8 @@ import { OSError } from "../errors.ts";
 import { abi } from "./abi.ts";
 import { byteLengthOf } from "./bytes.ts";
 
-const { sockaddrHasLen, sunPathSize } = abi.socket;
-const { AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC } = abi.socket.constants;
+const { sockaddrHasLen, sockaddrNl, sunPathSize } = abi.socket;
+const { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX, AF_UNSPEC } = abi.socket.constants;
 
 /** `sizeof(struct sockaddr_storage)`: big enough for any address iomux reads. */
 export const SOCKADDR_STORAGE_SIZE = 128;
@@ -131,4 +131,41 @@ export function decodeUnix(sockaddr: Uint8Array, length: number): Uint8Array {
   if (abi.os === "linux" && path.length > 0 && path[0] === 0) return path.slice();
   const nul = path.indexOf(0);
   return path.slice(0, nul < 0 ? path.length : nul);
+}
+
+/** Whether this platform has `AF_NETLINK` (its ABI table gives `struct sockaddr_nl`). */
+export const HAS_NETLINK: boolean = sockaddrNl !== null;
+
+/** A netlink address as the kernel reports it. */
+export interface NetlinkSockaddr {
+  /** `nl_pid`: the socket's port id (0 for the kernel). */
+  readonly pid: number;
+  /** `nl_groups`: the multicast group mask. */
+  readonly groups: number;
+}
+
+/**
+ * Writes a `sockaddr_nl` into `out` (zeroed first) and returns its length.
+ * `pid` and `groups` are already unsigned 32-bit values.
+ */
+export function encodeNetlink(out: Uint8Array, pid: number, groups: number): number {
+  const layout = sockaddrNl!;
+  out.fill(0, 0, layout.size);
+  writeHeader(out, AF_NETLINK, layout.size);
+  // nl_pid and nl_groups are __u32 in host byte order (linux/netlink.h); every
+  // target iomux supports is little-endian, as sin6_scope_id above assumes.
+  const view = new DataView(out.buffer, out.byteOffset, layout.size);
+  view.setUint32(layout.pid, pid, true);
+  view.setUint32(layout.groups, groups, true);
+  return layout.size;
+}
+
+/** Reads a `sockaddr_nl`. */
+export function decodeNetlink(sockaddr: Uint8Array): NetlinkSockaddr {
+  const layout = sockaddrNl!;
+  const view = new DataView(sockaddr.buffer, sockaddr.byteOffset, layout.size);
+  return {
+    pid: view.getUint32(layout.pid, true),
+    groups: view.getUint32(layout.groups, true),
+  };
 }

@@ -18,7 +18,14 @@
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
 import type { DevicesAbi } from "../ffi/abi/types.ts";
-import { compile, dataWords, HEADERS, runChecks } from "./check_abi_symbols.ts";
+import {
+  ABSENT,
+  compareCompiled,
+  constantEntry,
+  type Entry,
+  HEADERS,
+  runChecks,
+} from "./check_abi_symbols.ts";
 
 /** One target's outcome. */
 export interface DevicesReport {
@@ -30,13 +37,11 @@ export interface DevicesReport {
 
 /** Names CPython defines where the headers do not, with the value it gives them. */
 const CPYTHON_ALIASES: Readonly<Record<string, string>> = { VSWTCH: "VSWTC" };
-/** Marks a constant the headers lack (no real constant has this value). */
-const ABSENT = "-9223372036854775807";
 
 /** `[label, C expression, table value]` for everything to compare. */
-function entries(d: DevicesAbi): [string, string, number][] {
+function entries(d: DevicesAbi): Entry[] {
   const t = d.termios;
-  const out: [string, string, number][] = [
+  const out: Entry[] = [
     ["sizeof(struct termios)", "sizeof(struct termios)", t.size],
     ["c_iflag offset", "offsetof(struct termios, c_iflag)", t.iflag],
     ["c_oflag offset", "offsetof(struct termios, c_oflag)", t.oflag],
@@ -52,11 +57,7 @@ function entries(d: DevicesAbi): [string, string, number][] {
     ["sizeof(posix_spawnattr_t)", "sizeof(posix_spawnattr_t)", d.posixSpawnattrSize],
     ["sizeof(sigset_t)", "sizeof(sigset_t)", d.sigsetSize],
   ];
-  const constant = (name: string, value: number): [string, string, number] => [
-    name,
-    `\n#ifdef ${name}\n  (long long)(${name})\n#else\n  ${ABSENT}LL\n#endif\n`,
-    value,
-  ];
+  const constant = constantEntry;
   for (const [flag, value] of Object.entries(d.spawnFlags)) {
     out.push(constant(`POSIX_SPAWN_${flag}`, value));
   }
@@ -66,19 +67,9 @@ function entries(d: DevicesAbi): [string, string, number][] {
   return out;
 }
 
-function source(list: readonly [string, string, number][]): string {
-  const includes = [...HEADERS, "fcntl.h", "sys/file.h"].map((h) =>
-    `#if __has_include(<${h}>)\n#include <${h}>\n#endif`
-  );
-  return [
-    ...includes,
-    "#include <stddef.h>",
-    "long long iomux_devices[] = {",
-    ...list.map(([, expr]) => `  ${expr},`),
-    "};",
-    "",
-  ].join("\n");
-}
+const PRELUDE = [...HEADERS, "fcntl.h", "sys/file.h"].map((h) =>
+  `#if __has_include(<${h}>)\n#include <${h}>\n#endif`
+);
 
 /** Compiles the values of `devices` with `flags` and compares them with the table. */
 export function checkDevices(
@@ -87,26 +78,10 @@ export function checkDevices(
   flags: readonly string[],
 ): DevicesReport {
   const list = entries(devices);
-  const result = compile(flags, source(list));
-  if (!result.ok) throw new Error(`${target}: the check does not compile:\n${result.stderr}`);
-  const words = dataWords(result.stdout);
-  if (words.length !== list.length) {
-    throw new Error(`${target}: ${words.length} values compiled for ${list.length} asked`);
-  }
-  const mismatches: string[] = [];
-  const values = new Map(list.map(([name], i) => [name, words[i]!]));
-  list.forEach(([name, , ours], i) => {
-    const word = words[i]!;
-    if (word === ABSENT) {
-      const alias = CPYTHON_ALIASES[name];
-      const aliased = alias === undefined ? undefined : values.get(alias);
-      const expected = aliased === undefined || aliased === ABSENT ? 0 : Number(aliased);
-      if (ours !== expected) {
-        mismatches.push(`${name}: the headers do not define it, the table says ${ours}`);
-      }
-    } else if (BigInt(word) !== BigInt(ours)) {
-      mismatches.push(`${name}: iomux ${ours}, C ${word}`);
-    }
+  const mismatches = compareCompiled(target, flags, PRELUDE, list, (name, compiled) => {
+    const alias = CPYTHON_ALIASES[name];
+    const aliased = alias === undefined ? undefined : compiled.get(alias);
+    return aliased === undefined || aliased === ABSENT ? 0 : Number(aliased);
   });
   return { target, checked: list.length, mismatches };
 }

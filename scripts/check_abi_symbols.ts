@@ -122,6 +122,59 @@ function source(names: readonly string[]): string {
   ].join("\n");
 }
 
+/** Marks a constant the headers lack (no real constant has this value). */
+export const ABSENT = "-9223372036854775807";
+
+/** `[label, C expression, table value]`: one value a checker compares. */
+export type Entry = [label: string, expression: string, ours: number];
+
+/** `[name, the macro's value or ABSENT, table value]` for a constant. */
+export function constantEntry(name: string, ours: number): Entry {
+  return [name, `\n#ifdef ${name}\n  (long long)(${name})\n#else\n  ${ABSENT}LL\n#endif\n`, ours];
+}
+
+/**
+ * Compiles `list`'s expressions after the `prelude` lines, one `long long` each, and
+ * compares each with the table; for a constant the headers lack, `absent(name,
+ * compiled)` says what the table must hold. Returns one sentence per difference.
+ */
+export function compareCompiled(
+  target: string,
+  flags: readonly string[],
+  prelude: readonly string[],
+  list: readonly Entry[],
+  absent: (name: string, compiled: ReadonlyMap<string, string>) => number,
+): string[] {
+  const text = [
+    ...prelude,
+    "#include <stddef.h>",
+    "long long iomux_values[] = {",
+    ...list.map(([, expression]) => `  ${expression},`),
+    "};",
+    "",
+  ].join("\n");
+  const result = compile(flags, text);
+  if (!result.ok) throw new Error(`${target}: the check does not compile:\n${result.stderr}`);
+  const words = dataWords(result.stdout);
+  if (words.length !== list.length) {
+    throw new Error(`${target}: ${words.length} values compiled for ${list.length} asked`);
+  }
+  const compiled = new Map(list.map(([name], i) => [name, words[i]!]));
+  const mismatches: string[] = [];
+  list.forEach(([name, , ours], i) => {
+    const word = words[i]!;
+    if (word === ABSENT) {
+      const expected = absent(name, compiled);
+      if (ours !== expected) {
+        mismatches.push(`${name}: the headers do not define it, the table says ${ours}`);
+      }
+    } else if (BigInt(word) !== BigInt(ours)) {
+      mismatches.push(`${name}: iomux ${ours}, C ${word}`);
+    }
+  });
+  return mismatches;
+}
+
 /** The operands of `.quad`/`.xword` directives, in order. */
 export function dataWords(assembly: string): string[] {
   return [...assembly.matchAll(/^\s+\.(?:quad|xword)\s+(\S+)/gm)].map((m) => m[1]!);
@@ -341,13 +394,14 @@ export interface CheckReport {
  * (how a test shows that a wrong entry is caught), `--json` prints the reports as JSON
  * instead of `summary` lines. Targets whose headers are missing are reported skipped.
  * The header overlays are removed, and the process exits 1 on any mismatch (2 without
- * clang).
+ * clang). `flagsFor` gives the targets and their flags (default: {@linkcode targetFlags}).
  */
 export function runChecks<T, R extends CheckReport>(
   shipped: (target: string) => T,
   check: (target: string, table: T, flags: string[]) => R,
   summary: (report: R) => string,
   jsonIndent?: number,
+  flagsFor: typeof targetFlags = targetFlags,
 ): never {
   if (!compilerAvailable()) {
     console.error(`${clang()} not found: install clang (Debian: apt-get install clang)`);
@@ -359,7 +413,7 @@ export function runChecks<T, R extends CheckReport>(
   const reports: (R | { target: string; skipped: string })[] = [];
   let failed = false;
   try {
-    for (const [target, how] of Object.entries(targetFlags((n) => Deno.env.get(n)))) {
+    for (const [target, how] of Object.entries(flagsFor((n) => Deno.env.get(n)))) {
       if (only !== undefined && target !== only) continue;
       if ("skip" in how) {
         reports.push({ target, skipped: how.skip });

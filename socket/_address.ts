@@ -14,13 +14,21 @@ import {
   encodeInet4,
   encodeInet6,
   encodeUnix,
+  HAS_NETLINK,
   sockaddrFamily,
 } from "../ffi/sockaddr.ts";
 import { pyTypeName } from "../_py/convert.ts";
 import { noSuchName, wrongFamily } from "./gaierror.ts";
 import { formatIPv4, formatIPv6, parseInetAton, parseIPv6 } from "./inet.ts";
+import {
+  decodeNetlinkAddress,
+  encodeNetlinkAddress,
+  type NetlinkAddress,
+} from "./_netlink_address.ts";
 
-const { AF_INET, AF_INET6, AF_UNIX } = abi.socket.constants;
+export type { NetlinkAddress } from "./_netlink_address.ts";
+
+const { AF_INET, AF_INET6, AF_NETLINK, AF_UNIX } = abi.socket.constants;
 
 /** An IPv4 address: `[host, port]`, the host a dotted quad. */
 export type IPv4Address = [host: string, port: number];
@@ -29,16 +37,19 @@ export type IPv6Address = [host: string, port: number, flowinfo: number, scopeId
 /**
  * A socket address, as Python gives it: `[host, port]` for IPv4, `[host, port,
  * flowinfo, scopeId]` for IPv6, a path for Unix sockets (on Linux an abstract name
- * starts with `"\0"`; an unbound Unix socket has the path `""`).
+ * starts with `"\0"`; an unbound Unix socket has the path `""`), `[pid, groups]`
+ * for netlink.
  */
-export type Address = IPv4Address | IPv6Address | string;
+export type Address = IPv4Address | IPv6Address | NetlinkAddress | string;
 /**
  * An address argument: `[host, port]` for IPv4; `[host, port, flowinfo?, scopeId?]`
- * for IPv6; a path (string or bytes) for Unix sockets. A host is a numeric address,
- * `""` (any address), `"localhost"` or, for IPv4, `"<broadcast>"`.
+ * for IPv6; a path (string or bytes) for Unix sockets; `[pid, groups]` for netlink.
+ * A host is a numeric address, `""` (any address), `"localhost"` or, for IPv4,
+ * `"<broadcast>"`.
  */
 export type AddressLike =
   | readonly [host: string, port: number]
+  | readonly [pid: number, groups: number]
   | readonly [host: string, port: number, flowinfo: number]
   | readonly [host: string, port: number, flowinfo: number, scopeId: number]
   | string
@@ -152,6 +163,8 @@ export function encodeAddress(
     }
     return encodeInet6(out, ipv6Host(host), p, flowinfo, scopeId);
   }
+  // AF_NETLINK is 0 (AF_UNSPEC) where the platform has none: a bad family there.
+  if (HAS_NETLINK && family === AF_NETLINK) return encodeNetlinkAddress(address, caller, out);
   throw new OSError(`${caller}(): bad family`);
 }
 
@@ -171,6 +184,7 @@ export function decodeAddress(sockaddr: Uint8Array, length: number): Address | n
     return [formatIPv6(host), port, flowinfo, scopeId];
   }
   if (family === AF_UNIX) return decoder.decode(decodeUnix(sockaddr, length));
+  if (HAS_NETLINK && family === AF_NETLINK) return decodeNetlinkAddress(sockaddr);
   return null;
 }
 

@@ -1,6 +1,9 @@
 /**
  * The `socket` module's constants with this platform's values. A constant the platform
  * lacks is 0 (`SOCK_NONBLOCK` and `SOCK_CLOEXEC` on macOS, `SO_NOSIGPIPE` on Linux).
+ * This file holds the families, types, socket-level options and flags; the IP, TCP
+ * and netlink constants are in `constants_ip.ts`, `constants_tcp.ts` and
+ * `constants_netlink.ts`, re-exported beside it.
  *
  * @module
  */
@@ -104,6 +107,48 @@ export const MSG_WAITALL: number = c.MSG_WAITALL;
 export const MSG_DONTWAIT: number = c.MSG_DONTWAIT;
 /** Flag: no SIGPIPE on a closed peer. iomux adds it to every send on Linux and FreeBSD. */
 export const MSG_NOSIGNAL: number = c.MSG_NOSIGNAL;
+/** Reliably delivered messages (no ordering guarantee). */
+export const SOCK_RDM: number = c.SOCK_RDM;
+/** Socket option: bind to a network interface by name (Linux). */
+export const SO_BINDTODEVICE: number = c.SO_BINDTODEVICE;
+/** Socket option: bind to a network interface by index (Linux 5.0+). */
+export const SO_BINDTOIFINDEX: number = c.SO_BINDTOIFINDEX;
+/** Socket option (read-only): the address family (Linux). */
+export const SO_DOMAIN: number = c.SO_DOMAIN;
+/** Socket option: the CPU that handles the socket's packets (Linux). */
+export const SO_INCOMING_CPU: number = c.SO_INCOMING_CPU;
+/** Socket option: the packet mark for routing and filtering (Linux). */
+export const SO_MARK: number = c.SO_MARK;
+/** Socket option: receive `SCM_CREDENTIALS` control messages (Linux). */
+export const SO_PASSCRED: number = c.SO_PASSCRED;
+/** Socket option: receive the security context as a control message (Linux). */
+export const SO_PASSSEC: number = c.SO_PASSSEC;
+/** Socket option (read-only): the peer's `struct ucred` (pid, uid, gid) on a Unix socket (Linux). */
+export const SO_PEERCRED: number = c.SO_PEERCRED;
+/** Socket option (read-only): the peer's security context (Linux). */
+export const SO_PEERSEC: number = c.SO_PEERSEC;
+/** Socket option: the priority of the socket's packets (Linux). */
+export const SO_PRIORITY: number = c.SO_PRIORITY;
+/** `setsockopt` level of IPv4 (same as `IPPROTO_IP`). */
+export const SOL_IP: number = c.SOL_IP;
+/** `setsockopt` level of TCP (same as `IPPROTO_TCP`). */
+export const SOL_TCP: number = c.SOL_TCP;
+/** `setsockopt` level of UDP (same as `IPPROTO_UDP`). */
+export const SOL_UDP: number = c.SOL_UDP;
+/** Control message: file descriptors passed over a Unix socket. */
+export const SCM_RIGHTS: number = c.SCM_RIGHTS;
+/** Control message: the sender's `struct ucred` (Linux). */
+export const SCM_CREDENTIALS: number = c.SCM_CREDENTIALS;
+/** Flag (`recvmsg`): received descriptors are close-on-exec. */
+export const MSG_CMSG_CLOEXEC: number = c.MSG_CMSG_CLOEXEC;
+/** Flag: the link layer made forward progress (Linux). */
+export const MSG_CONFIRM: number = c.MSG_CONFIRM;
+/** Flag: read from the socket's error queue (Linux). */
+export const MSG_ERRQUEUE: number = c.MSG_ERRQUEUE;
+/** Flag: send data in the SYN (TCP Fast Open, Linux). */
+export const MSG_FASTOPEN: number = c.MSG_FASTOPEN;
+/** Flag: more data follows; hold the packet (Linux). */
+export const MSG_MORE: number = c.MSG_MORE;
 /** The system's maximum `listen` backlog (as the C headers give it). */
 export const SOMAXCONN: number = c.SOMAXCONN;
 /** `INADDR_ANY` (0.0.0.0) as a 32-bit number. */

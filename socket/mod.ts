@@ -1,7 +1,7 @@
 /**
  * Python's `socket` module for TypeScript: IPv4, IPv6 and Unix sockets, stream and
- * datagram, as raw fds that `select`, `poll`, `epoll`, `kqueue` and the selectors can
- * wait on. Methods, addresses and errors follow Python (`recv_into` is `recvInto`,
+ * datagram (and on Linux `AF_NETLINK`, addresses `[pid, groups]`), as raw fds that
+ * `select`, `poll`, `epoll`, `kqueue` and the selectors can wait on. Methods, addresses and errors follow Python (`recv_into` is `recvInto`,
  * `sendall` is `sendAll`, and so on).
  *
  * Hosts are numeric IPv4/IPv6 addresses, `""` and `"localhost"`: iomux does not call
@@ -34,11 +34,14 @@
  * @module
  */
 export { Socket, SocketBase } from "./socket.ts";
-export type { Address, AddressLike, IPv4Address, IPv6Address } from "./socket.ts";
+export type { Address, AddressLike, IPv4Address, IPv6Address, NetlinkAddress } from "./socket.ts";
 export { socketpair } from "./socketpair.ts";
 export { createConnection, createServer } from "./create.ts";
 export type { CreateConnectionOptions, CreateServerOptions } from "./create.ts";
 export { gaierror } from "./gaierror.ts";
 export { inetAton, inetNtoa, inetNtop, inetPton } from "./inet.ts";
 export * from "./constants.ts";
+export * from "./constants_ip.ts";
+export * from "./constants_tcp.ts";
+export * from "./constants_netlink.ts";
 export * from "../errors.ts";

@@ -26,7 +26,7 @@ import {
 } from "./_syscall.ts";
 import { SocketBase } from "./socket_base.ts";
 
-export type { Address, AddressLike, IPv4Address, IPv6Address } from "./_address.ts";
+export type { Address, AddressLike, IPv4Address, IPv6Address, NetlinkAddress } from "./_address.ts";
 export { SocketBase } from "./socket_base.ts";
 
 const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;

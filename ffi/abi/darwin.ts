@@ -8,6 +8,7 @@
 import { DARWIN_DEVICES } from "./devices.ts";
 import type { Abi } from "./types.ts";
 import { BSD_ERRNO, BSD_ERRNO_NAMES } from "./_bsd_errno.ts";
+import { DARWIN_SOCKET_EXTRA } from "./socket_bsd.ts";
 
 /**
  * macOS `sys/errno.h`: the shared BSD values plus Apple's own from 82 on. Apple
@@ -103,6 +104,7 @@ const base = {
   // sys/socket.h, netinet/in.h, netinet6/in6.h and netinet/tcp.h.
   socket: {
     constants: {
+      ...DARWIN_SOCKET_EXTRA,
       AF_UNSPEC: 0,
       AF_UNIX: 1,
       AF_INET: 2,
@@ -155,6 +157,7 @@ const base = {
       MSG_NOSIGNAL: 0x80000,
       SOMAXCONN: 128,
     },
+    sockaddrNl: null,
     sockaddrHasLen: true,
     sunPathSize: 104,
     hasAccept4: false,

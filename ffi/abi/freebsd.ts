@@ -8,6 +8,7 @@
 import { FREEBSD_DEVICES } from "./devices.ts";
 import type { Abi } from "./types.ts";
 import { BSD_ERRNO, BSD_ERRNO_NAMES } from "./_bsd_errno.ts";
+import { FREEBSD_SOCKET_EXTRA } from "./socket_bsd.ts";
 
 /** FreeBSD `sys/errno.h`: the shared BSD values plus FreeBSD's own from 82 on. */
 export const FREEBSD_ERRNO_NAMES: Readonly<Record<number, string>> = {
@@ -94,6 +95,7 @@ const base = {
   // sys/socket.h, netinet/in.h, netinet6/in6.h and netinet/tcp.h.
   socket: {
     constants: {
+      ...FREEBSD_SOCKET_EXTRA,
       AF_UNSPEC: 0,
       AF_UNIX: 1,
       AF_INET: 2,
@@ -144,6 +146,7 @@ const base = {
       MSG_NOSIGNAL: 0x20000,
       SOMAXCONN: 128,
     },
+    sockaddrNl: null,
     sockaddrHasLen: true,
     sunPathSize: 104,
     hasAccept4: true,

@@ -7,6 +7,7 @@
  */
 import { LINUX_DEVICES } from "./devices.ts";
 import type { Abi, KeventLayout } from "./types.ts";
+import { LINUX_SOCKET_EXTRA } from "./socket_linux.ts";
 
 /**
  * `struct kevent` as libkqueue declares it on 64-bit Linux: macOS's 32-byte layout
@@ -208,6 +209,7 @@ const base = {
   // socket module on Linux x86_64.
   socket: {
     constants: {
+      ...LINUX_SOCKET_EXTRA,
       AF_UNSPEC: 0,
       AF_UNIX: 1,
       AF_INET: 2,
@@ -259,6 +261,7 @@ const base = {
       // glibc's SOMAXCONN since 2.35 (Linux 5.4 raised the kernel's cap to 4096).
       SOMAXCONN: 4096,
     },
+    sockaddrNl: { size: 12, pid: 4, groups: 8 },
     sockaddrHasLen: false,
     sunPathSize: 108,
     hasAccept4: true,

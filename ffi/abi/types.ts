@@ -5,6 +5,7 @@
  * @module
  */
 import type { FcntlConstantName, TermiosName } from "./termios_linux.ts";
+import type { SocketExtraConstantName } from "./socket_names.ts";
 
 /** Byte layout of `struct timeval` / `struct timespec`. */
 export interface TimeLayout {
@@ -198,7 +199,7 @@ export type ErrnoName =
  * how `struct sockaddr_*` is laid out. A constant the platform lacks is 0.
  */
 export interface SocketAbi {
-  readonly constants: Readonly<Record<SocketConstantName, number>>;
+  readonly constants: Readonly<Record<SocketConstantName | SocketExtraConstantName, number>>;
   /**
    * BSD sockaddrs start with a one-byte `sa_len` and a one-byte `sa_family`; Linux's
    * start with a two-byte `sa_family`. The offsets after those two bytes are the same
@@ -206,6 +207,8 @@ export interface SocketAbi {
    * `sin6_scope_id` 24).
    */
   readonly sockaddrHasLen: boolean;
+  /** `struct sockaddr_nl` (`linux/netlink.h`); `null` where there is no `AF_NETLINK`. */
+  readonly sockaddrNl: SockaddrNlLayout | null;
   /** `sizeof(((struct sockaddr_un *)0)->sun_path)`: 108 on Linux, 104 on BSD. */
   readonly sunPathSize: number;
   /** `accept4(2)` exists (otherwise `accept` + `fcntl`). */
@@ -220,7 +223,20 @@ export interface SocketAbi {
   readonly eaiAddrfamilyMessage: string;
 }
 
-/** The socket constants iomux exports. */
+/**
+ * Byte layout of `struct sockaddr_nl`: `{sa_family_t nl_family; unsigned short
+ * nl_pad; __u32 nl_pid; __u32 nl_groups;}`, 12 bytes.
+ */
+export interface SockaddrNlLayout {
+  /** `sizeof(struct sockaddr_nl)`. */
+  readonly size: number;
+  /** Offset of `nl_pid`. */
+  readonly pid: number;
+  /** Offset of `nl_groups`. */
+  readonly groups: number;
+}
+
+/** The core socket constants iomux exports (the rest: `SocketExtraConstantName`). */
 export type SocketConstantName =
   | "AF_UNSPEC"
   | "AF_UNIX"

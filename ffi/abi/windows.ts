@@ -9,6 +9,7 @@
  */
 import type { Abi, WinsockAbi } from "./types.ts";
 import { WINDOWS_DEVICES } from "./devices.ts";
+import { WINDOWS_SOCKET_EXTRA } from "./socket_windows.ts";
 
 /**
  * errno names on Windows. The C runtime's own `errno.h` values (1–42) come back from
@@ -248,6 +249,7 @@ const base = {
   socket: {
     // winsock2.h, ws2def.h, ws2ipdef.h; a constant Windows lacks is 0.
     constants: {
+      ...WINDOWS_SOCKET_EXTRA,
       AF_UNSPEC: 0,
       AF_UNIX: 1,
       AF_INET: 2,
@@ -298,6 +300,7 @@ const base = {
       MSG_NOSIGNAL: 0,
       SOMAXCONN: 0x7fffffff,
     },
+    sockaddrNl: null,
     sockaddrHasLen: false,
     // afunix.h UNIX_PATH_MAX.
     sunPathSize: 108,

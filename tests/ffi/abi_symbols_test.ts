@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ABI_TABLES } from "../../ffi/abi.ts";
-import { checkerSkip as skip, host, runChecker, runCheckerOn } from "../_kit/abi_checker.ts";
+import { CHECKER_SKIP, HOST, runChecker, runCheckerOn } from "../_kit/abi_check.ts";
 
 interface Report {
   target: string;
@@ -15,12 +15,14 @@ interface Report {
   mismatches?: string[];
 }
 
+const host = HOST;
+const skip = CHECKER_SKIP;
+
 /** Runs the checker; its exit status and its JSON reports. */
 function check(...args: string[]): { status: number | null; reports: Report[] } {
-  return runChecker("check_abi_symbols.ts", ...args) as {
-    status: number | null;
-    reports: Report[];
-  };
+  const run = runChecker<Report>("check_abi_symbols.ts", ...args);
+  assert.equal(run.stderr, "", "the checker ran cleanly");
+  return run;
 }
 
 describe("ABI tables against C headers", { skip }, () => {
@@ -55,7 +57,7 @@ describe("ABI tables against C headers", { skip }, () => {
       pollfd: { ...table.pollfd, revents: 4 },
       hasPipe2: false,
     };
-    const { status, reports } = runCheckerOn("check_abi_symbols.ts", doctored);
+    const { status, reports } = runCheckerOn<Report>("check_abi_symbols.ts", doctored);
     assert.equal(status, 1);
     const mismatches = reports[0]!.mismatches!.join("\n");
     assert.equal(reports[0]!.mismatches!.length, 3, mismatches);

@@ -7,20 +7,27 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ABI_TABLES } from "../../ffi/abi.ts";
-import { checkerSkip as skip, host, runChecker, runCheckerOn } from "../_kit/abi_checker.ts";
+import { CHECKER_SKIP, HOST, runChecker, runCheckerOn } from "../_kit/abi_check.ts";
 
-function check(...args: string[]) {
-  return runChecker("check_abi_devices.ts", ...args);
+interface Report {
+  target: string;
+  skipped?: string;
+  checked?: number;
+  mismatches?: string[];
+}
+
+const host = HOST;
+const skip = CHECKER_SKIP;
+
+function check(...args: string[]): { status: number | null; reports: Report[] } {
+  return runChecker<Report>("check_abi_devices.ts", ...args);
 }
 
 describe("device ABI entries against C headers", () => {
   it("every target with headers at hand agrees with its table", { skip }, () => {
     const { status, reports } = check();
     const hostReport = reports.find((r) => r.target === host);
-    assert.ok(
-      hostReport && (hostReport.checked as number) > 250,
-      "the host's values were compiled",
-    );
+    assert.ok(hostReport && hostReport.checked! > 250, "the host's values were compiled");
     for (const r of reports) {
       if (r.skipped) console.log(`${r.target}: skipped (${r.skipped})`);
       else assert.deepEqual(r.mismatches, [], r.target);
@@ -38,7 +45,7 @@ describe("device ABI entries against C headers", () => {
     devices.termiosConstants.TIOCGWINSZ = 0x1234;
     devices.fcntlConstants.F_GETFD = 99;
     devices.termiosConstants.VSWTCH = 99; // glibc lacks it; CPython makes it VSWTC (7)
-    const { status, reports } = runCheckerOn("check_abi_devices.ts", devices);
+    const { status, reports } = runCheckerOn<Report>("check_abi_devices.ts", devices);
     assert.equal(status, 1);
     const text = reports[0]!.mismatches!.join("\n");
     assert.match(text, /c_cc offset: iomux 16, C 17/);
