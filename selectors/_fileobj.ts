@@ -108,7 +108,8 @@ export function checkEvents(events: unknown): number {
   return bits;
 }
 
-/** Python's `events != key.events` with `True == 1`. */
+/** Python's `events != key.events`, negated: `True == 1` and `1n == 1` (one int type there). */
 export function sameEvents(events: unknown, current: number): boolean {
+  if (typeof events === "bigint") return events === BigInt(current);
   return (typeof events === "boolean" ? Number(events) : events) === current;
 }

@@ -222,6 +222,8 @@ for (const [name, make] of SELECTORS) {
         const key = s.register(r, EVENT_READ, data);
         assert.equal(s.modify(r, EVENT_READ, data), key);
         assert.equal(s.modify(r, true as unknown as number, data), key);
+        // Python has one int type: modify(r, 1n) is modify(r, 1), the same key.
+        assert.equal(s.modify(r, 1n as unknown as number, data), key);
         const equalButDistinct = { n: 1 };
         // Python compares data with ==; JS has no value equality: a distinct object replaces it.
         const replaced = s.modify(r, EVENT_READ, equalButDistinct);
