@@ -163,7 +163,8 @@ export function getaddrinfo(
  * import assert from "node:assert/strict";
  * import { AF_INET, getaddrinfoAsync, SOCK_STREAM } from "@iomux/iomux/socket";
  *
- * const [[family, , , , sockaddr]] = await getaddrinfoAsync("localhost", "http", AF_INET, SOCK_STREAM);
+ * const results = await getaddrinfoAsync("localhost", "http", AF_INET, SOCK_STREAM);
+ * const [family, , , , sockaddr] = results[0]!;
  * assert.equal(family, AF_INET);
  * assert.deepEqual(sockaddr, ["127.0.0.1", 80]);
  * ```
