@@ -292,7 +292,7 @@ export const LIBC_SYMBOLS = {
   },
   // void freeaddrinfo(struct addrinfo *res): the pointer getaddrinfo left in *res,
   // passed as the integer it was read as (every supported ABI passes both alike).
-  freeaddrinfo: { parameters: ["size_t" /* struct addrinfo *res */], result: "int" },
+  freeaddrinfo: { parameters: ["uintptr_t" /* struct addrinfo *res */], result: "int" },
   // The buffer lengths are socklen_t in glibc and macOS, size_t in FreeBSD, DWORD in
   // Winsock: passed in a full register, each callee reads its own width.
   getnameinfo: {
@@ -314,12 +314,12 @@ export const LIBC_SYMBOLS = {
     name: "memcpy",
     parameters: [
       "void *", // void *dest (iomux's buffer, at least n bytes)
-      "size_t", // const void *src
+      "uintptr_t", // const void *src
       "size_t", // size_t n
     ],
     result: "int",
   },
-  strlen_at: { name: "strlen", parameters: ["size_t" /* const char *s */], result: "int" },
+  strlen_at: { name: "strlen", parameters: ["uintptr_t" /* const char *s */], result: "int" },
   // The device toolkit: fds, terminals, ioctl, processes. `unsigned long request`
   // and `speed_t` are passed as size_t: a full register, so the callee reads the
   // right value whether the C type is 32 bits (Linux speed_t) or 64 (macOS).
@@ -513,6 +513,7 @@ function nativeParameters(type: CType, abi: Abi): NativeType[] {
     case "socklen_t":
       return ["u32"];
     case "size_t":
+    case "uintptr_t":
       return ["usize"];
     case "nfds_t":
       return [abi.nfdsBytes === 8 ? "u64" : "u32"];
