@@ -146,6 +146,9 @@ install() {
       die "debootstrap failed, see $ROOT/debootstrap.log"
     touch "$ROOT/.debootstrap-done"
   fi
+  # debootstrap writes no /etc/hosts, and Wine's getaddrinfo asks the chroot's resolver
+  # for every name: without the file "localhost" does not resolve (Windows answers it itself).
+  [ -f "$RFS/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >"$RFS/etc/hosts"
   mount_base
   if [ ! -x "$RFS/usr/lib/wine/wine64" ]; then
     echo "wine.sh: apt-get install wine64 (Wine 10) in the chroot"
