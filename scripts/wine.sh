@@ -57,7 +57,7 @@ WIN=/opt/win # inside the chroot
 # a Linux binary), tests/property/, tests/leaks/ and tests/stress/ are left out.
 DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/ffi/"
 # The npm smoke: the same Windows cases, plus CPython's test_selectors port, per runtime.
-NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js selectors/selectors_test.js"
+NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js selectors/selectors_test.js socket/getaddrinfo_test.js socket/hostnames_test.js"
 
 die() { echo "wine.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, mount, chroot)"
