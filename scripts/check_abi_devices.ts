@@ -33,10 +33,18 @@ const CPYTHON_ALIASES: Readonly<Record<string, string>> = { VSWTCH: "VSWTC" };
 /** Marks a constant the headers lack (no real constant has this value). */
 const ABSENT = "-9223372036854775807";
 
+/** One value to compare: a label, the C expression that computes it, the table's value. */
+export type ValueCheck = [label: string, expression: string, table: number];
+
+/** The check of constant `name`: its value, or a marker where the headers lack it. */
+export function constant(name: string, value: number): ValueCheck {
+  return [name, `\n#ifdef ${name}\n  (long long)(${name})\n#else\n  ${ABSENT}LL\n#endif\n`, value];
+}
+
 /** `[label, C expression, table value]` for everything to compare. */
-function entries(d: DevicesAbi): [string, string, number][] {
+function entries(d: DevicesAbi): ValueCheck[] {
   const t = d.termios;
-  const out: [string, string, number][] = [
+  const out: ValueCheck[] = [
     ["sizeof(struct termios)", "sizeof(struct termios)", t.size],
     ["c_iflag offset", "offsetof(struct termios, c_iflag)", t.iflag],
     ["c_oflag offset", "offsetof(struct termios, c_oflag)", t.oflag],
@@ -52,11 +60,6 @@ function entries(d: DevicesAbi): [string, string, number][] {
     ["sizeof(posix_spawnattr_t)", "sizeof(posix_spawnattr_t)", d.posixSpawnattrSize],
     ["sizeof(sigset_t)", "sizeof(sigset_t)", d.sigsetSize],
   ];
-  const constant = (name: string, value: number): [string, string, number] => [
-    name,
-    `\n#ifdef ${name}\n  (long long)(${name})\n#else\n  ${ABSENT}LL\n#endif\n`,
-    value,
-  ];
   for (const [flag, value] of Object.entries(d.spawnFlags)) {
     out.push(constant(`POSIX_SPAWN_${flag}`, value));
   }
@@ -66,28 +69,31 @@ function entries(d: DevicesAbi): [string, string, number][] {
   return out;
 }
 
-function source(list: readonly [string, string, number][]): string {
-  const includes = [...HEADERS, "fcntl.h", "sys/file.h"].map((h) =>
-    `#if __has_include(<${h}>)\n#include <${h}>\n#endif`
-  );
+function source(list: readonly ValueCheck[], headers: readonly string[]): string {
+  const includes = headers.map((h) => `#if __has_include(<${h}>)\n#include <${h}>\n#endif`);
   return [
     ...includes,
     "#include <stddef.h>",
-    "long long iomux_devices[] = {",
+    "long long iomux_values[] = {",
     ...list.map(([, expr]) => `  ${expr},`),
     "};",
     "",
   ].join("\n");
 }
 
-/** Compiles the values of `devices` with `flags` and compares them with the table. */
-export function checkDevices(
+/**
+ * Compiles `list` with `flags` against `headers` and returns a sentence per value that
+ * differs from the table. A constant the headers lack must be 0, or, for a name in
+ * `aliases`, the value of the name CPython takes it from.
+ */
+export function compareValues(
   target: string,
-  devices: DevicesAbi,
+  list: readonly ValueCheck[],
   flags: readonly string[],
-): DevicesReport {
-  const list = entries(devices);
-  const result = compile(flags, source(list));
+  headers: readonly string[] = HEADERS,
+  aliases: Readonly<Record<string, string>> = {},
+): string[] {
+  const result = compile(flags, source(list, headers));
   if (!result.ok) throw new Error(`${target}: the check does not compile:\n${result.stderr}`);
   const words = dataWords(result.stdout);
   if (words.length !== list.length) {
@@ -98,7 +104,7 @@ export function checkDevices(
   list.forEach(([name, , ours], i) => {
     const word = words[i]!;
     if (word === ABSENT) {
-      const alias = CPYTHON_ALIASES[name];
+      const alias = aliases[name];
       const aliased = alias === undefined ? undefined : values.get(alias);
       const expected = aliased === undefined || aliased === ABSENT ? 0 : Number(aliased);
       if (ours !== expected) {
@@ -108,6 +114,18 @@ export function checkDevices(
       mismatches.push(`${name}: iomux ${ours}, C ${word}`);
     }
   });
+  return mismatches;
+}
+
+/** Compiles the values of `devices` with `flags` and compares them with the table. */
+export function checkDevices(
+  target: string,
+  devices: DevicesAbi,
+  flags: readonly string[],
+): DevicesReport {
+  const list = entries(devices);
+  const headers = [...HEADERS, "fcntl.h", "sys/file.h"];
+  const mismatches = compareValues(target, list, flags, headers, CPYTHON_ALIASES);
   return { target, checked: list.length, mismatches };
 }
 

@@ -14,7 +14,8 @@
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
 import type { NetdbAbi } from "../ffi/abi/types.ts";
-import { compile, dataWords, HEADERS, runChecks } from "./check_abi_symbols.ts";
+import { runChecks } from "./check_abi_symbols.ts";
+import { compareValues, constant, type ValueCheck } from "./check_abi_devices.ts";
 
 /** One target's outcome. */
 export interface NetdbReport {
@@ -24,68 +25,34 @@ export interface NetdbReport {
   readonly mismatches: readonly string[];
 }
 
-/** Marks a constant the headers lack (no real constant has this value). */
-const ABSENT = "-9223372036854775807";
-
 /** `[label, C expression, table value]` for everything to compare. */
-function entries(netdb: NetdbAbi): [string, string, number][] {
+function entries(netdb: NetdbAbi): ValueCheck[] {
   const a = netdb.addrinfo;
-  const field = (name: string, value: number): [string, string, number] => [
-    `offsetof(struct addrinfo, ai_${name})`,
-    `offsetof(struct addrinfo, ai_${name})`,
-    value,
-  ];
+  const field = (name: keyof typeof a, value: number): ValueCheck => {
+    const expression = `offsetof(struct addrinfo, ai_${name})`;
+    return [expression, expression, value];
+  };
   return [
     ["sizeof(struct addrinfo)", "sizeof(struct addrinfo)", a.size],
-    field("flags", a.flags),
-    field("family", a.family),
-    field("socktype", a.socktype),
-    field("protocol", a.protocol),
-    field("addrlen", a.addrlen),
-    field("addr", a.addr),
-    field("canonname", a.canonname),
-    field("next", a.next),
-    ...Object.entries(netdb.constants).map(([name, value]): [string, string, number] => [
-      name,
-      `\n#ifdef ${name}\n  (long long)(${name})\n#else\n  ${ABSENT}LL\n#endif\n`,
-      value,
-    ]),
+    ...([
+      "flags",
+      "family",
+      "socktype",
+      "protocol",
+      "addrlen",
+      "addr",
+      "canonname",
+      "next",
+    ] as const)
+      .map((name) => field(name, a[name])),
+    ...Object.entries(netdb.constants).map(([name, value]) => constant(name, value)),
   ];
-}
-
-function source(list: readonly [string, string, number][]): string {
-  const includes = HEADERS.map((h) => `#if __has_include(<${h}>)\n#include <${h}>\n#endif`);
-  return [
-    ...includes,
-    "#include <stddef.h>",
-    "long long iomux_netdb[] = {",
-    ...list.map(([, expr]) => `  ${expr},`),
-    "};",
-    "",
-  ].join("\n");
 }
 
 /** Compiles the values of `netdb` with `flags` and compares them with the table. */
 export function checkNetdb(target: string, netdb: NetdbAbi, flags: readonly string[]): NetdbReport {
   const list = entries(netdb);
-  const result = compile(flags, source(list));
-  if (!result.ok) throw new Error(`${target}: the check does not compile:\n${result.stderr}`);
-  const words = dataWords(result.stdout);
-  if (words.length !== list.length) {
-    throw new Error(`${target}: ${words.length} values compiled for ${list.length} asked`);
-  }
-  const mismatches: string[] = [];
-  list.forEach(([name, , ours], i) => {
-    const word = words[i]!;
-    if (word === ABSENT) {
-      if (ours !== 0) {
-        mismatches.push(`${name}: the headers do not define it, the table says ${ours}`);
-      }
-    } else if (BigInt(word) !== BigInt(ours)) {
-      mismatches.push(`${name}: iomux ${ours}, C ${word}`);
-    }
-  });
-  return { target, checked: list.length, mismatches };
+  return { target, checked: list.length, mismatches: compareValues(target, list, flags) };
 }
 
 if (import.meta.main) {

@@ -14,6 +14,7 @@ export interface CheckerReport {
   target: string;
   skipped?: string;
   checked?: number;
+  declared?: Record<string, string>;
   mismatches?: string[];
 }
 
@@ -32,11 +33,11 @@ export const CHECKER_SKIP: string | false = !deno
   ? `the host control needs linux-x86_64 headers, this is ${HOST_TARGET}`
   : false;
 
-/** Runs `scripts/<name>` with `--json` and `args`: its exit status and reports. */
+/** Runs `scripts/<name>` with `--json` and `args`: its exit status, stderr and reports. */
 export function runChecker(
   name: string,
   ...args: string[]
-): { status: number | null; reports: CheckerReport[] } {
+): { status: number | null; stderr: string; reports: CheckerReport[] } {
   const script = fileURLToPath(new URL(`../../scripts/${name}`, import.meta.url));
   const run = spawnSync(deno!.execPath(), [
     "run",
@@ -49,5 +50,5 @@ export function runChecker(
     ...args,
   ], { encoding: "utf8" });
   assert.ok(run.stdout.trim().length > 0, run.stderr);
-  return { status: run.status, reports: JSON.parse(run.stdout) };
+  return { status: run.status, stderr: run.stderr, reports: JSON.parse(run.stdout) };
 }

@@ -19,6 +19,7 @@ import {
   Socket,
 } from "../../socket/mod.ts";
 import { hasPython, pythonJson } from "../_kit/python.ts";
+import { hasIPv6 } from "../_kit/ipv6.ts";
 import { leakFree as fdChecked } from "../_kit/fds.ts";
 
 const python = hasPython("import socket");
@@ -26,15 +27,6 @@ const python = hasPython("import socket");
 const leakFree = abi.os === "windows" ? <T>(body: T) => body : fdChecked;
 const encoder = new TextEncoder();
 
-function hasIPv6(): boolean {
-  try {
-    using s = new Socket(AF_INET6);
-    s.bind(["::1", 0]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 const ipv6 = hasIPv6();
 
 /** A listening loopback server and its port. */
