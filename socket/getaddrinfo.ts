@@ -49,7 +49,11 @@ const LONG_LIMIT = 2n ** 63n;
 /** `socket_getaddrinfo`'s port: `%ld` of an int, a str or bytes as is, `None` NULL. */
 function service(port: unknown): Uint8Array | null {
   if (port === null || port === undefined) return null;
-  if (typeof port === "string") return cString(port);
+  if (typeof port === "string") {
+    // 3.13's PyUnicode_AsUTF8 refuses what C would cut short (gh-111089).
+    if (port.includes("\0")) throw new ValueError("embedded null character");
+    return cString(port);
+  }
   if ((typeof port === "number" && Number.isInteger(port)) || typeof port === "bigint") {
     const big = BigInt(port);
     if (big >= LONG_LIMIT || big < -LONG_LIMIT) {

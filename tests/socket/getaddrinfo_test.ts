@@ -200,6 +200,11 @@ describe("getaddrinfo and getnameinfo", () => {
       message: "getaddrinfo() argument 1 must be string or None",
     });
     assert.throws(call("localhost", {}), { name: "OSError", message: "Int or String expected" });
+    // CPython 3.13 (gh-111089): a str port with a NUL is refused, not cut short.
+    assert.throws(call("localhost", "80\0x"), {
+      name: "ValueError",
+      message: "embedded null character",
+    });
     assert.throws(call("localhost", -(2n ** 63n) - 1n), {
       name: "RangeError",
       message: "Python int too large to convert to C long",
