@@ -36,10 +36,20 @@ export interface AddrinfoCall {
   readonly result: Uint8Array;
 }
 
+/**
+ * `size` zeroed bytes in an `ArrayBuffer` of their own. A worker thread reads and writes
+ * a call's buffers while the JS thread runs on (`lookupAsync`): an explicit `ArrayBuffer`
+ * lives outside the engine's heap, where garbage collection never moves it, whereas V8
+ * keeps a small `new Uint8Array(n)` inside the heap.
+ */
+function fixedBytes(size: number): Uint8Array {
+  return new Uint8Array(new ArrayBuffer(size));
+}
+
 /** `text` (or bytes) as a NUL-terminated C string; bytes are copied by their real extent. */
 export function cString(text: string | Uint8Array): Uint8Array {
   const bytes = typeof text === "string" ? encoder.encode(text) : text;
-  const out = new Uint8Array(byteLengthOf(bytes) + 1);
+  const out = fixedBytes(byteLengthOf(bytes) + 1);
   out.set(bytes);
   return out;
 }
@@ -53,13 +63,13 @@ export function addrinfoCall(
   proto: number,
   flags: number,
 ): AddrinfoCall {
-  const hints = new Uint8Array(layout.size);
+  const hints = fixedBytes(layout.size);
   const view = new DataView(hints.buffer);
   view.setInt32(layout.flags, flags, true);
   view.setInt32(layout.family, family, true);
   view.setInt32(layout.socktype, type, true);
   view.setInt32(layout.protocol, proto, true);
-  return { node, service, hints, result: new Uint8Array(8) };
+  return { node, service, hints, result: fixedBytes(8) };
 }
 
 /** Reads the list at `head` and frees it, even when reading fails. */
