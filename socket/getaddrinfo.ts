@@ -44,9 +44,10 @@ export type HostArgument = string | Uint8Array | null | undefined;
 /** A port argument: a number, a numeric string or service name (`"http"`), or `null`. */
 export type PortArgument = number | bigint | string | Uint8Array | null | undefined;
 
-const LONG_LIMIT = 2n ** 63n;
-
-/** `socket_getaddrinfo`'s port: `%ld` of an int, a str or bytes as is, `None` NULL. */
+/**
+ * `socket_getaddrinfo`'s port: an int as its decimal text, whatever its size (3.12+,
+ * gh-74895: the C library judges the range), a str or bytes as is, `None` NULL.
+ */
 function service(port: unknown): Uint8Array | null {
   if (port === null || port === undefined) return null;
   if (typeof port === "string") {
@@ -55,11 +56,7 @@ function service(port: unknown): Uint8Array | null {
     return cString(port);
   }
   if ((typeof port === "number" && Number.isInteger(port)) || typeof port === "bigint") {
-    const big = BigInt(port);
-    if (big >= LONG_LIMIT || big < -LONG_LIMIT) {
-      throw new RangeError("Python int too large to convert to C long");
-    }
-    return cString(big.toString());
+    return cString(BigInt(port).toString());
   }
   const bytes = port instanceof Uint8Array ? plainBytes(port) : undefined;
   if (bytes !== undefined) return cString(bytes);

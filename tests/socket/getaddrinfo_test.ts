@@ -50,7 +50,6 @@ const CASES: Case[] = [
   { fn: "getaddrinfo", args: ["", 80] },
   { fn: "getaddrinfo", args: ["localhost", 70000] },
   { fn: "getaddrinfo", args: ["localhost", -1] },
-  { fn: "getaddrinfo", args: ["localhost", 2 ** 63] },
   { fn: "getaddrinfo", args: ["localhost", { float: 1.5 }] },
   { fn: "getaddrinfo", args: ["localhost", { bool: true }] },
   { fn: "getaddrinfo", args: ["localhost", "http"] },
@@ -162,15 +161,17 @@ describe("getaddrinfo and getnameinfo", () => {
   );
 
   it("gives CPython's results for localhost (no python3 needed)", () => {
-    const [only, ...more] = getaddrinfo("localhost", 80, AF_INET, SOCK_STREAM);
-    assert.deepEqual(more, []);
-    const [family, type, proto, canonname, sockaddr] = only!;
-    assert.deepEqual([family, type, canonname, sockaddr], [AF_INET, SOCK_STREAM, "", [
-      "127.0.0.1",
-      80,
-    ]]);
-    // Wine's Winsock leaves ai_protocol 0 for a 0 in the hints; glibc and the BSDs fill it.
-    assert.ok(proto === 6 || (windows && proto === 0), `proto ${proto}`);
+    const all = getaddrinfo("localhost", 80, AF_INET, SOCK_STREAM);
+    assert.ok(all.length > 0);
+    // One entry per /etc/hosts line that names localhost: each the same address.
+    for (const [family, type, proto, canonname, sockaddr] of all) {
+      assert.deepEqual([family, type, canonname, sockaddr], [AF_INET, SOCK_STREAM, "", [
+        "127.0.0.1",
+        80,
+      ]]);
+      // Wine's Winsock leaves ai_protocol 0 for a 0 in the hints; glibc and the BSDs fill it.
+      assert.ok(proto === 6 || (windows && proto === 0), `proto ${proto}`);
+    }
     // A port as a bigint or a numeric string, a host as bytes: the same lookup.
     const same = getaddrinfo(new TextEncoder().encode("localhost"), 80n, AF_INET, SOCK_STREAM);
     assert.deepEqual(same, getaddrinfo("localhost", "80", AF_INET, SOCK_STREAM));
@@ -205,10 +206,10 @@ describe("getaddrinfo and getnameinfo", () => {
       name: "ValueError",
       message: "embedded null character",
     });
-    assert.throws(call("localhost", -(2n ** 63n) - 1n), {
-      name: "RangeError",
-      message: "Python int too large to convert to C long",
-    });
+    // CPython 3.12+ (gh-74895): an int port of any size goes to the C library as its
+    // decimal text (3.11, this machine's python3 perhaps, raised OverflowError).
+    const huge = 2n ** 64n + 80n;
+    assert.deepEqual(outcome(call("localhost", huge)), outcome(call("localhost", String(huge))));
   });
 });
 
