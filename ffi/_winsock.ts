@@ -40,7 +40,7 @@ function crt(parameters: NativeType[], name: string): WindowsSymbol {
  * Every libc entry that exists on Windows, by its key in `LIBC_SYMBOLS`, with the
  * Windows C signature (`int` lengths in `recv`/`send`, `unsigned int` counts in
  * `_read`/`_write`). Entries absent here (`poll_async`, `pipe2`, `accept4`, epoll,
- * kqueue, eventfd) stay absent; `fcntl` and `socketpair` fail with ENOSYS.
+ * kqueue, eventfd, gai_strerror) stay absent; `fcntl` and `socketpair` fail with ENOSYS.
  */
 const WINDOWS_SYMBOLS: Readonly<Record<string, WindowsSymbol>> = {
   // int select(int nfds, fd_set *r, fd_set *w, fd_set *x, const struct timeval *t)
@@ -63,6 +63,17 @@ const WINDOWS_SYMBOLS: Readonly<Record<string, WindowsSymbol>> = {
   getpeername: ws([S, B, B]),
   closesocket: ws([S]),
   ioctlsocket: ws([S, "i32", B]), // (SOCKET, long cmd, u_long *argp)
+  // int getaddrinfo(PCSTR pNodeName, PCSTR pServiceName, const ADDRINFOA *, PADDRINFOA *)
+  getaddrinfo: ws([B, B, B, B]),
+  // The same, off the JS thread where the backend's openLibrary binds nonblocking
+  // symbols (Deno); elsewhere absent, and getaddrinfoAsync calls getaddrinfo.
+  getaddrinfo_async: { ...ws([B, B, B, B], "getaddrinfo"), nonblocking: true },
+  freeaddrinfo: { lib: "ws2", parameters: ["usize"], result: "void" }, // (PADDRINFOA)
+  // int getnameinfo(const SOCKADDR *, socklen_t, PCHAR, DWORD, PCHAR, DWORD, INT)
+  getnameinfo: ws([B, "i32", B, "u32", B, "u32", "i32"]),
+  // void *memcpy(void *dest, const void *src, size_t n), src an address; strlen(s).
+  read_memory: crt([B, "usize", "usize"], "memcpy"),
+  strlen_at: crt(["usize"], "strlen"),
   WSAStartup: ws(["u32", B]), // (WORD wVersionRequested, LPWSADATA)
   WSAGetLastError: ws([]),
   WSASetLastError: { lib: "ws2", parameters: ["i32"], result: "void" },
@@ -170,6 +181,8 @@ export function loadWindowsLibc(backend: Backend, abi: Abi): RawLibc {
     close: reporting(ucrt.close!),
     open: reporting(ucrt.open!),
     pipe: reporting((fds: Int32Array) => pipe(fds, PIPE_SIZE, PIPE_MODE)),
+    read_memory: ucrt.read_memory!,
+    strlen_at: ucrt.strlen_at!,
     fcntl: unavailable,
     socketpair: unavailable,
     // The texts of the C runtime's strerror and of FormatMessage (ffi/abi/windows.ts):

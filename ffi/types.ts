@@ -18,6 +18,7 @@
  * | `int` | `i32` | `number` |
  * | `unsigned int`, `socklen_t` | `u32` | `number` |
  * | `size_t` | `usize` | `number` (the Deno backend passes a BigInt: its fast path) |
+ * | `uintptr_t` | `usize` | `bigint`: an address read out of memory libc owns (`ffi/memory.ts`) |
  * | `nfds_t` | `u32` or `u64`, per ABI | {@linkcode Nfds} (make it with `toNfds`) |
  * | `int ...` | a variadic int: `i32`, or padding + `i64` on Apple arm64 | `number` |
  * | `void * ...` | a variadic pointer: `buffer`, after the same padding on Apple arm64 | `ArrayBufferView` |
@@ -29,6 +30,7 @@ export type CType =
   | "unsigned int"
   | "socklen_t"
   | "size_t"
+  | "uintptr_t"
   | "nfds_t"
   | "int ..."
   | "void * ..."
@@ -84,6 +86,7 @@ export type Nfds = number | bigint;
 export type ParameterOf<T> = T extends "void *" | "void * ..." ? ArrayBufferView
   : T extends "void * | NULL" ? ArrayBufferView | null
   : T extends "nfds_t" ? Nfds
+  : T extends "uintptr_t" ? bigint
   : number;
 
 /** The TypeScript type a C result comes back as. */

@@ -48,6 +48,7 @@ export const HEADERS = [
   "string.h",
   "errno.h",
   "sys/socket.h",
+  "netdb.h",
   "sys/event.h",
   "sys/epoll.h",
   "sys/eventfd.h",

@@ -57,7 +57,7 @@ WIN=/opt/win # inside the chroot
 # a Linux binary), tests/property/, tests/leaks/ and tests/stress/ are left out.
 DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/ffi/"
 # The npm smoke: the same Windows cases, plus CPython's test_selectors port, per runtime.
-NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js selectors/selectors_test.js"
+NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js selectors/selectors_test.js socket/getaddrinfo_test.js socket/hostnames_test.js"
 
 die() { echo "wine.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, mount, chroot)"
@@ -146,6 +146,9 @@ install() {
       die "debootstrap failed, see $ROOT/debootstrap.log"
     touch "$ROOT/.debootstrap-done"
   fi
+  # debootstrap writes no /etc/hosts, and Wine's getaddrinfo asks the chroot's resolver
+  # for every name: without the file "localhost" does not resolve (Windows answers it itself).
+  [ -f "$RFS/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >"$RFS/etc/hosts"
   mount_base
   if [ ! -x "$RFS/usr/lib/wine/wine64" ]; then
     echo "wine.sh: apt-get install wine64 (Wine 10) in the chroot"

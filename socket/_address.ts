@@ -1,6 +1,6 @@
 /**
- * Python's socket addresses ⇄ sockaddr bytes: CPython's `getsockaddrarg` (with
- * `setipaddr` reduced to numeric hosts, `""` and `"localhost"`) and `makesockaddr`.
+ * Python's socket addresses ⇄ sockaddr bytes: CPython's `getsockaddrarg` (hosts
+ * through `setipaddr`, in `_resolve.ts`) and `makesockaddr`.
  *
  * @module
  */
@@ -18,8 +18,8 @@ import {
   sockaddrFamily,
 } from "../ffi/sockaddr.ts";
 import { pyTypeName } from "../_py/convert.ts";
-import { noSuchName, wrongFamily } from "./gaierror.ts";
-import { formatIPv4, formatIPv6, parseInetAton, parseIPv6 } from "./inet.ts";
+import { hostAddress } from "./_resolve.ts";
+import { formatIPv4, formatIPv6 } from "./inet.ts";
 import {
   decodeNetlinkAddress,
   encodeNetlinkAddress,
@@ -44,8 +44,8 @@ export type Address = IPv4Address | IPv6Address | NetlinkAddress | string;
 /**
  * An address argument: `[host, port]` for IPv4; `[host, port, flowinfo?, scopeId?]`
  * for IPv6; a path (string or bytes) for Unix sockets; `[pid, groups]` for netlink.
- * A host is a numeric address, `""` (any address), `"localhost"` or, for IPv4,
- * `"<broadcast>"`.
+ * A host is a numeric address, `""` (any address), `"<broadcast>"` (IPv4), or a
+ * name, resolved with `getaddrinfo` for the socket's family.
  */
 export type AddressLike =
   | readonly [host: string, port: number]
@@ -57,15 +57,6 @@ export type AddressLike =
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const LOOPBACK4 = new Uint8Array([127, 0, 0, 1]);
-const ANY4 = new Uint8Array(4);
-const BROADCAST4 = new Uint8Array([255, 255, 255, 255]);
-const LOOPBACK6 = (() => {
-  const b = new Uint8Array(16);
-  b[15] = 1;
-  return b;
-})();
-const ANY6 = new Uint8Array(16);
 
 function integer(value: unknown): number {
   if (typeof value === "number" && Number.isInteger(value)) return value;
@@ -78,32 +69,6 @@ function hostString(host: unknown): string {
   const bytes = host instanceof Uint8Array ? plainBytes(host) : undefined;
   if (bytes !== undefined) return decoder.decode(bytes);
   throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(host)}`);
-}
-
-function isLocalhost(host: string): boolean {
-  return host.toLowerCase() === "localhost";
-}
-
-/** `setipaddr` for IPv4 without DNS. */
-function ipv4Host(host: string): Uint8Array {
-  if (host === "") return ANY4;
-  if (host === "<broadcast>" || host === "255.255.255.255") return BROADCAST4;
-  if (isLocalhost(host)) return LOOPBACK4;
-  const bytes = parseInetAton(host);
-  if (bytes !== null) return bytes;
-  if (parseIPv6(host.replace(/%[0-9]+$/, "")) !== null) throw wrongFamily();
-  throw noSuchName();
-}
-
-/** `setipaddr` for IPv6 without DNS; a numeric `%scope` suffix is accepted. */
-function ipv6Host(host: string): Uint8Array {
-  if (host === "") return ANY6;
-  if (host === "<broadcast>") throw new OSError("address family mismatched");
-  if (isLocalhost(host)) return LOOPBACK6;
-  const bytes = parseIPv6(host.replace(/%[0-9]+$/, ""));
-  if (bytes !== null) return bytes;
-  if (parseInetAton(host) !== null) throw wrongFamily();
-  throw noSuchName();
 }
 
 function port(value: unknown, caller: string): number {
@@ -138,7 +103,7 @@ export function encodeAddress(
     if (address.length !== 2) throw new TypeError("AF_INET address must be a pair (host, port)");
     const host = hostString(address[0]);
     const p = port(address[1], caller);
-    return encodeInet4(out, ipv4Host(host), p);
+    return encodeInet4(out, hostAddress(host, AF_INET), p);
   }
   if (family === AF_INET6) {
     if (!Array.isArray(address)) {
@@ -161,7 +126,7 @@ export function encodeAddress(
     if (scopeId < 0 || scopeId > 0xffffffff) {
       throw new RangeError("Python int too large to convert to C unsigned long");
     }
-    return encodeInet6(out, ipv6Host(host), p, flowinfo, scopeId);
+    return encodeInet6(out, hostAddress(host, AF_INET6), p, flowinfo, scopeId);
   }
   // AF_NETLINK is 0 (AF_UNSPEC) where the platform has none: a bad family there.
   if (HAS_NETLINK && family === AF_NETLINK) return encodeNetlinkAddress(address, caller, out);

@@ -1,12 +1,14 @@
 /**
- * `socket.create_connection()` and `socket.create_server()`, for numeric hosts.
+ * `socket.create_connection()` and `socket.create_server()` (`Lib/socket.py`).
  *
  * @module
  */
 import { OSError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { type AddressLike, formatAddress } from "./_address.ts";
-import { parseIPv6 } from "./inet.ts";
+import { WINDOWS } from "./_syscall.ts";
+import { gaierror } from "./gaierror.ts";
+import { getaddrinfo } from "./getaddrinfo.ts";
 import { Socket } from "./socket.ts";
 
 const {
@@ -33,51 +35,71 @@ export interface CreateServerOptions {
   dualstackIpv6?: boolean;
 }
 
-/** Options of {@linkcode createConnection}. */
+/** Options of {@linkcode createConnection}, Python's `timeout`, `source_address` and `all_errors`. */
 export interface CreateConnectionOptions {
+  /** `settimeout` of each socket tried (seconds, `0` or `null`); left blocking when omitted. */
+  timeout?: number | null;
   /** Bind to this local address before connecting. */
   sourceAddress?: readonly [host: string, port: number];
-}
-
-function familyOfHost(host: string): number {
-  return parseIPv6(host.replace(/%[0-9]+$/, "")) !== null ? AF_INET6 : AF_INET;
+  /**
+   * When every address fails, raise an `AggregateError` of all the errors (Python's
+   * `ExceptionGroup("create_connection failed", …)`) instead of the last one.
+   */
+  allErrors?: boolean;
 }
 
 /**
- * Connects a TCP socket to `[host, port]`, as Python's `socket.create_connection`
- * for a numeric host (IPv4 or IPv6 by the form of `host`; `"localhost"` is IPv4).
- * The socket is blocking.
+ * Connects a TCP socket to `[host, port]`, as Python's `socket.create_connection`:
+ * `getaddrinfo(host, port, 0, SOCK_STREAM)`, then each address in turn until one
+ * connects. The lookup and the connects block the JS thread; for a server, resolve
+ * with `getaddrinfoAsync` and connect a non-blocking socket with
+ * `connectEx`, waiting with `selectAsync` (see the README).
  *
- * @param address `[host, port]`.
- * @param options `sourceAddress` to bind first.
+ * @param address `[host, port]`: a name, a numeric address; a port number or service.
+ * @param options `timeout`, `sourceAddress`, `allErrors`.
  * @returns The connected socket.
- * @throws {ConnectionRefusedError} Nobody listens there.
+ * @throws {ConnectionRefusedError} Nobody listens there (the last address's error).
+ * @throws {gaierror} The host does not resolve.
+ * @throws {AggregateError} With `allErrors`, every address's error.
  *
- * @example Connect to a listening server
+ * @example Connect to a listening server by name
  * ```ts
  * import assert from "node:assert/strict";
  * import { createConnection, createServer } from "@iomux/iomux/socket";
  *
  * using server = createServer(["127.0.0.1", 0]);
- * using client = createConnection(server.getsockname() as [string, number]);
+ * const [, port] = server.getsockname() as [string, number];
+ * using client = createConnection(["localhost", port]);
  * const [conn] = server.accept();
  * conn.close();
- * assert.equal(client.getpeername()[1], server.getsockname()[1]);
+ * assert.deepEqual(client.getpeername(), ["127.0.0.1", port]);
  * ```
  */
 export function createConnection(
-  address: readonly [host: string, port: number],
+  address: readonly [host: string, port: number | string],
   options: CreateConnectionOptions = {},
 ): Socket {
-  const sock = new Socket(familyOfHost(address[0]), SOCK_STREAM);
-  try {
-    if (options.sourceAddress !== undefined) sock.bind(options.sourceAddress);
-    sock.connect(address);
-    return sock;
-  } catch (e) {
-    sock.close();
-    throw e;
+  const [host, port] = address;
+  const errors: OSError[] = [];
+  for (const [family, type, proto, , sockaddr] of getaddrinfo(host, port, 0, SOCK_STREAM)) {
+    let sock: Socket | undefined;
+    try {
+      sock = new Socket(family, type, proto);
+      if (options.timeout !== undefined) sock.settimeout(options.timeout);
+      if (options.sourceAddress !== undefined) sock.bind(options.sourceAddress);
+      sock.connect(sockaddr);
+      return sock;
+    } catch (e) {
+      sock?.close();
+      // Lib/socket.py catches `error` (OSError) only; anything else propagates.
+      if (!(e instanceof OSError)) throw e;
+      if (!options.allErrors) errors.length = 0;
+      errors.push(e);
+    }
   }
+  if (errors.length === 0) throw new OSError("getaddrinfo returns an empty list");
+  if (!options.allErrors) throw errors[0];
+  throw new AggregateError(errors, "create_connection failed");
 }
 
 /**
@@ -113,7 +135,9 @@ export function createServer(address: AddressLike, options: CreateServerOptions 
   const sock = new Socket(family, SOCK_STREAM);
   try {
     if (family !== AF_UNIX) {
-      sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+      // Lib/socket.py sets SO_REUSEADDR except on Windows, where it lets another
+      // socket take the port over.
+      if (!WINDOWS) sock.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
       if (options.reusePort) sock.setsockopt(SOL_SOCKET, SO_REUSEPORT, 1);
       if (family === AF_INET6) {
         sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, options.dualstackIpv6 ? 0 : 1);
@@ -126,7 +150,9 @@ export function createServer(address: AddressLike, options: CreateServerOptions 
       const where = typeof address === "string" || address instanceof Uint8Array
         ? formatAddress(String(address))
         : `(${address.map((p) => typeof p === "string" ? `'${p}'` : String(p)).join(", ")})`;
-      const Class = e.constructor as typeof OSError;
+      // Python re-raises `error(err.errno, msg)`: the class the errno picks, so a
+      // gaierror's EAI_* code gives a plain OSError.
+      const Class = e instanceof gaierror ? OSError : e.constructor as typeof OSError;
       throw new Class(
         e.errno,
         `${e.strerror} (while attempting to bind on address ${where})`,

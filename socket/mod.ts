@@ -4,9 +4,11 @@
  * `select`, `poll`, `epoll`, `kqueue` and the selectors can wait on. Methods, addresses and errors follow Python (`recv_into` is `recvInto`,
  * `sendall` is `sendAll`, and so on).
  *
- * Hosts are numeric IPv4/IPv6 addresses, `""` and `"localhost"`: iomux does not call
- * `getaddrinfo`, and raises {@linkcode gaierror} for other names. Sockets made here go
- * through FFI, so they need `--allow-ffi` and no `--allow-net`.
+ * Hosts are resolved as Python resolves them: a numeric address is parsed, `""` is the
+ * wildcard address, and any other name goes to the system's `getaddrinfo` (which
+ * raises {@linkcode gaierror} when it fails); {@linkcode getaddrinfoAsync} resolves
+ * off the JS thread. Sockets made here go through FFI, so they need `--allow-ffi` and
+ * no `--allow-net`.
  *
  * @example A non-blocking connect, waited for with select
  * ```ts
@@ -39,9 +41,12 @@ export { socketpair } from "./socketpair.ts";
 export { createConnection, createServer } from "./create.ts";
 export type { CreateConnectionOptions, CreateServerOptions } from "./create.ts";
 export { gaierror } from "./gaierror.ts";
+export { getaddrinfo, getaddrinfoAsync, getnameinfo } from "./getaddrinfo.ts";
+export type { AddrInfo, HostArgument, PortArgument } from "./getaddrinfo.ts";
 export { inetAton, inetNtoa, inetNtop, inetPton } from "./inet.ts";
 export * from "./constants.ts";
 export * from "./constants_ip.ts";
 export * from "./constants_tcp.ts";
 export * from "./constants_netlink.ts";
+export * from "./netdb_constants.ts";
 export * from "../errors.ts";

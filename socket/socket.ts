@@ -98,8 +98,10 @@ function recvFrom(
  * `BrokenPipeError` (no SIGPIPE). Operations on a closed socket raise `OSError`
  * EBADF, as in Python.
  *
- * Hosts: numeric IPv4/IPv6 addresses, `""` (any) and `"localhost"`; iomux does not
- * resolve other names (they raise {@linkcode gaierror}).
+ * Hosts, as in Python: a numeric address is used as it is, `""` is the wildcard
+ * address, `"<broadcast>"` `INADDR_BROADCAST`, and any other name is resolved with
+ * the system's `getaddrinfo` for the socket's family, on the JS thread (a name that
+ * does not resolve raises {@linkcode gaierror}).
  *
  * @example An echo round trip over loopback
  * ```ts
@@ -123,7 +125,7 @@ export class Socket extends SocketBase {
    *
    * @param address `[host, port]`, `[host, port, flowinfo, scopeId]` or a Unix path.
    * @throws {OSError} EADDRINUSE, EACCES…; `"AF_UNIX path too long"`.
-   * @throws {gaierror} A host name iomux does not resolve.
+   * @throws {gaierror} A host name that does not resolve.
    */
   bind(address: AddressLike): void {
     const length = encodeAddress(this.family, address, "bind", scratchAddress);

@@ -6,6 +6,7 @@
  * @module
  */
 import { DARWIN_DEVICES } from "./devices.ts";
+import { DARWIN_NETDB } from "./netdb.ts";
 import type { Abi } from "./types.ts";
 import { BSD_ERRNO, BSD_ERRNO_NAMES } from "./_bsd_errno.ts";
 import { DARWIN_SOCKET_EXTRA } from "./socket_bsd.ts";
@@ -46,6 +47,7 @@ export const DARWIN_ERRNO_NAMES: Readonly<Record<number, string>> = {
 
 const base = {
   devices: DARWIN_DEVICES,
+  netdb: DARWIN_NETDB,
   os: "darwin",
   libcNames: ["/usr/lib/libSystem.B.dylib", "libSystem.B.dylib"],
   errnoFunction: "__error",
@@ -162,10 +164,6 @@ const base = {
     sunPathSize: 104,
     hasAccept4: false,
     hasSockFlags: false,
-    EAI_NONAME: 8,
-    eaiNonameMessage: "nodename nor servname provided, or not known",
-    EAI_ADDRFAMILY: 1,
-    eaiAddrfamilyMessage: "Address family for hostname not supported",
   },
 } as const;
 

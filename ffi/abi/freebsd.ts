@@ -6,6 +6,7 @@
  * @module
  */
 import { FREEBSD_DEVICES } from "./devices.ts";
+import { FREEBSD_NETDB } from "./netdb.ts";
 import type { Abi } from "./types.ts";
 import { BSD_ERRNO, BSD_ERRNO_NAMES } from "./_bsd_errno.ts";
 import { FREEBSD_SOCKET_EXTRA } from "./socket_bsd.ts";
@@ -33,6 +34,7 @@ export const FREEBSD_ERRNO_NAMES: Readonly<Record<number, string>> = {
 
 const base = {
   devices: FREEBSD_DEVICES,
+  netdb: FREEBSD_NETDB,
   os: "freebsd",
   libcNames: ["libc.so.7"],
   errnoFunction: "__error",
@@ -151,10 +153,6 @@ const base = {
     sunPathSize: 104,
     hasAccept4: true,
     hasSockFlags: true,
-    EAI_NONAME: 8,
-    eaiNonameMessage: "Name does not resolve",
-    EAI_ADDRFAMILY: 1,
-    eaiAddrfamilyMessage: "Address family for hostname not supported",
   },
 } as const;
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { LINUX_DEVICES } from "./devices.ts";
+import { LINUX_NETDB } from "./netdb.ts";
 import type { Abi, KeventLayout } from "./types.ts";
 import { LINUX_SOCKET_EXTRA } from "./socket_linux.ts";
 
@@ -161,6 +162,7 @@ export const LINUX_ERRNO_NAMES: Readonly<Record<number, string>> = {
 
 const base = {
   devices: LINUX_DEVICES,
+  netdb: LINUX_NETDB,
   os: "linux",
   libcNames: ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"],
   errnoFunction: "__errno_location",
@@ -266,10 +268,6 @@ const base = {
     sunPathSize: 108,
     hasAccept4: true,
     hasSockFlags: true,
-    EAI_NONAME: -2,
-    eaiNonameMessage: "Name or service not known",
-    EAI_ADDRFAMILY: -9,
-    eaiAddrfamilyMessage: "Address family for hostname not supported",
   },
 } as const;
 

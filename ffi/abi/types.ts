@@ -117,6 +117,8 @@ export interface Abi {
   readonly errnoNames: Readonly<Record<number, string>>;
   /** Socket constants and `sockaddr` layouts. */
   readonly socket: SocketAbi;
+  /** `getaddrinfo`/`getnameinfo`: `netdb.h`'s constants and `struct addrinfo`. */
+  readonly netdb: NetdbAbi;
   /** Terminals, ioctl, posix_spawn, waitpid. */
   readonly devices: DevicesAbi;
   /** Windows only: where Winsock and the C runtime differ from a Unix libc. */
@@ -215,12 +217,6 @@ export interface SocketAbi {
   readonly hasAccept4: boolean;
   /** `SOCK_CLOEXEC`/`SOCK_NONBLOCK` are accepted by `socket(2)` and `socketpair(2)`. */
   readonly hasSockFlags: boolean;
-  /** `EAI_NONAME` and its `gai_strerror` text, for host names iomux does not resolve. */
-  readonly EAI_NONAME: number;
-  readonly eaiNonameMessage: string;
-  /** `EAI_ADDRFAMILY` (or `EAI_FAMILY` where absent) and its text. */
-  readonly EAI_ADDRFAMILY: number;
-  readonly eaiAddrfamilyMessage: string;
 }
 
 /**
@@ -235,6 +231,70 @@ export interface SockaddrNlLayout {
   /** Offset of `nl_groups`. */
   readonly groups: number;
 }
+
+/**
+ * Byte offsets in `struct addrinfo`. glibc puts `ai_addr` before `ai_canonname`; the
+ * BSDs and Windows put `ai_canonname` first (and Windows' `ai_addrlen` is a `size_t`,
+ * read here as its low 32 bits).
+ */
+export interface AddrinfoLayout {
+  /** `sizeof(struct addrinfo)`. */
+  readonly size: number;
+  readonly flags: number;
+  readonly family: number;
+  readonly socktype: number;
+  readonly protocol: number;
+  readonly addrlen: number;
+  readonly addr: number;
+  readonly canonname: number;
+  readonly next: number;
+}
+
+/** `netdb.h`: what `getaddrinfo` and `getnameinfo` need. */
+export interface NetdbAbi {
+  /** The `AI_*`, `NI_*` and `EAI_*` values; a name the platform lacks is 0. */
+  readonly constants: Readonly<Record<NetdbConstantName, number>>;
+  readonly addrinfo: AddrinfoLayout;
+  /**
+   * The one text of every `gaierror` where CPython has no `gai_strerror` (Windows);
+   * absent where libc's `gai_strerror` gives it.
+   */
+  readonly fixedMessage?: string;
+}
+
+/** The `netdb.h` constants iomux exports (CPython's `socket` names). */
+export type NetdbConstantName =
+  | "AI_PASSIVE"
+  | "AI_CANONNAME"
+  | "AI_NUMERICHOST"
+  | "AI_NUMERICSERV"
+  | "AI_V4MAPPED"
+  | "AI_ALL"
+  | "AI_ADDRCONFIG"
+  | "AI_DEFAULT"
+  | "AI_MASK"
+  | "NI_NUMERICHOST"
+  | "NI_NUMERICSERV"
+  | "NI_NOFQDN"
+  | "NI_NAMEREQD"
+  | "NI_DGRAM"
+  | "NI_MAXHOST"
+  | "NI_MAXSERV"
+  | "EAI_ADDRFAMILY"
+  | "EAI_AGAIN"
+  | "EAI_BADFLAGS"
+  | "EAI_FAIL"
+  | "EAI_FAMILY"
+  | "EAI_MEMORY"
+  | "EAI_NODATA"
+  | "EAI_NONAME"
+  | "EAI_OVERFLOW"
+  | "EAI_SERVICE"
+  | "EAI_SOCKTYPE"
+  | "EAI_SYSTEM"
+  | "EAI_BADHINTS"
+  | "EAI_PROTOCOL"
+  | "EAI_MAX";
 
 /** The core socket constants iomux exports (the rest: `SocketExtraConstantName`). */
 export type SocketConstantName =

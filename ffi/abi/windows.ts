@@ -10,6 +10,7 @@
 import type { Abi, WinsockAbi } from "./types.ts";
 import { WINDOWS_DEVICES } from "./devices.ts";
 import { WINDOWS_SOCKET_EXTRA } from "./socket_windows.ts";
+import { WINDOWS_NETDB } from "./netdb.ts";
 
 /**
  * errno names on Windows. The C runtime's own `errno.h` values (1–42) come back from
@@ -306,14 +307,10 @@ const base = {
     sunPathSize: 108,
     hasAccept4: false,
     hasSockFlags: false,
-    // WSAHOST_NOT_FOUND and WSAEAFNOSUPPORT (ws2tcpip.h EAI_NONAME, EAI_FAMILY).
-    EAI_NONAME: 11001,
-    eaiNonameMessage: "No such host is known",
-    EAI_ADDRFAMILY: 10047,
-    eaiAddrfamilyMessage: "An address incompatible with the requested protocol was used",
   },
   winsock,
   devices: WINDOWS_DEVICES,
+  netdb: WINDOWS_NETDB,
 } as const;
 
 /** Windows on x86_64 (LLP64). */

@@ -38,6 +38,7 @@ import {
   ValueError,
 } from "../../socket/mod.ts";
 import { hasPython, pythonJson } from "../_kit/python.ts";
+import { hasIPv6 } from "../_kit/ipv6.ts";
 import { UNIX_SOCKETS } from "../_kit/platform.ts";
 
 const encoder = new TextEncoder();
@@ -51,15 +52,6 @@ const errnoOf = (name: string) =>
 
 const python = hasPython("import socket");
 
-function hasIPv6(): boolean {
-  try {
-    using s = new Socket(AF_INET6);
-    s.bind(["::1", 0]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 const ipv6 = hasIPv6();
 
 /** A listening TCP server, a client connected to it and the accepted peer. */

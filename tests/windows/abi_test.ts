@@ -76,6 +76,23 @@ describe("ABI tables: Windows", () => {
         assert.deepEqual([c.SOCK_NONBLOCK, c.SOCK_CLOEXEC, c.MSG_DONTWAIT], [0, 0, 0]);
         assert.equal(c.SOMAXCONN, 0x7fffffff);
       });
+
+      it("has ws2tcpip.h's addrinfo: ai_canonname before ai_addr, EAI_* as Winsock errors", () => {
+        const { addrinfo, constants: n, fixedMessage } = t.netdb;
+        assert.deepEqual([addrinfo.size, addrinfo.addrlen, addrinfo.canonname, addrinfo.addr], [
+          48,
+          16,
+          24,
+          32,
+        ]);
+        assert.deepEqual(
+          [n.EAI_NONAME, n.EAI_AGAIN, n.EAI_FAIL, n.EAI_FAMILY, n.EAI_SERVICE, n.EAI_SOCKTYPE],
+          [11001, 11002, 11003, 10047, 10109, 10044],
+        );
+        assert.deepEqual([n.AI_NUMERICSERV, n.AI_ADDRCONFIG, n.AI_V4MAPPED], [8, 0x400, 0x800]);
+        // CPython on Windows has no gai_strerror (Modules/socketmodule.c set_gaierror).
+        assert.equal(fixedMessage, "getaddrinfo failed");
+      });
     });
   }
 });
