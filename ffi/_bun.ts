@@ -78,16 +78,16 @@ function bindLibrary(open: Open, table: Table): Record<string, AnyFunction> {
   return symbols;
 }
 
-/** Opens libc with `bun:ffi`. */
-function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
-  let library = "";
-  const open: Open = (signatures) =>
-    openLibc({ libcNames }, (path) => {
-      const lib = ffi().dlopen(path, signatures);
-      library ||= path; // the one the required symbols loaded from
-      return lib;
-    });
-  const symbols = bindLibrary(open, table);
+/**
+ * Adds the `nonblocking` symbols of `table` to `symbols`: calls run on worker threads
+ * that open `library` themselves (libc, or `ws2_32.dll`'s `WSAPoll` on Windows).
+ */
+function bindOffThread(
+  symbols: Record<string, AnyFunction>,
+  library: string,
+  table: Table,
+): Record<string, AnyFunction> {
+  if (!Object.values(table).some((spec) => spec.nonblocking)) return symbols;
   const call = offThreadCalls({
     bindOnWorker,
     data: {
@@ -99,6 +99,19 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
   for (const [key, spec] of Object.entries(table)) {
     if (spec.nonblocking) symbols[key] = call(key);
   }
+  return symbols;
+}
+
+/** Opens libc with `bun:ffi`. */
+function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
+  let library = "";
+  const open: Open = (signatures) =>
+    openLibc({ libcNames }, (path) => {
+      const lib = ffi().dlopen(path, signatures);
+      library ||= path; // the one the required symbols loaded from
+      return lib;
+    });
+  const symbols = bindOffThread(bindLibrary(open, table), library, table);
   const errnoPointer = symbols[errnoFunction]!() as number;
   // errno lives at a fixed address per thread: view it once and read it directly.
   const errnoCell = new Int32Array(ffi().toArrayBuffer(errnoPointer, 0, 4));
@@ -115,7 +128,8 @@ export const bunBackend: Backend = {
   name: "bun:ffi",
   available: () => runtimeName() === "bun",
   loadLibc,
-  openLibrary: (path, table) => bindLibrary((signatures) => ffi().dlopen(path, signatures), table),
+  openLibrary: (path, table) =>
+    bindOffThread(bindLibrary((signatures) => ffi().dlopen(path, signatures), table), path, table),
 };
 
 /**

@@ -94,16 +94,17 @@ function bindLibrary(
   return symbols;
 }
 
-/** Opens libc with `node:ffi`. */
-function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
+/**
+ * Adds the `nonblocking` symbols of `table` to `symbols`: calls run on worker threads
+ * that open `library` themselves (libc, or `ws2_32.dll`'s `WSAPoll` on Windows).
+ */
+function bindOffThread(
+  symbols: Record<string, AnyFunction>,
+  library: string,
+  table: Table,
+): Record<string, AnyFunction> {
+  if (!Object.values(table).some((spec) => spec.nonblocking)) return symbols;
   const node = ffi()!;
-  let library = "";
-  const { lib } = openLibc({ libcNames }, (path) => {
-    const opened = node.dlopen(path);
-    library = path;
-    return opened;
-  });
-  const symbols = bindLibrary(lib, table, () => node.dlopen(library).lib);
   const call = offThreadCalls({
     bindOnWorker,
     data: {
@@ -115,6 +116,23 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
   for (const [key, spec] of Object.entries(table)) {
     if (spec.nonblocking) symbols[key] = widenArguments(call(key), spec.parameters);
   }
+  return symbols;
+}
+
+/** Opens libc with `node:ffi`. */
+function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
+  const node = ffi()!;
+  let library = "";
+  const { lib } = openLibc({ libcNames }, (path) => {
+    const opened = node.dlopen(path);
+    library = path;
+    return opened;
+  });
+  const symbols = bindOffThread(
+    bindLibrary(lib, table, () => node.dlopen(library).lib),
+    library,
+    table,
+  );
   const errnoPointer = symbols[errnoFunction]!() as bigint;
   // errno lives at a fixed address per thread: view it once and read it directly.
   const errnoCell = new Int32Array(node.toArrayBuffer(errnoPointer, 4, false));
@@ -132,7 +150,11 @@ export const nodeFfiBackend: Backend = {
   available: () => runtimeName() === "node" && ffi() !== undefined,
   loadLibc,
   openLibrary: (path, table) =>
-    bindLibrary(ffi()!.dlopen(path).lib, table, () => ffi()!.dlopen(path).lib),
+    bindOffThread(
+      bindLibrary(ffi()!.dlopen(path).lib, table, () => ffi()!.dlopen(path).lib),
+      path,
+      table,
+    ),
 };
 
 /**
