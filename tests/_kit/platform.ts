@@ -28,3 +28,13 @@ export const NO_RLIMIT: string | false = process.platform === "win32"
 export const POSIX_HARNESS: string | false = process.platform === "win32"
   ? "the case's harness is POSIX (sh children, AF_UNIX, epoll or Unix paths)"
   : false;
+
+/**
+ * The reason a case that waits on pipes is skipped on Windows, or `false` elsewhere:
+ * Windows `select()` and `WSAPoll` watch sockets only. tests/windows/async_test.ts
+ * runs the waiter's, the selectors' and the watchers' cases there on loopback sockets.
+ */
+export const PIPE_WAITS: string | false = process.platform === "win32"
+  ? "the case waits on pipes, which Windows select() and WSAPoll cannot watch " +
+    "(tests/windows/async_test.ts runs its Windows twin on sockets)"
+  : false;

@@ -11,6 +11,7 @@ import { poll, POLLIN } from "../../select/mod.ts";
 import { EVENT_READ, PollSelector } from "../../selectors/mod.ts";
 import { close, pipe, read, write } from "../../os/mod.ts";
 import { waiterState } from "../../_wait/waiter.ts";
+import { PIPE_WAITS } from "../_kit/platform.ts";
 
 const EVENTS = 20;
 
@@ -41,7 +42,7 @@ async function workPerEvents(idle: number): Promise<number> {
   });
 }
 
-describe("work per event with idle waits", () => {
+describe("work per event with idle waits", { skip: PIPE_WAITS }, () => {
   it("is the same with 1,000 idle waits as with none", { skip: !isLinux }, async () => {
     const alone = await workPerEvents(0);
     assert.equal(waiterState().kind, "epoll");
@@ -50,7 +51,7 @@ describe("work per event with idle waits", () => {
   });
 });
 
-describe("work per event on a selector over many fds", () => {
+describe("work per event on a selector over many fds", { skip: PIPE_WAITS }, () => {
   it("a loop of selectAsync re-arms what reported, not every fd", { skip: !isLinux }, async () => {
     await withPipes(500, async (pipes) => {
       using sel = new PollSelector();

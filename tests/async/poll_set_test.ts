@@ -12,6 +12,7 @@ import { poll, POLLIN } from "../../select/mod.ts";
 import { EVENT_WRITE, SelectSelector } from "../../selectors/mod.ts";
 import { close, pipe, write } from "../../os/mod.ts";
 import { useReadySet, waiterState } from "../../_wait/waiter.ts";
+import { PIPE_WAITS } from "../_kit/platform.ts";
 
 /** Runs `body` with the waiter on its poll(2) set, then back on the platform's default. */
 async function onPollSet(body: () => Promise<void>): Promise<void> {
@@ -27,7 +28,7 @@ async function onPollSet(body: () => Promise<void>): Promise<void> {
   }
 }
 
-describe("the poll(2) ready set", () => {
+describe("the poll(2) ready set", { skip: PIPE_WAITS }, () => {
   it("ends waits on their events, on register during a wait, and on aborts", async () => {
     await onPollSet(async () => {
       // Node and Bun start a worker thread (with fds of its own) for the first call.

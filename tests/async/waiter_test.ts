@@ -31,8 +31,9 @@ import {
 } from "../../select/mod.ts";
 import { read, write } from "../../os/mod.ts";
 import { waiterState } from "../../_wait/waiter.ts";
+import { PIPE_WAITS } from "../_kit/platform.ts";
 
-describe("Poll.pollAsync", () => {
+describe("Poll.pollAsync", { skip: PIPE_WAITS }, () => {
   it("answers at once with what poll(0) answers when something is ready", async () => {
     await withPipes(1, async ([[r, w]]) => {
       const p = poll();
@@ -274,7 +275,7 @@ describe("Epoll.pollAsync", { skip: !isLinux }, () => {
   });
 });
 
-describe("the shared waiting thread", () => {
+describe("the shared waiting thread", { skip: PIPE_WAITS }, () => {
   for (const count of [50, 500]) {
     it(`${count} waits at once leave the runtime's thread pool free`, async () => {
       await withPipes(count, async (pipes) => {

@@ -5,9 +5,10 @@ import { DefaultSelector, PollSelector, SelectSelector } from "../../selectors/m
 import { read, write } from "../../os/mod.ts";
 import { withPipes } from "../_kit/fds.ts";
 import { watchLeakFree } from "./_watch_kit.ts";
+import { PIPE_WAITS } from "../_kit/platform.ts";
 
 for (const Selector of [DefaultSelector, PollSelector, SelectSelector]) {
-  describe(`selectorEvents over ${Selector.name}`, () => {
+  describe(`selectorEvents over ${Selector.name}`, { skip: PIPE_WAITS }, () => {
     it("yields every readiness once it is there, then ends on abort", async () => {
       await withPipes(3, async (pipes) => {
         using sel = new Selector<number>();
@@ -52,7 +53,7 @@ for (const Selector of [DefaultSelector, PollSelector, SelectSelector]) {
   });
 }
 
-describe("fdEvents", () => {
+describe("fdEvents", { skip: PIPE_WAITS }, () => {
   it(
     "yields level-triggered readiness and ends on abort",
     watchLeakFree(async () => {
