@@ -55,10 +55,10 @@ WIN=/opt/win # inside the chroot
 # selectors, socket and ffi suites, whose POSIX-only cases (pipes, AF_UNIX, RLIMIT_NOFILE,
 # epoll) skip on win32 with CPython's reason, tests/async/ and tests/watch/ (their pipe
 # cases skip; tests/windows/async_test.ts runs them on sockets), and the seed examples
-# (tests/examples/windows_examples_test.ts). tests/os/, tests/parity/ (python3 is a Linux
+# (tests/examples/examples_test.ts). tests/os/, tests/parity/ (python3 is a Linux
 # binary), tests/property/, tests/leaks/ and tests/stress/ are left out.
 DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/ffi/ tests/async/
-  tests/watch/ tests/examples/windows_examples_test.ts"
+  tests/watch/ tests/examples/examples_test.ts"
 # The npm smoke: the same Windows cases (the waiter's included), the Waker across a
 # Worker, plus CPython's test_selectors port, per runtime.
 NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js windows/async_test.js
