@@ -13,7 +13,8 @@ export const POSIX_FDS: string | false = process.platform === "win32"
 
 /** The reason an AF_UNIX case is skipped on Windows, or `false` elsewhere. */
 export const UNIX_SOCKETS: string | false = process.platform === "win32"
-  ? "AF_UNIX sockets are not part of iomux's Windows port"
+  ? "Windows has no AF_UNIX socketpair() and Wine refuses AF_UNIX sockets " +
+    "(tests/windows/unix_socket_test.ts tries them)"
   : false;
 
 /** The reason a case that changes RLIMIT_NOFILE is skipped on Windows, or `false`. */
