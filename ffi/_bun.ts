@@ -5,7 +5,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, openLibc, runtimeName } from "./_native.ts";
-import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
+import { bindOffThread, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -82,24 +82,19 @@ function bindLibrary(open: Open, table: Table): Record<string, AnyFunction> {
  * Adds the `nonblocking` symbols of `table` to `symbols`: calls run on worker threads
  * that open `library` themselves (libc, or `ws2_32.dll`'s `WSAPoll` on Windows).
  */
-function bindOffThread(
+function withOffThread(
   symbols: Record<string, AnyFunction>,
   library: string,
   table: Table,
 ): Record<string, AnyFunction> {
-  if (!Object.values(table).some((spec) => spec.nonblocking)) return symbols;
-  const call = offThreadCalls({
+  return bindOffThread(symbols, table, () => ({
     bindOnWorker,
     data: {
       library,
       symbols: workerSymbols(table, "pointer", (key, spec) => bunSignature(key, spec)),
     },
     address: (view) => ffi().ptr(view),
-  });
-  for (const [key, spec] of Object.entries(table)) {
-    if (spec.nonblocking) symbols[key] = call(key);
-  }
-  return symbols;
+  }));
 }
 
 /** Opens libc with `bun:ffi`. */
@@ -111,7 +106,7 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
       library ||= path; // the one the required symbols loaded from
       return lib;
     });
-  const symbols = bindOffThread(bindLibrary(open, table), library, table);
+  const symbols = withOffThread(bindLibrary(open, table), library, table);
   const errnoPointer = symbols[errnoFunction]!() as number;
   // errno lives at a fixed address per thread: view it once and read it directly.
   const errnoCell = new Int32Array(ffi().toArrayBuffer(errnoPointer, 0, 4));
@@ -129,7 +124,7 @@ export const bunBackend: Backend = {
   available: () => runtimeName() === "bun",
   loadLibc,
   openLibrary: (path, table) =>
-    bindOffThread(bindLibrary((signatures) => ffi().dlopen(path, signatures), table), path, table),
+    withOffThread(bindLibrary((signatures) => ffi().dlopen(path, signatures), table), path, table),
 };
 
 /**

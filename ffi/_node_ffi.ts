@@ -5,7 +5,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
-import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
+import { bindOffThread, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -98,25 +98,24 @@ function bindLibrary(
  * Adds the `nonblocking` symbols of `table` to `symbols`: calls run on worker threads
  * that open `library` themselves (libc, or `ws2_32.dll`'s `WSAPoll` on Windows).
  */
-function bindOffThread(
+function withOffThread(
   symbols: Record<string, AnyFunction>,
   library: string,
   table: Table,
 ): Record<string, AnyFunction> {
-  if (!Object.values(table).some((spec) => spec.nonblocking)) return symbols;
-  const node = ffi()!;
-  const call = offThreadCalls({
-    bindOnWorker,
-    data: {
-      library,
-      symbols: workerSymbols(table, "pointer", (_, s) => nodeSignature(s.parameters, s.result)),
-    },
-    address: (view) => node.getRawPointer(view),
-  });
-  for (const [key, spec] of Object.entries(table)) {
-    if (spec.nonblocking) symbols[key] = widenArguments(call(key), spec.parameters);
-  }
-  return symbols;
+  return bindOffThread(
+    symbols,
+    table,
+    () => ({
+      bindOnWorker,
+      data: {
+        library,
+        symbols: workerSymbols(table, "pointer", (_, s) => nodeSignature(s.parameters, s.result)),
+      },
+      address: (view) => ffi()!.getRawPointer(view),
+    }),
+    (call, spec) => widenArguments(call, spec.parameters),
+  );
 }
 
 /** Opens libc with `node:ffi`. */
@@ -128,7 +127,7 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
     library = path;
     return opened;
   });
-  const symbols = bindOffThread(
+  const symbols = withOffThread(
     bindLibrary(lib, table, () => node.dlopen(library).lib),
     library,
     table,
@@ -150,7 +149,7 @@ export const nodeFfiBackend: Backend = {
   available: () => runtimeName() === "node" && ffi() !== undefined,
   loadLibc,
   openLibrary: (path, table) =>
-    bindOffThread(
+    withOffThread(
       bindLibrary(ffi()!.dlopen(path).lib, table, () => ffi()!.dlopen(path).lib),
       path,
       table,
