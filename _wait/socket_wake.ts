@@ -4,7 +4,8 @@
  * as asyncio's self-pipe there (`Lib/asyncio/selector_events.py` `_make_self_pipe`
  * over `Lib/socket.py` `_fallback_socketpair`). The waiter's wake-up fd
  * (`ready_set.ts`) and the `Waker` (`watch/waker.ts`) are made here, and both read,
- * write and close their ends through {@linkcode FD_IO} or {@linkcode SOCKET_IO}.
+ * write and close their ends through {@linkcode FD_IO} or {@linkcode SOCKET_IO}, as
+ * `watch/streams.ts` does its fd (a socket on Windows).
  *
  * Raw sockets, not `socket/`'s `Socket` objects: `_wait/` sits below `socket/`, and
  * a wake-up fd has no owner that a finalizer could close it for.
@@ -33,6 +34,18 @@ export const SOCKET_IO = {
   write: (fd: number, bytes: Uint8Array, n: number): number => libc().send(fd, bytes, n, 0),
   close: (fd: number): number => libc().closesocket!(fd),
 } as const;
+
+const ONE = new Uint8Array(new Uint32Array([1]).buffer);
+
+/**
+ * Makes socket `fd` non-blocking: `ioctlsocket(FIONBIO)`, Windows' `O_NONBLOCK`
+ * (`Modules/socketmodule.c` `internal_setblocking`).
+ *
+ * @throws {OSError} `fd` is not a socket (WSAENOTSOCK).
+ */
+export function setSocketNonBlocking(fd: number): void {
+  if (libc().ioctlsocket!(fd, abi.winsock!.FIONBIO, ONE) < 0) throw lastOsError();
+}
 
 /** `getsockname` or `getpeername` of `fd`: the `sockaddr_in` bytes. */
 function addressOf(fd: number, peer: boolean): Uint8Array {
@@ -90,9 +103,9 @@ export function openSocketPair(): [read: number, write: number] {
     ) {
       throw new ConnectionError("Unexpected peer connection");
     }
-    const one = new Uint8Array(new Uint32Array([1]).buffer);
-    for (const fd of [read, write]) check(c.ioctlsocket!(fd, abi.winsock!.FIONBIO, one));
-    check(c.setsockopt(write, IPPROTO_TCP, TCP_NODELAY, one, 4));
+    setSocketNonBlocking(read);
+    setSocketNonBlocking(write);
+    check(c.setsockopt(write, IPPROTO_TCP, TCP_NODELAY, ONE, 4));
     return pair = [read, write];
   } finally {
     // The listener always; the ends too unless they are the result.

@@ -62,7 +62,7 @@ DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/f
 # The npm smoke: the same Windows cases (the waiter's included), the Waker across a
 # Worker, plus CPython's test_selectors port, per runtime.
 NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js windows/async_test.js
-  windows/unix_socket_test.js watch/waker_test.js selectors/selectors_test.js"
+  windows/streams_test.js windows/unix_socket_test.js watch/waker_test.js selectors/selectors_test.js"
 
 die() { echo "wine.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, mount, chroot)"
