@@ -1,0 +1,57 @@
+/**
+ * Connected fd pairs for the suites that wait: pipes on POSIX; on Windows, where
+ * `select()` and `WSAPoll` watch sockets only, `socketpair()`'s loopback sockets
+ * (detached to raw fds). Bytes go in and out through {@linkcode writeTo} and
+ * {@linkcode readFrom}, which use `send`/`recv` on Windows and `write`/`read`
+ * elsewhere, so a case that needs only "readable once written" runs on both.
+ *
+ * @module
+ */
+import process from "node:process";
+import { libc } from "../../ffi/libc.ts";
+import { read, write } from "../../os/mod.ts";
+import { socketpair } from "../../socket/mod.ts";
+import { type Pipes, withPipes } from "./fds.ts";
+
+const WINDOWS = process.platform === "win32";
+
+/**
+ * Runs `body` with `count` fresh pairs `[readEnd, writeEnd]` and closes every end
+ * afterwards, whatever happens.
+ */
+export async function withPairs<R>(
+  count: number,
+  body: (pairs: Pipes) => R | Promise<R>,
+): Promise<R> {
+  if (!WINDOWS) return withPipes(count, body);
+  const pairs: [number, number][] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const [a, b] = socketpair();
+      pairs.push([a.detach(), b.detach()]);
+    }
+    return await body(pairs as Pipes);
+  } finally {
+    for (const [r, w] of pairs) {
+      libc().closesocket!(r);
+      libc().closesocket!(w);
+    }
+  }
+}
+
+/** Writes `bytes` to a pair's write end; returns the count written. */
+export function writeTo(fd: number, bytes: Uint8Array): number {
+  if (!WINDOWS) return write(fd, bytes);
+  const n = libc().send(fd, bytes, bytes.length, 0);
+  if (n < 0) throw new Error(`send failed: WinError ${libc().errno()}`);
+  return n;
+}
+
+/** Reads at most `n` bytes from a pair's read end. */
+export function readFrom(fd: number, n: number): Uint8Array {
+  if (!WINDOWS) return read(fd, n);
+  const buffer = new Uint8Array(n);
+  const got = libc().recv(fd, buffer, n, 0);
+  if (got < 0) throw new Error(`recv failed: WinError ${libc().errno()}`);
+  return buffer.subarray(0, got);
+}
