@@ -10,6 +10,7 @@
 import process from "node:process";
 import { libc } from "../../ffi/libc.ts";
 import { read, write } from "../../os/mod.ts";
+import { POLLIN, POLLRDNORM } from "../../select/mod.ts";
 import { socketpair } from "../../socket/mod.ts";
 import { type Pipes, withPipes } from "./fds.ts";
 
@@ -55,3 +56,10 @@ export function readFrom(fd: number, n: number): Uint8Array {
   if (got < 0) throw new Error(`recv failed: WinError ${libc().errno()}`);
   return buffer.subarray(0, got);
 }
+
+/**
+ * What `poll()` reports for a pair's read end once it has bytes: `POLLIN`, or on
+ * Windows `POLLRDNORM` alone (there `POLLIN` is `POLLRDNORM | POLLRDBAND`, and
+ * `WSAPoll` reports the one that happened).
+ */
+export const POLLED_READABLE: number = WINDOWS ? POLLRDNORM : POLLIN;
