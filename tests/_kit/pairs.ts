@@ -1,7 +1,8 @@
 /**
  * Connected fd pairs for the suites that wait: pipes on POSIX; on Windows, where
  * `select()` and `WSAPoll` watch sockets only, `socketpair()`'s loopback sockets
- * (detached to raw fds). Bytes go in and out through {@linkcode writeTo} and
+ * (detached to raw fds). It imports no other helper, so that child-process fixtures
+ * run with `--allow-ffi` alone can use it. Bytes go in and out through {@linkcode writeTo} and
  * {@linkcode readFrom}, which use `send`/`recv` on Windows and `write`/`read`
  * elsewhere, so a case that needs only "readable once written" runs on both.
  *
@@ -9,12 +10,20 @@
  */
 import process from "node:process";
 import { libc } from "../../ffi/libc.ts";
-import { read, write } from "../../os/mod.ts";
+import { close, pipe, read, setBlocking, write } from "../../os/mod.ts";
+import { setSocketNonBlocking } from "../../_wait/socket_wake.ts";
 import { POLLIN, POLLRDNORM } from "../../select/mod.ts";
 import { socketpair } from "../../socket/mod.ts";
-import { type Pipes, withPipes } from "./fds.ts";
+import type { Pipes } from "./fds.ts";
 
 const WINDOWS = process.platform === "win32";
+
+/** A fresh pair `[readEnd, writeEnd]`: a pipe, or two connected sockets on Windows. */
+export function openPair(): [number, number] {
+  if (!WINDOWS) return pipe();
+  const [a, b] = socketpair();
+  return [a.detach(), b.detach()];
+}
 
 /**
  * Runs `body` with `count` fresh pairs `[readEnd, writeEnd]` and closes every end
@@ -24,20 +33,40 @@ export async function withPairs<R>(
   count: number,
   body: (pairs: Pipes) => R | Promise<R>,
 ): Promise<R> {
-  if (!WINDOWS) return withPipes(count, body);
   const pairs: [number, number][] = [];
   try {
-    for (let i = 0; i < count; i++) {
-      const [a, b] = socketpair();
-      pairs.push([a.detach(), b.detach()]);
-    }
+    for (let i = 0; i < count; i++) pairs.push(openPair());
     return await body(pairs as Pipes);
   } finally {
     for (const [r, w] of pairs) {
-      libc().closesocket!(r);
-      libc().closesocket!(w);
+      closeQuietly(r);
+      closeQuietly(w);
     }
   }
+}
+
+/** Closes a pair's end that the case may already have closed. */
+function closeQuietly(fd: number): void {
+  if (WINDOWS) {
+    libc().closesocket!(fd);
+    return;
+  }
+  try {
+    close(fd);
+  } catch {
+    // already closed by the case
+  }
+}
+
+/** Runs `body` with one fresh pair and closes both ends afterwards. */
+export function withPair<R>(body: (r: number, w: number) => R | Promise<R>): Promise<R> {
+  return withPairs(1, ([[r, w]]) => body(r, w));
+}
+
+/** Makes a pair's end non-blocking (`ioctlsocket(FIONBIO)` on Windows). */
+export function setNonBlocking(fd: number): void {
+  if (WINDOWS) setSocketNonBlocking(fd);
+  else setBlocking(fd, false);
 }
 
 /** Writes `bytes` to a pair's write end; returns the count written. */

@@ -39,3 +39,8 @@ export const PIPE_WAITS: string | false = process.platform === "win32"
   ? "the case waits on pipes, which Windows select() and WSAPoll cannot watch " +
     "(tests/windows/async_test.ts runs its Windows twin on sockets)"
   : false;
+
+/** `reason` on Windows, `false` elsewhere: a case whose premise only POSIX fds keep. */
+export function notOnWindows(reason: string): string | false {
+  return process.platform === "win32" ? reason : false;
+}
