@@ -45,6 +45,12 @@ export async function withPairs<R>(
   }
 }
 
+/** Closes both ends of a pair from {@linkcode openPair}. */
+export function closePair(r: number, w: number): void {
+  closeQuietly(r);
+  closeQuietly(w);
+}
+
 /** Closes a pair's end that the case may already have closed. */
 function closeQuietly(fd: number): void {
   if (WINDOWS) {

@@ -6,7 +6,6 @@ import { EVENT_READ, ValueError, Waker, watch } from "../../watch/mod.ts";
 import { poll, POLLIN, POLLRDNORM, select } from "../../select/mod.ts";
 import { DefaultSelector } from "../../selectors/mod.ts";
 import { isOpen, leakFree } from "../_kit/fds.ts";
-import { POSIX_HARNESS } from "../_kit/platform.ts";
 
 interface AnyWorker {
   postMessage(message: unknown): void;
@@ -97,7 +96,6 @@ describe("Waker", () => {
 
   it(
     "closes its fds once; a closed waker refuses to be used",
-    { skip: POSIX_HARNESS },
     leakFree(() => {
       const waker = new Waker();
       const fd = waker.fileno();
