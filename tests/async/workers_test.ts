@@ -9,7 +9,6 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { isLinux } from "../_kit/async.ts";
-import { PIPE_WAITS } from "../_kit/platform.ts";
 
 function runFixture(): Promise<string> {
   const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
@@ -23,7 +22,7 @@ function runFixture(): Promise<string> {
   });
 }
 
-describe("Workers with pending waits", { skip: PIPE_WAITS }, () => {
+describe("Workers with pending waits", () => {
   it("do not starve the main thread, terminate, and let the process exit", {
     skip: !isLinux,
   }, async () => {
