@@ -79,6 +79,24 @@ describe("Poll.pollAsync on WSAPoll", { skip: NOT_WINDOWS }, () => {
     }
   });
 
+  it("a handle that is not a socket fails no other wait (WSAPoll's WSAENOTSOCK)", async () => {
+    await withPair(async (c, s) => {
+      const a = poll();
+      const b = poll();
+      b.register(s, POLLRDNORM);
+      const waits = [a.pollAsync(10_000), b.pollAsync(10_000)];
+      // The shared WSAPoll then fails for every record; a's POLLNVAL is a's answer alone.
+      setTimeout(() => {
+        a.register(123_456, POLLRDNORM);
+        setTimeout(() => sendBytes(c), 30);
+      }, 30);
+      const [fromA, fromB] = await Promise.all(waits);
+      assert.deepEqual(fromA, [[123_456, POLLNVAL]]);
+      assert.deepEqual(fromB, [[s, POLLRDNORM]]);
+    });
+    await assertIdle();
+  });
+
   it("fifty waits at once each end on their own socket's event", async () => {
     const pairs = Array.from({ length: 50 }, () => tcpPair());
     try {
