@@ -31,13 +31,14 @@ export const POSIX_HARNESS: string | false = process.platform === "win32"
   : false;
 
 /**
- * The reason a case that waits on pipes is skipped on Windows, or `false` elsewhere:
- * Windows `select()` and `WSAPoll` watch sockets only. tests/windows/async_test.ts
- * runs the waiter's, the selectors' and the watchers' cases there on loopback sockets.
+ * The reason a case that needs a pipe's own semantics (a hung-up read end, a one-way
+ * fd) is skipped on Windows, or `false` elsewhere: Windows `select()` and `WSAPoll`
+ * watch sockets only. Cases that need only "readable once written" run there on
+ * `tests/_kit/pairs.ts`'s socket pairs instead; tests/windows/ holds the Windows twins.
  */
 export const PIPE_WAITS: string | false = process.platform === "win32"
-  ? "the case waits on pipes, which Windows select() and WSAPoll cannot watch " +
-    "(tests/windows/async_test.ts runs its Windows twin on sockets)"
+  ? "the case needs pipes, which Windows select() and WSAPoll cannot watch " +
+    "(tests/windows/ runs its Windows twin on sockets)"
   : false;
 
 /** `reason` on Windows, `false` elsewhere: a case whose premise only POSIX fds keep. */
