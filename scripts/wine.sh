@@ -53,8 +53,8 @@ WIN=/opt/win # inside the chroot
 # What runs on Windows. The Deno suites: tests/windows/ (Winsock select(), WSAPoll, the
 # waiter and the watchers on sockets, errors, the Windows ABI table), the select,
 # selectors, socket and ffi suites, whose POSIX-only cases (pipes, AF_UNIX, RLIMIT_NOFILE,
-# epoll) skip on win32 with CPython's reason, tests/async/ and tests/watch/ (their pipe
-# cases skip; tests/windows/async_test.ts runs them on sockets), and the seed examples
+# epoll) skip on win32 with CPython's reason, tests/async/ and tests/watch/ (over
+# loopback socket pairs, tests/_kit/pairs.ts; cases that need pipes skip), and the seed examples
 # (tests/examples/examples_test.ts). tests/os/, tests/parity/ (python3 is a Linux
 # binary), tests/property/, tests/leaks/ and tests/stress/ are left out.
 DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/ffi/ tests/async/
