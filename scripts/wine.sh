@@ -60,9 +60,11 @@ WIN=/opt/win # inside the chroot
 DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/ffi/ tests/async/
   tests/watch/ tests/examples/examples_test.ts"
 # The npm smoke: the same Windows cases (the waiter's included), the Waker across a
-# Worker, plus CPython's test_selectors port, per runtime.
+# Worker, the watchers (child processes included), pollAsync and selectAsync, plus
+# CPython's test_selectors port, per runtime.
 NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js windows/async_test.js
-  windows/streams_test.js windows/unix_socket_test.js watch/waker_test.js selectors/selectors_test.js"
+  windows/streams_test.js windows/unix_socket_test.js watch/waker_test.js watch/watch_test.js
+  async/waiter_test.js async/selectors_test.js selectors/selectors_test.js"
 
 die() { echo "wine.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, mount, chroot)"
