@@ -82,7 +82,7 @@ export class PollSet implements ReadySet {
     if (n < 0) this.interrupted++;
     // Ask again without waiting: on -1 errno stayed on the worker thread; otherwise
     // what became ready during the hop back is settled in this round.
-    const now = c.poll(set.bytes, nfds, 0);
+    const now = this.pollNow(set, count);
     const ready = new Set<Watch>();
     const failed = new Map<Watch, unknown>();
     if (now < 0 && n < 0) {
@@ -119,6 +119,16 @@ export class PollSet implements ReadySet {
     closeWake(this.#wake);
   }
 
+  /** The `events` bits `fd`'s record asks for, given the union of the waits' masks. */
+  protected events(mask: number): number {
+    return mask;
+  }
+
+  /** One `poll(2)` over the first `count` records, not waiting: `poll(2)`'s result. */
+  protected pollNow(pollfds: Pollfds, count: number): number {
+    return libc().poll(pollfds.bytes, toNfds(count), 0);
+  }
+
   #touch(): void {
     this.#parked.clear();
     if (!this.changed) {
@@ -132,9 +142,13 @@ export class PollSet implements ReadySet {
     const c = libc();
     for (const watch of this.#watches) {
       const flat = watch.interests;
-      const own = new Pollfds(Math.max(flat.length / 3, 1));
-      for (let i = 0, j = 0; i < flat.length; i += 3, j++) own.set(j, flat[i]!, flat[i + 1]!);
-      const n = c.poll(own.bytes, toNfds(flat.length / 3), 0);
+      const count = flat.length / 3;
+      const own = new Pollfds(Math.max(count, 1));
+      for (let i = 0, j = 0; i < flat.length; i += 3, j++) {
+        own.set(j, flat[i]!, this.events(flat[i + 1]!));
+      }
+      // No fds: nothing to fail (WSAPoll would refuse an empty array).
+      const n = count === 0 ? 0 : this.pollNow(own, count);
       if (n < 0) failed.set(watch, osError(c.errno()));
       else if (n > 0) ready.add(watch);
     }
@@ -163,7 +177,7 @@ export class PollSet implements ReadySet {
       this.#pollfds = new Pollfds(Math.max(count, this.#pollfds.capacity * 2));
     }
     const pollfds = this.#pollfds;
-    for (const [fd, slot] of slots) pollfds.set(slot, fd, masks[slot]!);
+    for (const [fd, slot] of slots) pollfds.set(slot, fd, this.events(masks[slot]!));
     pollfds.set(count - 1, this.#wake.read, POLLIN);
     return { count, slots };
   }

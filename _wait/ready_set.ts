@@ -1,15 +1,16 @@
 /**
  * What the waiting thread blocks on: a set of watched fds kept up to date as waits
- * start and end, and one wake-up fd in it. Two kinds exist: an epoll set on Linux
+ * start and end, and one wake-up fd in it. Three kinds exist: an epoll set on Linux
  * (`epoll_set.ts`, changed in place, so a wake costs the same whatever the number
- * of idle waits) and a `poll(2)` array elsewhere (`poll_set.ts`, rebuilt when the
- * set changed).
+ * of idle waits), a `poll(2)` array elsewhere (`poll_set.ts`, rebuilt when the set
+ * changed), and that array over `WSAPoll` on Windows (`wsapoll_set.ts`).
  *
  * @module
  */
 import { abi } from "../ffi/abi.ts";
 import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
+import { FD_IO, openSocketPair, SOCKET_IO } from "./socket_wake.ts";
 
 const { POLLERR, POLLHUP, POLLNVAL } = abi.poll;
 const { O_NONBLOCK, O_CLOEXEC, F_GETFL, F_SETFL, F_SETFD, FD_CLOEXEC } = abi.fcntl;
@@ -86,16 +87,29 @@ export function flatten(interests: Interests): number[] {
   return flat;
 }
 
-/** The wake-up fd: an eventfd (read end = write end) where there is one, else a pipe. */
+/**
+ * The wake-up fd: an eventfd (read end = write end) where there is one, else a pipe;
+ * on Windows a loopback socket pair (`socket_wake.ts`), read and written with
+ * `recv`/`send`.
+ */
 export interface WakeFd {
   readonly read: number;
   readonly write: number;
+  readonly socket?: boolean;
+}
+
+function ioOf(fd: WakeFd): typeof FD_IO {
+  return fd.socket === true ? SOCKET_IO : FD_IO;
 }
 
 const wakeBuffer = new Uint8Array(8);
 
 /** Opens a non-blocking, close-on-exec wake-up fd. */
 export function openWake(): WakeFd {
+  if (abi.winsock !== undefined) {
+    const [read, write] = openSocketPair();
+    return { read, write, socket: true };
+  }
   const c = libc();
   if (c.eventfd !== null) {
     const fd = c.eventfd(0, O_NONBLOCK | O_CLOEXEC);
@@ -124,17 +138,18 @@ export function signalWake(fd: WakeFd): void {
   // eventfd adds 1 to its counter; a pipe gets one byte. Either makes it readable.
   wakeBuffer.fill(0);
   wakeBuffer[0] = 1;
-  libc().write(fd.write, wakeBuffer, fd.read === fd.write ? 8 : 1);
+  ioOf(fd).write(fd.write, wakeBuffer, fd.read === fd.write ? 8 : 1);
 }
 
 /** Empties the wake-up fd (non-blocking: reads stop at EAGAIN). */
 export function drainWake(fd: WakeFd): void {
-  const c = libc();
-  while (c.read(fd.read, wakeBuffer, 8) === 8 && fd.read !== fd.write);
+  const { read } = ioOf(fd);
+  while (read(fd.read, wakeBuffer, 8) === 8 && fd.read !== fd.write);
 }
 
 /** Closes the wake-up fd. */
 export function closeWake(fd: WakeFd): void {
-  libc().close(fd.read);
-  if (fd.write !== fd.read) libc().close(fd.write);
+  const { close } = ioOf(fd);
+  close(fd.read);
+  if (fd.write !== fd.read) close(fd.write);
 }

@@ -1,8 +1,8 @@
 /**
  * The shared waiting thread behind every `pollAsync` and `selectAsync`: one call at
  * a time, run off the JS thread, blocked on a ready set that holds every pending
- * wait's fds plus one wake-up fd (`ready_set.ts`: epoll on Linux, `poll(2)`
- * elsewhere).
+ * wait's fds plus one wake-up fd (`ready_set.ts`: epoll on Linux, `WSAPoll` on
+ * Windows, `poll(2)` elsewhere).
  *
  * Why one call for all waits rather than one per wait: Deno runs nonblocking FFI
  * calls on its blocking pool (about 32 threads), the same pool that runs its async
@@ -24,12 +24,14 @@
  *
  * @module
  */
+import { abi } from "../ffi/abi.ts";
 import { libc } from "../ffi/libc.ts";
 import { monotonicMs } from "../_py/timeout.ts";
 import { Deadlines, type Timed } from "./deadlines.ts";
 import { EpollSet } from "./epoll_set.ts";
 import { PollSet } from "./poll_set.ts";
 import { flatten, type Interests, type ReadySet, type Watch } from "./ready_set.ts";
+import { WsaPollSet } from "./wsapoll_set.ts";
 
 export type { Interests } from "./ready_set.ts";
 
@@ -67,7 +69,11 @@ function readySet(): ReadySet {
   if (kind === "epoll" ? c.epoll_wait_async === null : c.poll_async === null) {
     throw new Error("iomux: this runtime's FFI cannot wait off the JS thread");
   }
-  return set = kind === "epoll" ? new EpollSet() : new PollSet();
+  return set = kind === "epoll"
+    ? new EpollSet()
+    : abi.winsock !== undefined
+    ? new WsaPollSet()
+    : new PollSet();
 }
 
 /**

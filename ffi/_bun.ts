@@ -5,7 +5,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, openLibc, runtimeName } from "./_native.ts";
-import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
+import { bindOffThread, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -78,6 +78,25 @@ function bindLibrary(open: Open, table: Table): Record<string, AnyFunction> {
   return symbols;
 }
 
+/**
+ * Adds the `nonblocking` symbols of `table` to `symbols`: calls run on worker threads
+ * that open `library` themselves (libc, or `ws2_32.dll`'s `WSAPoll` on Windows).
+ */
+function withOffThread(
+  symbols: Record<string, AnyFunction>,
+  library: string,
+  table: Table,
+): Record<string, AnyFunction> {
+  return bindOffThread(symbols, table, () => ({
+    bindOnWorker,
+    data: {
+      library,
+      symbols: workerSymbols(table, "pointer", (key, spec) => bunSignature(key, spec)),
+    },
+    address: (view) => ffi().ptr(view),
+  }));
+}
+
 /** Opens libc with `bun:ffi`. */
 function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
   let library = "";
@@ -87,18 +106,7 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
       library ||= path; // the one the required symbols loaded from
       return lib;
     });
-  const symbols = bindLibrary(open, table);
-  const call = offThreadCalls({
-    bindOnWorker,
-    data: {
-      library,
-      symbols: workerSymbols(table, "pointer", (key, spec) => bunSignature(key, spec)),
-    },
-    address: (view) => ffi().ptr(view),
-  });
-  for (const [key, spec] of Object.entries(table)) {
-    if (spec.nonblocking) symbols[key] = call(key);
-  }
+  const symbols = withOffThread(bindLibrary(open, table), library, table);
   const errnoPointer = symbols[errnoFunction]!() as number;
   // errno lives at a fixed address per thread: view it once and read it directly.
   const errnoCell = new Int32Array(ffi().toArrayBuffer(errnoPointer, 0, 4));
@@ -115,7 +123,8 @@ export const bunBackend: Backend = {
   name: "bun:ffi",
   available: () => runtimeName() === "bun",
   loadLibc,
-  openLibrary: (path, table) => bindLibrary((signatures) => ffi().dlopen(path, signatures), table),
+  openLibrary: (path, table) =>
+    withOffThread(bindLibrary((signatures) => ffi().dlopen(path, signatures), table), path, table),
 };
 
 /**

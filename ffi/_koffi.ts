@@ -151,6 +151,21 @@ function bindLibrary(
   return symbols;
 }
 
+/**
+ * The off-thread calls of `table`'s `nonblocking` symbols, on workers that load
+ * `library` with the koffi found here (libc, or `ws2_32.dll`'s `WSAPoll` on Windows).
+ */
+function offThreadFor(library: string, table: Table): OffThreadCall {
+  return offThreadCalls({
+    bindOnWorker,
+    data: {
+      koffi: koffiPath,
+      library,
+      symbols: workerSymbols(table, "buffer", (_, s) => koffiSignature(s)),
+    },
+  });
+}
+
 /** Opens libc with koffi. */
 function loadLibc(libcNames: readonly string[], table: Table): RawLibc {
   const k = requireKoffi();
@@ -160,15 +175,7 @@ function loadLibc(libcNames: readonly string[], table: Table): RawLibc {
     library = path;
     return opened;
   });
-  const offThread = offThreadCalls({
-    bindOnWorker,
-    data: {
-      koffi: koffiPath,
-      library,
-      symbols: workerSymbols(table, "buffer", (_, s) => koffiSignature(s)),
-    },
-  });
-  const symbols = bindLibrary(lib, table, offThread);
+  const symbols = bindLibrary(lib, table, offThreadFor(library, table));
   return {
     backend: "koffi",
     symbols,
@@ -183,7 +190,8 @@ export const koffiBackend: Backend = {
   name: "koffi",
   available: () => runtimeName() === "node",
   loadLibc,
-  openLibrary: (path, table) => bindLibrary(requireKoffi().load(path), table),
+  openLibrary: (path, table) =>
+    bindLibrary(requireKoffi().load(path), table, offThreadFor(path, table)),
 };
 
 /** What the koffi worker needs beyond the library: where koffi itself is. */
@@ -224,5 +232,6 @@ export const koffiFirstBackend: Backend = {
   name: "koffi",
   available: () => runtimeName() === "node" && koffiPreferred(),
   loadLibc,
-  openLibrary: (path, table) => bindLibrary(requireKoffi().load(path), table),
+  openLibrary: (path, table) =>
+    bindLibrary(requireKoffi().load(path), table, offThreadFor(path, table)),
 };

@@ -5,7 +5,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
 import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
-import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
+import { bindOffThread, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -94,6 +94,30 @@ function bindLibrary(
   return symbols;
 }
 
+/**
+ * Adds the `nonblocking` symbols of `table` to `symbols`: calls run on worker threads
+ * that open `library` themselves (libc, or `ws2_32.dll`'s `WSAPoll` on Windows).
+ */
+function withOffThread(
+  symbols: Record<string, AnyFunction>,
+  library: string,
+  table: Table,
+): Record<string, AnyFunction> {
+  return bindOffThread(
+    symbols,
+    table,
+    () => ({
+      bindOnWorker,
+      data: {
+        library,
+        symbols: workerSymbols(table, "pointer", (_, s) => nodeSignature(s.parameters, s.result)),
+      },
+      address: (view) => ffi()!.getRawPointer(view),
+    }),
+    (call, spec) => widenArguments(call, spec.parameters),
+  );
+}
+
 /** Opens libc with `node:ffi`. */
 function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
   const node = ffi()!;
@@ -103,18 +127,11 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
     library = path;
     return opened;
   });
-  const symbols = bindLibrary(lib, table, () => node.dlopen(library).lib);
-  const call = offThreadCalls({
-    bindOnWorker,
-    data: {
-      library,
-      symbols: workerSymbols(table, "pointer", (_, s) => nodeSignature(s.parameters, s.result)),
-    },
-    address: (view) => node.getRawPointer(view),
-  });
-  for (const [key, spec] of Object.entries(table)) {
-    if (spec.nonblocking) symbols[key] = widenArguments(call(key), spec.parameters);
-  }
+  const symbols = withOffThread(
+    bindLibrary(lib, table, () => node.dlopen(library).lib),
+    library,
+    table,
+  );
   const errnoPointer = symbols[errnoFunction]!() as bigint;
   // errno lives at a fixed address per thread: view it once and read it directly.
   const errnoCell = new Int32Array(node.toArrayBuffer(errnoPointer, 4, false));
@@ -132,7 +149,11 @@ export const nodeFfiBackend: Backend = {
   available: () => runtimeName() === "node" && ffi() !== undefined,
   loadLibc,
   openLibrary: (path, table) =>
-    bindLibrary(ffi()!.dlopen(path).lib, table, () => ffi()!.dlopen(path).lib),
+    withOffThread(
+      bindLibrary(ffi()!.dlopen(path).lib, table, () => ffi()!.dlopen(path).lib),
+      path,
+      table,
+    ),
 };
 
 /**

@@ -211,3 +211,21 @@ function byteCopy(view: ArrayBufferView): Uint8Array {
 function copyInto(view: ArrayBufferView, bytes: Uint8Array): void {
   new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(bytes);
 }
+
+/**
+ * Adds `table`'s `nonblocking` symbols to `symbols` as calls on worker threads bound
+ * by `binding` (made only if the table has any), each passed through `wrap`.
+ */
+export function bindOffThread<Data>(
+  symbols: Record<string, AnyFunction>,
+  table: Readonly<Record<string, NativeSpec>>,
+  binding: () => OffThreadBinding<Data>,
+  wrap: (call: AnyFunction, spec: NativeSpec) => AnyFunction = (call) => call,
+): Record<string, AnyFunction> {
+  if (!Object.values(table).some((spec) => spec.nonblocking)) return symbols;
+  const call = offThreadCalls(binding());
+  for (const [key, spec] of Object.entries(table)) {
+    if (spec.nonblocking) symbols[key] = wrap(call(key), spec);
+  }
+  return symbols;
+}

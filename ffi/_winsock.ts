@@ -39,14 +39,16 @@ function crt(parameters: NativeType[], name: string): WindowsSymbol {
 /**
  * Every libc entry that exists on Windows, by its key in `LIBC_SYMBOLS`, with the
  * Windows C signature (`int` lengths in `recv`/`send`, `unsigned int` counts in
- * `_read`/`_write`). Entries absent here (`poll_async`, `pipe2`, `accept4`, epoll,
- * kqueue, eventfd, gai_strerror) stay absent; `fcntl` and `socketpair` fail with ENOSYS.
+ * `_read`/`_write`). Entries absent here (`epoll_wait_async`, `pipe2`, `accept4`,
+ * epoll, kqueue, eventfd, gai_strerror) stay absent; `fcntl` and `socketpair` fail with ENOSYS.
  */
 const WINDOWS_SYMBOLS: Readonly<Record<string, WindowsSymbol>> = {
   // int select(int nfds, fd_set *r, fd_set *w, fd_set *x, const struct timeval *t)
   select: ws(["i32", B, B, B, B]),
   // int WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout)
   poll: ws([B, "u32", "i32"], "WSAPoll"),
+  // The same WSAPoll off the JS thread: the waiting thread of _wait/wsapoll_set.ts.
+  poll_async: { ...ws([B, "u32", "i32"], "WSAPoll"), nonblocking: true },
   socket: ws(["i32", "i32", "i32"]), // SOCKET socket(int af, int type, int protocol)
   bind: ws([S, B, "i32"]), // (SOCKET, const sockaddr *, int namelen)
   connect: ws([S, B, "i32"]),
@@ -93,11 +95,20 @@ const WINDOWS_SYMBOLS: Readonly<Record<string, WindowsSymbol>> = {
   },
 };
 
-/** kernel32.dll: the address of a function that ignores its arguments. */
+/**
+ * kernel32.dll: the address of a function that ignores its arguments, and a handle's
+ * inheritance flag.
+ */
 const KERNEL32: Readonly<Record<string, NativeSpec>> = {
   GetModuleHandleA: { parameters: [B], result: "pointer" }, // (LPCSTR lpModuleName)
   GetProcAddress: { parameters: ["pointer", B], result: "pointer" }, // (HMODULE, LPCSTR)
+  // BOOL SetHandleInformation(HANDLE hObject, DWORD dwMask, DWORD dwFlags)
+  SetHandleInformation: { parameters: [S, "u32", "u32"], result: "i32" },
+  GetLastError: { parameters: [], result: "u32" },
 };
+
+/** winbase.h `HANDLE_FLAG_INHERIT`. */
+const HANDLE_FLAG_INHERIT = 1;
 
 /**
  * `_pipe`'s buffer size and mode: CPython's `os.pipe` on Windows asks `CreatePipe`
@@ -124,8 +135,7 @@ function tableOf(lib: Lib): Record<string, NativeSpec> {
  * that ignores its arguments and has no side effect serves: `GetCurrentProcessId`,
  * which reads the process id from the thread block. No FFI callback is needed.
  */
-function ignoringHandler(backend: Backend): unknown {
-  const k32 = backend.openLibrary("kernel32.dll", KERNEL32);
+function ignoringHandler(k32: Record<string, AnyFunction>): unknown {
   const z = (s: string) => new TextEncoder().encode(`${s}\0`);
   const handler = k32.GetProcAddress!(
     k32.GetModuleHandleA!(z("kernel32.dll")),
@@ -149,7 +159,27 @@ export function loadWindowsLibc(backend: Backend, abi: Abi): RawLibc {
   const started = ws2.WSAStartup!(0x0202, wsaData);
   if (started !== 0) throw new Error(`iomux: WSAStartup failed with error ${started}`);
 
-  const ignoreInvalidParameter = ignoringHandler(backend);
+  const k32 = backend.openLibrary("kernel32.dll", KERNEL32);
+  const ignoreInvalidParameter = ignoringHandler(k32);
+  const setHandleInformation = k32.SetHandleInformation!;
+  const getLastError = k32.GetLastError!;
+  const closesocket = ws2.closesocket!;
+
+  /**
+   * A call that makes a socket, whose new handle is made non-inheritable, as CPython
+   * makes every socket: `Modules/socketmodule.c` `sock_initobj_impl` asks `WSASocketW`
+   * for `WSA_FLAG_NO_HANDLE_INHERIT`, and `sock_accept` clears `HANDLE_FLAG_INHERIT` of
+   * the accepted one with `SetHandleInformation`. Winsock's `socket()` and `accept()`
+   * make inheritable handles. A failure closes the new socket and reports the error.
+   */
+  const nonInheritable = (f: AnyFunction): AnyFunction => (...args) => {
+    const fd = f(...args) as number;
+    if (fd === -1 || setHandleInformation(fd, HANDLE_FLAG_INHERIT, 0) !== 0) return fd;
+    const error = getLastError();
+    closesocket(fd);
+    setLastError(error);
+    return -1;
+  };
   const setHandler = ucrt._set_thread_local_invalid_parameter_handler!;
 
   /**
@@ -176,6 +206,8 @@ export function loadWindowsLibc(backend: Backend, abi: Abi): RawLibc {
   const pipe = ucrt._pipe!;
   const symbols: Record<string, AnyFunction> = {
     ...ws2,
+    socket: nonInheritable(ws2.socket!),
+    accept: nonInheritable(ws2.accept!),
     read: reporting(ucrt.read!),
     write: reporting(ucrt.write!),
     close: reporting(ucrt.close!),

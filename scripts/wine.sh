@@ -50,14 +50,22 @@ NODE20_WIN_VERSION=${NODE20_WIN_VERSION:-20.20.2}
 KOFFI_VERSION=${KOFFI_VERSION:-3.3.4}
 WIN=/opt/win # inside the chroot
 
-# What runs on Windows. The Deno suites: tests/windows/ (Winsock select(), errors, the
-# Windows ABI table) and the select, selectors, socket and ffi suites, whose POSIX-only
-# cases (pipes, AF_UNIX, RLIMIT_NOFILE, epoll) skip on win32 with CPython's reason.
-# tests/os/, tests/async/ (the waiter has no Windows port yet), tests/parity/ (python3 is
-# a Linux binary), tests/property/, tests/leaks/ and tests/stress/ are left out.
-DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/ffi/"
-# The npm smoke: the same Windows cases, plus CPython's test_selectors port, per runtime.
-NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js selectors/selectors_test.js socket/getaddrinfo_test.js socket/hostnames_test.js"
+# What runs on Windows. The Deno suites: tests/windows/ (Winsock select(), WSAPoll, the
+# waiter and the watchers on sockets, errors, the Windows ABI table), the select,
+# selectors, socket and ffi suites, whose POSIX-only cases (pipes, AF_UNIX, RLIMIT_NOFILE,
+# epoll) skip on win32 with CPython's reason, tests/async/ and tests/watch/ (over
+# loopback socket pairs, tests/_kit/pairs.ts; cases that need pipes skip), and the seed examples
+# (tests/examples/examples_test.ts). tests/os/, tests/parity/ (python3 is a Linux
+# binary), tests/property/, tests/leaks/ and tests/stress/ are left out.
+DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/ffi/ tests/async/
+  tests/watch/ tests/examples/examples_test.ts"
+# The npm smoke: the same Windows cases (the waiter's included), the Waker across a
+# Worker, the watchers (child processes included), pollAsync and selectAsync, plus
+# CPython's test_selectors port, per runtime.
+NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js windows/async_test.js
+  windows/streams_test.js windows/unix_socket_test.js watch/waker_test.js watch/watch_test.js
+  async/waiter_test.js async/selectors_test.js selectors/selectors_test.js
+  socket/getaddrinfo_test.js socket/hostnames_test.js"
 
 die() { echo "wine.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, mount, chroot)"
@@ -530,8 +538,9 @@ case "$cmd" in
     local_files=$(for f in $NPM_SUITES; do printf './tests/%s ' "$f"; done)
     # shellcheck disable=SC2086
     run_win bun "$PWD" test --timeout 60000 $local_files
+    # Node 26 on node:ffi: koffi, copied in for Node 20, would come first otherwise.
     # shellcheck disable=SC2086
-    run_win node "$PWD" --disable-warning=ExperimentalWarning --test --test-reporter=spec $local_files
+    IOMUX_FFI=node:ffi run_win node "$PWD" --disable-warning=ExperimentalWarning --test --test-reporter=spec $local_files
     # shellcheck disable=SC2086
     run_win node20 "$PWD" --test --test-reporter=spec $local_files ;;
   umount) do_umount ;;

@@ -60,12 +60,10 @@ class PollCall extends MillisecondWait {
 }
 
 /**
- * The `events` bits `WSAPoll` accepts: any other (POLLPRI, which the Microsoft provider
- * does not support, or an output-only bit) fails the whole call with WSAEINVAL
- * (Microsoft's `WSAPOLLFD` documentation). Unix `poll(2)` ignores bits it cannot report.
+ * The `events` bits `WSAPoll` accepts (`abi.winsock.pollEvents`): any other fails the
+ * whole call with WSAEINVAL. Unix `poll(2)` ignores bits it cannot report.
  */
-const WSAPOLL_EVENTS = abi.poll.POLLRDNORM | abi.poll.POLLRDBAND | abi.poll.POLLWRNORM |
-  abi.poll.POLLWRBAND;
+const WSAPOLL_EVENTS = abi.winsock?.pollEvents ?? ~0;
 
 /** Set only while {@linkcode poll} constructs: `new Poll()` is refused otherwise. */
 let constructing = false;

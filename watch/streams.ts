@@ -10,12 +10,23 @@ import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import type { FileLike } from "../_py/convert.ts";
 import { setBlocking } from "../os/blocking.ts";
+import { FD_IO, setSocketNonBlocking, SOCKET_IO } from "../_wait/socket_wake.ts";
 import { fileobjToFd } from "../selectors/_fileobj.ts";
 import { EVENT_READ, EVENT_WRITE } from "../selectors/key.ts";
 import { bytesView } from "./_bytes.ts";
 import { readiness } from "./_once.ts";
 
 const { EAGAIN, EINTR } = abi.errno;
+
+/**
+ * On Windows the fd is a socket (only sockets can be waited on there, as in CPython):
+ * it is read with `recv`, written with `send`, closed with `closesocket` and made
+ * non-blocking with `ioctlsocket(FIONBIO)`; the C runtime's `_read` and `fcntl` do
+ * not take sockets.
+ */
+const WINDOWS = abi.winsock !== undefined;
+const IO = WINDOWS ? SOCKET_IO : FD_IO;
+const makeNonBlocking = WINDOWS ? setSocketNonBlocking : (fd: number) => setBlocking(fd, false);
 // EIO is 5 on every platform iomux runs on; the ABI table names it (EWOULDBLOCK is EAGAIN there).
 const EIO = Number(Object.entries(abi.errnoNames).find(([, name]) => name === "EIO")?.[0] ?? 5);
 
@@ -41,7 +52,7 @@ function closer(fd: number, options: FdStreamOptions | undefined): () => void {
   return () => {
     if (closed || options?.closeFd !== true) return;
     closed = true;
-    libc().close(fd);
+    IO.close(fd);
   };
 }
 
@@ -90,7 +101,7 @@ export function readable(
   if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
     throw new RangeError("chunkSize must be a positive integer");
   }
-  setBlocking(fd, false);
+  makeNonBlocking(fd);
   const release = closer(fd, options);
   let stream: ReadableByteStreamController | undefined;
   const signal = linkSignal(options?.signal, (reason) => {
@@ -113,7 +124,7 @@ export function readable(
       const c = libc();
       for (;;) {
         signal.throwIfAborted();
-        const got = c.read(fd, target, target.byteLength);
+        const got = IO.read(fd, target, target.byteLength);
         if (got > 0) return request.respond(got);
         const errno = got === 0 ? 0 : c.errno();
         if (got === 0 || errno === EIO) {
@@ -164,7 +175,7 @@ export function writable(
   options?: FdStreamOptions,
 ): WritableStream<Uint8Array> {
   const fd = fileobjToFd(fileobj);
-  setBlocking(fd, false);
+  makeNonBlocking(fd);
   const release = closer(fd, options);
   let sink: WritableStreamDefaultController | undefined;
   const signal = linkSignal(options?.signal, (reason) => {
@@ -187,7 +198,7 @@ export function writable(
       while (offset < length) {
         signal.throwIfAborted();
         const rest = offset === 0 ? bytes : bytes.subarray(offset);
-        const wrote = c.write(fd, rest, length - offset);
+        const wrote = IO.write(fd, rest, length - offset);
         if (wrote >= 0) {
           offset += wrote;
           continue;

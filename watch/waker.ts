@@ -9,17 +9,25 @@ import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { cInt } from "../_py/convert.ts";
 import { ValueError } from "../errors.ts";
+import { FD_IO, openSocketPair, SOCKET_IO } from "../_wait/socket_wake.ts";
 
 const { O_NONBLOCK, O_CLOEXEC, F_GETFL, F_SETFL, F_SETFD, FD_CLOEXEC } = abi.fcntl;
 const { EAGAIN } = abi.errno;
 
-/** One wake: eventfd's 8-byte counter increment, which a pipe takes as 8 bytes. */
+/** One wake: eventfd's 8-byte counter increment, which a pipe or a socket takes as 8 bytes. */
 const WAKE = new Uint8Array(new BigUint64Array([1n]).buffer);
+
+/**
+ * On Windows the waker is a loopback socket pair (`_wait/socket_wake.ts`): only
+ * sockets can be selected there. Its ends are read, written and closed as sockets.
+ */
+const WINDOWS = abi.winsock !== undefined;
+const IO = WINDOWS ? SOCKET_IO : FD_IO;
 
 function writeWake(fd: number): void {
   const c = libc();
   for (;;) {
-    if (c.write(fd, WAKE, 8) >= 0) return;
+    if (IO.write(fd, WAKE, 8) >= 0) return;
     const errno = c.errno();
     // Full (a pipe with 64 KiB of wakes, an eventfd at 2^64-2): already readable.
     if (errno === EAGAIN) return;
@@ -51,7 +59,7 @@ function openPipe(): [number, number] {
  * another (a Worker given {@linkcode Waker.wakeFd} calls the static
  * {@linkcode Waker.wake}). It stays readable until {@linkcode Waker.drain}, which the
  * wait it ended calls. An eventfd on Linux, a non-blocking pipe elsewhere; both
- * close-on-exec.
+ * close-on-exec. On Windows, a non-blocking, non-inheritable loopback socket pair.
  *
  * @example End a blocking select() with a wake
  * ```ts
@@ -74,7 +82,9 @@ export class Waker {
   /** Opens the waker's fd (or pipe). */
   constructor() {
     const c = libc();
-    if (c.eventfd !== null) {
+    if (WINDOWS) {
+      [this.#read, this.#write] = openSocketPair();
+    } else if (c.eventfd !== null) {
       const fd = c.eventfd(0, O_NONBLOCK | O_CLOEXEC);
       if (fd < 0) throw lastOsError();
       this.#read = this.#write = fd;
@@ -157,7 +167,7 @@ export class Waker {
     let woken = false;
     const size = this.#read === this.#write ? 8 : this.#buffer.length;
     for (;;) {
-      const got = c.read(fd, this.#buffer, size);
+      const got = IO.read(fd, this.#buffer, size);
       if (got > 0) {
         woken = true;
         if (size === 8) return true;
@@ -173,9 +183,8 @@ export class Waker {
   /** Closes the waker's fds; closing twice does nothing. */
   close(): void {
     if (this.#read < 0) return;
-    const c = libc();
-    c.close(this.#read);
-    if (this.#write !== this.#read) c.close(this.#write);
+    IO.close(this.#read);
+    if (this.#write !== this.#read) IO.close(this.#write);
     this.#read = this.#write = -1;
   }
 

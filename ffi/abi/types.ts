@@ -146,6 +146,11 @@ export interface WinsockAbi {
   readonly WSAEWOULDBLOCK: number;
   /** `ioctlsocket`'s `FIONBIO` (`_IOW('f', 126, u_long)`), as a signed `long`. */
   readonly FIONBIO: number;
+  /**
+   * The `events` bits `WSAPoll` accepts; any other (`POLLPRI`, an output-only bit)
+   * fails the whole call with WSAEINVAL. Callers mask their requests with it.
+   */
+  readonly pollEvents: number;
 }
 
 /** The poll bits exported by CPython. */

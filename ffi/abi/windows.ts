@@ -169,6 +169,9 @@ const winsock: WinsockAbi = {
   WSAENOTSOCK: 10038,
   WSAEWOULDBLOCK: 10035,
   FIONBIO: 0x8004667e | 0,
+  // POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND: Microsoft's WSAPOLLFD
+  // documentation (POLLPRI is not supported by the Microsoft provider).
+  pollEvents: 0x100 | 0x200 | 0x10 | 0x20,
 };
 
 const base = {

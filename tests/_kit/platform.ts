@@ -13,7 +13,8 @@ export const POSIX_FDS: string | false = process.platform === "win32"
 
 /** The reason an AF_UNIX case is skipped on Windows, or `false` elsewhere. */
 export const UNIX_SOCKETS: string | false = process.platform === "win32"
-  ? "AF_UNIX sockets are not part of iomux's Windows port"
+  ? "Windows has no AF_UNIX socketpair() and Wine refuses AF_UNIX sockets " +
+    "(tests/windows/unix_socket_test.ts tries them)"
   : false;
 
 /** The reason a case that changes RLIMIT_NOFILE is skipped on Windows, or `false`. */
@@ -28,3 +29,19 @@ export const NO_RLIMIT: string | false = process.platform === "win32"
 export const POSIX_HARNESS: string | false = process.platform === "win32"
   ? "the case's harness is POSIX (sh children, AF_UNIX, epoll or Unix paths)"
   : false;
+
+/**
+ * The reason a case that needs a pipe's own semantics (a hung-up read end, a one-way
+ * fd) is skipped on Windows, or `false` elsewhere: Windows `select()` and `WSAPoll`
+ * watch sockets only. Cases that need only "readable once written" run there on
+ * `tests/_kit/pairs.ts`'s socket pairs instead; tests/windows/ holds the Windows twins.
+ */
+export const PIPE_WAITS: string | false = process.platform === "win32"
+  ? "the case needs pipes, which Windows select() and WSAPoll cannot watch " +
+    "(tests/windows/ runs its Windows twin on sockets)"
+  : false;
+
+/** `reason` on Windows, `false` elsewhere: a case whose premise only POSIX fds keep. */
+export function notOnWindows(reason: string): string | false {
+  return process.platform === "win32" ? reason : false;
+}

@@ -9,6 +9,7 @@ import { PROMPT_MS, sleep } from "../_kit/time.ts";
 import { Epoll, EPOLLET, EPOLLIN, EPOLLOUT } from "../../select/mod.ts";
 import { EpollSelector, EVENT_WRITE, PollSelector, SelectSelector } from "../../selectors/mod.ts";
 import { close, pipe, read, write } from "../../os/mod.ts";
+import { closePair, openPair } from "../_kit/pairs.ts";
 
 /** Resolves with the settled values, or rejects naming how many are still pending. */
 async function allSettleWithin<T>(waits: Promise<T>[], ms: number): Promise<T[]> {
@@ -41,7 +42,7 @@ describe("close() during fast-path answers", () => {
   for (const [name, make] of selectors) {
     it(`${name}: 32 selectAsync on a ready fd, then close(): every wait settles`, async () => {
       const baseline = openFdCount();
-      const [r, w] = pipe();
+      const [r, w] = openPair();
       try {
         const sel = make();
         const key = sel.register(w, EVENT_WRITE);
@@ -53,8 +54,7 @@ describe("close() during fast-path answers", () => {
         const results = await allSettleWithin(waits, PROMPT_MS);
         for (const result of results) assert.deepEqual(result, [[key, EVENT_WRITE]]);
       } finally {
-        close(r);
-        close(w);
+        closePair(r, w);
       }
       await assertAllReleased(baseline);
     });

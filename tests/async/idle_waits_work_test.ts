@@ -11,6 +11,7 @@ import { poll, POLLIN } from "../../select/mod.ts";
 import { EVENT_READ, PollSelector } from "../../selectors/mod.ts";
 import { close, pipe, read, write } from "../../os/mod.ts";
 import { waiterState } from "../../_wait/waiter.ts";
+import { notOnWindows } from "../_kit/platform.ts";
 
 const EVENTS = 20;
 
@@ -69,7 +70,11 @@ describe("work per event on a selector over many fds", () => {
     });
   });
 
-  it("an fd unregistered, closed, reopened under the same number and registered is watched", async () => {
+  it("an fd unregistered, closed, reopened under the same number and registered is watched", {
+    skip: notOnWindows(
+      "the premise is POSIX's lowest-free-fd rule, which Windows handles do not keep",
+    ),
+  }, async () => {
     using sel = new PollSelector();
     let [r, w] = pipe();
     try {

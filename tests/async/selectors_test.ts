@@ -9,7 +9,6 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { write } from "../../os/mod.ts";
 import {
   EpollSelector,
   EVENT_READ,
@@ -19,14 +18,14 @@ import {
   ValueError,
 } from "../../selectors/mod.ts";
 import { byte, isLinux, ticksDuring } from "../_kit/async.ts";
-import { withPipes } from "../_kit/fds.ts";
+import { withPairs, writeTo } from "../_kit/pairs.ts";
 import { SELECTORS } from "../_kit/selectors.ts";
 import { PROMPT_MS, sleep, SLOWDOWN } from "../_kit/time.ts";
 
 for (const [name, make] of SELECTORS) {
   describe(`${name}.selectAsync`, () => {
     it("resolves at once with what select(0) sees", async () => {
-      await withPipes(1, async ([[, w]]) => {
+      await withPairs(1, async ([[, w]]) => {
         using s = make();
         const key = s.register(w, EVENT_WRITE);
         assert.deepEqual(await s.selectAsync(), [[key, EVENT_WRITE]]);
@@ -34,11 +33,11 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("waits beside the event loop until an fd is ready", async () => {
-      await withPipes(1, async ([[r, w]]) => {
+      await withPairs(1, async ([[r, w]]) => {
         using s = make();
         const key = s.register(r, EVENT_READ, "reader");
         // Late enough that the wait has begun, even where the first run is slow (qemu).
-        setTimeout(() => write(w, byte), 60 * SLOWDOWN);
+        setTimeout(() => writeTo(w, byte), 60 * SLOWDOWN);
         const [ready, ticks] = await ticksDuring(s.selectAsync(10));
         assert.deepEqual(ready, [[key, EVENT_READ]]);
         assert.ok(ticks >= 2, `timers ran ${ticks} times meanwhile`);
@@ -46,7 +45,7 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("resolves [] after the timeout, never earlier", async () => {
-      await withPipes(1, async ([[r]]) => {
+      await withPairs(1, async ([[r]]) => {
         using s = make();
         s.register(r, EVENT_READ);
         const t = performance.now();
@@ -57,7 +56,7 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("sees a register made during the wait", async () => {
-      await withPipes(1, async ([[r, w]]) => {
+      await withPairs(1, async ([[r, w]]) => {
         using s = make();
         s.register(r, EVENT_READ);
         let key;
@@ -68,7 +67,7 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("ends with [] when the selector is closed during the wait", async () => {
-      await withPipes(1, async ([[r]]) => {
+      await withPairs(1, async ([[r]]) => {
         using s = make();
         s.register(r, EVENT_READ);
         setTimeout(() => s.close(), 30);
@@ -77,7 +76,7 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("rejects with the signal's reason on abort", async () => {
-      await withPipes(1, async ([[r]]) => {
+      await withPairs(1, async ([[r]]) => {
         using s = make();
         s.register(r, EVENT_READ);
         const controller = new AbortController();
@@ -88,12 +87,12 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("a zero or negative timeout polls once", async () => {
-      await withPipes(1, async ([[r, w]]) => {
+      await withPairs(1, async ([[r, w]]) => {
         using sel = make();
         sel.register(r, EVENT_READ, "r");
         assert.deepEqual(await sel.selectAsync(0), []);
         assert.deepEqual(await sel.selectAsync(-1), []);
-        write(w, byte);
+        writeTo(w, byte);
         assert.deepEqual((await sel.selectAsync(-1)).map(([key]) => key.data), ["r"]);
       });
     });
@@ -110,9 +109,9 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("modify during a wait changes what it waits for", async () => {
-      await withPipes(1, async ([[, w]]) => {
+      await withPairs(1, async ([[, w]]) => {
         using sel = make();
-        sel.register(w, EVENT_READ, "w"); // a pipe's write end never becomes readable
+        sel.register(w, EVENT_READ, "w"); // a pipe's write end (a socket no one writes to) never becomes readable
         const pending = sel.selectAsync(PROMPT_MS / 1000);
         await sleep(20);
         sel.modify(w, EVENT_WRITE, "modified");
@@ -123,21 +122,21 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("unregister during a wait stops watching the fd", async () => {
-      await withPipes(1, async ([[r, w]]) => {
+      await withPairs(1, async ([[r, w]]) => {
         using sel = make();
         sel.register(r, EVENT_READ);
         const start = performance.now();
         const pending = sel.selectAsync(0.2);
         await sleep(20);
         sel.unregister(r);
-        write(w, byte);
+        writeTo(w, byte);
         assert.deepEqual(await pending, []);
         assert.ok(performance.now() - start >= 200);
       });
     });
 
     it("an already aborted signal rejects, even with fds ready", async () => {
-      await withPipes(1, async ([[, w]]) => {
+      await withPairs(1, async ([[, w]]) => {
         using sel = make();
         sel.register(w, EVENT_WRITE);
         const reason = new Error("stop");
@@ -146,7 +145,7 @@ for (const [name, make] of SELECTORS) {
     });
 
     it("a loop over an always-ready fd still lets timers run", async () => {
-      await withPipes(1, async ([[, w]]) => {
+      await withPairs(1, async ([[, w]]) => {
         using sel = make();
         sel.register(w, EVENT_WRITE);
         let ticks = 0;

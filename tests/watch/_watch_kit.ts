@@ -6,8 +6,8 @@
  */
 import { EVENT_READ, watch } from "../../watch/mod.ts";
 import { hubState } from "../../watch/_hub.ts";
-import { write } from "../../os/mod.ts";
-import { leakFree, withPipe } from "../_kit/fds.ts";
+import { leakFree } from "../_kit/fds.ts";
+import { withPair, writeTo } from "../_kit/pairs.ts";
 
 /** `Promise.withResolvers`, which Node 20 lacks. */
 export function deferred<T>(): {
@@ -24,12 +24,12 @@ export function deferred<T>(): {
   return { promise, resolve, reject };
 }
 
-/** Resolves at the callback of a fresh watcher on a fresh pipe: one full round of the hub. */
+/** Resolves at the callback of a fresh watcher on a fresh pair: one full round of the hub. */
 export async function nextRound(): Promise<void> {
-  await withPipe(async (r, w) => {
+  await withPair(async (r, w) => {
     const seen = deferred<void>();
     using _ = watch(r, EVENT_READ, () => seen.resolve());
-    write(w, new Uint8Array([1]));
+    writeTo(w, new Uint8Array([1]));
     await seen.promise;
   });
 }

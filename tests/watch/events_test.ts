@@ -2,28 +2,28 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EVENT_READ, EVENT_WRITE, fdEvents, selectorEvents } from "../../watch/mod.ts";
 import { DefaultSelector, PollSelector, SelectSelector } from "../../selectors/mod.ts";
-import { read, write } from "../../os/mod.ts";
-import { withPipes } from "../_kit/fds.ts";
+import { readFrom, withPairs, writeTo } from "../_kit/pairs.ts";
 import { watchLeakFree } from "./_watch_kit.ts";
+import { notOnWindows } from "../_kit/platform.ts";
 
 for (const Selector of [DefaultSelector, PollSelector, SelectSelector]) {
   describe(`selectorEvents over ${Selector.name}`, () => {
     it("yields every readiness once it is there, then ends on abort", async () => {
-      await withPipes(3, async (pipes) => {
+      await withPairs(3, async (pipes) => {
         using sel = new Selector<number>();
         pipes.forEach(([r], i) => sel.register(r, EVENT_READ, i));
         const controller = new AbortController();
         const seen: number[] = [];
         let nextWrite = 0;
-        write(pipes[nextWrite++]![1], new Uint8Array([0]));
+        writeTo(pipes[nextWrite++]![1], new Uint8Array([0]));
         for await (const [key, events] of selectorEvents(sel, { signal: controller.signal })) {
           assert.equal(events, EVENT_READ);
-          assert.deepEqual(read(key.fd, 10), new Uint8Array([key.data]));
+          assert.deepEqual(readFrom(key.fd, 10), new Uint8Array([key.data]));
           seen.push(key.data);
           if (nextWrite < pipes.length) {
             const w = pipes[nextWrite]![1];
             const byte = new Uint8Array([nextWrite++]);
-            setTimeout(() => write(w, byte), 1);
+            setTimeout(() => writeTo(w, byte), 1);
           } else controller.abort();
         }
         assert.deepEqual(seen, [0, 1, 2]);
@@ -31,7 +31,7 @@ for (const Selector of [DefaultSelector, PollSelector, SelectSelector]) {
     });
 
     it("ends when the selector is closed during the wait", async () => {
-      await withPipes(1, async ([[r]]) => {
+      await withPairs(1, async ([[r]]) => {
         const sel = new Selector();
         sel.register(r, EVENT_READ);
         setTimeout(() => sel.close(), 5);
@@ -55,14 +55,19 @@ for (const Selector of [DefaultSelector, PollSelector, SelectSelector]) {
 describe("fdEvents", () => {
   it(
     "yields level-triggered readiness and ends on abort",
+    {
+      skip: notOnWindows(
+        "a socket's read end is writable too; the case needs a pipe's, which is not",
+      ),
+    },
     watchLeakFree(async () => {
-      await withPipes(1, async ([[r, w]]) => {
-        write(w, new Uint8Array([1, 2]));
+      await withPairs(1, async ([[r, w]]) => {
+        writeTo(w, new Uint8Array([1, 2]));
         const controller = new AbortController();
         const got: number[] = [];
         for await (const events of fdEvents(r, EVENT_READ | EVENT_WRITE, controller)) {
           assert.equal(events, EVENT_READ);
-          got.push(read(r, 1)[0]!);
+          got.push(readFrom(r, 1)[0]!);
           if (got.length === 2) setTimeout(() => controller.abort(), 5);
         }
         assert.deepEqual(got, [1, 2]);
