@@ -5,7 +5,7 @@
  * @module
  */
 import type { AnyFunction, Backend, NativeSpec, RawLibc } from "./types.ts";
-import { openLibc, runtimeName } from "./_native.ts";
+import { openLibc, runtimeName, withBigIntArguments } from "./_native.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -22,31 +22,14 @@ function bindLibrary(path: string, table: Table): Record<string, AnyFunction> {
 }
 
 /**
- * Deno takes a JS number in a 64-bit (`usize`) slot only on its slow path (about
- * +170 ns a call, measured on `read`); a BigInt keeps the fast one. Callers pass
- * `size_t` byte counts as numbers, so they are converted here. `nfds_t` is not:
- * callers pass it in its own width (`toNfds`), once per set of fds.
+ * Deno takes a JS number in a 64-bit (`usize`) slot only on its slow path; a BigInt
+ * keeps the fast one. Callers pass `size_t` byte counts as numbers, so they are
+ * converted here. `nfds_t` is not: callers pass it in its own width (`toNfds`), once
+ * per set of fds.
  */
 function withBigIntSizes(f: AnyFunction, spec: NativeSpec): AnyFunction {
   const sizes = spec.parameters.flatMap((t, i) => t === "usize" ? [i] : []);
-  if (sizes.length === 0) return f;
-  const big = (n: unknown) => typeof n === "number" ? BigInt(n) : n;
-  // The shape of read, write, recv, send, recvfrom and sendto: fixed arities, no
-  // rest arguments, on the hottest calls.
-  if (sizes.length === 1 && sizes[0] === 2) {
-    switch (spec.parameters.length) {
-      case 3:
-        return (a, b, n) => f(a, b, big(n));
-      case 4:
-        return (a, b, n, d) => f(a, b, big(n), d);
-      case 6:
-        return (a, b, n, d, e, g) => f(a, b, big(n), d, e, g);
-    }
-  }
-  return (...args) => {
-    for (const i of sizes) args[i] = big(args[i]);
-    return f(...args);
-  };
+  return withBigIntArguments(f, spec.parameters.length, sizes);
 }
 
 /**

@@ -4,7 +4,14 @@
  * @module
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
-import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
+import {
+  builtinModule,
+  cName,
+  isWide,
+  openLibc,
+  runtimeName,
+  withBigIntArguments,
+} from "./_native.ts";
 import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
@@ -46,11 +53,7 @@ export function nodeSignature(parameters: readonly NativeType[], result: NativeT
 /** node:ffi takes 64-bit integers only as BigInt; callers pass numbers too. */
 export function widenArguments(fn: AnyFunction, parameters: readonly NativeType[]): AnyFunction {
   const wide = parameters.flatMap((t, i) => isWide(t) ? [i] : []);
-  if (wide.length === 0) return fn;
-  return (...args) => {
-    for (const i of wide) if (typeof args[i] === "number") args[i] = BigInt(args[i]);
-    return fn(...args);
-  };
+  return withBigIntArguments(fn, parameters.length, wide);
 }
 
 /** `node:ffi`, absent before Node 26 and when disabled (--no-experimental-ffi). */

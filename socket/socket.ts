@@ -8,7 +8,7 @@ import { TimeoutError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import { byteLengthOf, bytesFrom, plainBytes } from "../ffi/bytes.ts";
+import { byteLengthOf, bytesFrom, plainBytes, plainLength } from "../ffi/bytes.ts";
 import { bytesOf } from "../os/_fd.ts";
 import { argInt, pyTypeName } from "../_py/convert.ts";
 import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
@@ -29,7 +29,7 @@ import { SocketBase } from "./socket_base.ts";
 export type { Address, AddressLike, IPv4Address, IPv6Address } from "./_address.ts";
 export { SocketBase } from "./socket_base.ts";
 
-const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;
+const { SOCK_CLOEXEC, SOCK_STREAM, SOMAXCONN } = abi.socket.constants;
 const { EINTR, EAGAIN, EINPROGRESS } = abi.errno;
 
 function nbytesArgument(value: unknown): number {
@@ -227,14 +227,17 @@ export class Socket extends SocketBase {
     if (size < 0) throw new ValueError("negative buffersize in recv");
     // CPython asks the kernel nothing for 0 bytes.
     if (size === 0) return new Uint8Array(0);
+    const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
+    // The common case in one system call: no flags, no timeout, 64 KiB at most.
+    // Anything else, and EINTR (PEP 475's retry), takes the full path below.
+    if (f === 0 && !timeout && size <= scratch.length) {
+      const got = this.type === SOCK_STREAM
+        ? c.streamRecv(fd, scratch, size)
+        : c.recv(fd, scratch, size, 0);
+      if (got >= 0 || c.errno() !== EINTR) return scratch.slice(0, check(got));
+    }
     const buffer = receiveBuffer(size);
-    const fd = this.fileno(), c = libc();
-    const got = socketCall(
-      fd,
-      this.gettimeout(),
-      false,
-      () => c.recv(fd, buffer, buffer.length, f),
-    );
+    const got = socketCall(fd, timeout, false, () => c.recv(fd, buffer, buffer.length, f));
     return buffer.buffer !== scratch.buffer && got === buffer.length
       ? buffer
       : buffer.slice(0, got);
@@ -254,6 +257,17 @@ export class Socket extends SocketBase {
     // fileno() and gettimeout() may be a subclass's code: they run before the
     // buffer's extent is taken, so nothing can detach or shrink it in between.
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
+    // The common case in one system call: a plain Uint8Array (its extent read through
+    // the engine's own getters), no nbytes, no flags, no timeout. Anything else, and
+    // EINTR (PEP 475's retry), takes the full path below.
+    if (nbytes === 0 && flags === 0 && !timeout) {
+      const size = plainLength(buffer);
+      if (size > 0) {
+        const view = buffer as Uint8Array, n = Math.min(size, MAX_IO);
+        const got = this.type === SOCK_STREAM ? c.streamRecv(fd, view, n) : c.recv(fd, view, n, 0);
+        if (got >= 0 || c.errno() !== EINTR) return check(got);
+      }
+    }
     const view = writableBytes("recv_into", buffer);
     const capacity = byteLengthOf(view);
     let size = nbytesArgument(nbytes);
@@ -329,6 +343,15 @@ export class Socket extends SocketBase {
    */
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
+    // The common case in one system call: a plain Uint8Array, no flags, no timeout.
+    // Anything else, and EINTR (PEP 475's retry), takes the full path below.
+    if (flags === 0 && !timeout) {
+      const size = plainLength(data);
+      if (size > 0) {
+        const got = c.plainSend(fd, data as Uint8Array, Math.min(size, MAX_IO));
+        if (got >= 0 || c.errno() !== EINTR) return check(got);
+      }
+    }
     const bytes = bytesOf(data);
     const f = argInt(flags) | SEND_FLAGS;
     const n = Math.min(byteLengthOf(bytes), MAX_IO);
@@ -345,12 +368,23 @@ export class Socket extends SocketBase {
    */
   sendAll(data: ArrayBufferView | ArrayBuffer, flags: number = 0): void {
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
+    let offset = 0;
+    // The common case in one system call: as send's, when the kernel takes it all.
+    // What is left of a partial send, and EINTR, go on in the full loop below.
+    if (flags === 0 && !timeout) {
+      const size = plainLength(data);
+      if (size > 0) {
+        const got = c.plainSend(fd, data as Uint8Array, Math.min(size, MAX_IO));
+        if (got === size) return;
+        if (got >= 0) offset = got;
+        else if (c.errno() !== EINTR) check(got);
+      }
+    }
     const bytes = bytesOf(data);
     const total = byteLengthOf(bytes);
     const f = argInt(flags) | SEND_FLAGS;
     // The timeout bounds the whole call, not each send (Python 3.5+).
     const deadline = timeout ? deadlineAfter(timeout) : null;
-    let offset = 0;
     do {
       // Not bytes.subarray(offset): that would follow Symbol.species.
       const rest = bytesFrom(bytes, offset);
