@@ -86,14 +86,10 @@ function window(buffer: ArrayBufferLike, offset: number, length: number): Uint8A
  */
 export function plainLength(data: unknown): number {
   // %TypedArray%.prototype[@@toStringTag] is undefined for anything but a typed
-  // array, without throwing: the spec's own brand check (a DataView given
-  // Uint8Array.prototype is a view, but has no typed array's slots). A detached
-  // buffer reads as length 0: the slow path tells which.
-  if (
-    !isView(data) || getPrototypeOf(data) !== plainPrototype || typedArrayTag(data) !== "Uint8Array"
-  ) {
-    return -1;
-  }
+  // array, without throwing and without reaching a Proxy's traps: the spec's own
+  // brand check. Past it, `data` is a genuine typed array, whose prototype is read
+  // from its own slot. A detached buffer reads as length 0: the slow path tells.
+  if (typedArrayTag(data) !== "Uint8Array" || getPrototypeOf(data) !== plainPrototype) return -1;
   const length = typedArrayByteLength(data) as number;
   return length === 0 ? -1 : length;
 }

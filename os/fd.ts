@@ -47,9 +47,25 @@ export function read(fd: number, n: number): Uint8Array {
     const got = c.read(target, scratch, size);
     if (got >= 0 || c.errno() !== EINTR) return scratch.slice(0, check(got));
   }
+  return readFull(target, size);
+}
+
+/**
+ * The full paths, in functions of their own: a closure in `read` or `write` would
+ * make every call allocate a context for the variables it captures.
+ */
+function readFull(fd: number, size: number): Uint8Array {
+  const c = libc();
   const buffer = new Uint8Array(size);
-  const got = retrying(() => c.read(target, buffer, size));
+  const got = retrying(() => c.read(fd, buffer, size));
   return got === size ? buffer : buffer.slice(0, got);
+}
+
+function writeFull(fd: number, data: ArrayBufferView | ArrayBuffer): number {
+  const c = libc();
+  const bytes = bytesOf(data);
+  const size = Math.min(byteLengthOf(bytes), MAX_RW);
+  return retrying(() => c.write(fd, bytes, size));
 }
 
 /** Where `read` reads up to 64 KiB; nothing runs between the call and the copy. */
@@ -112,9 +128,7 @@ export function write(fd: number, data: ArrayBufferView | ArrayBuffer): number {
     const got = c.write(target, data as Uint8Array, Math.min(length, MAX_RW));
     if (got >= 0 || c.errno() !== EINTR) return check(got);
   }
-  const bytes = bytesOf(data);
-  const size = Math.min(byteLengthOf(bytes), MAX_RW);
-  return retrying(() => c.write(target, bytes, size));
+  return writeFull(target, data);
 }
 
 /**
