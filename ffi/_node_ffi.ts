@@ -11,6 +11,8 @@ import {
   openLibc,
   runtimeName,
   withBigIntArguments,
+  withCachedPointers,
+  withPointers,
 } from "./_native.ts";
 import { offThreadCalls, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
@@ -106,7 +108,9 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
     library = path;
     return opened;
   });
-  const symbols = bindLibrary(lib, table, () => node.dlopen(library).lib);
+  const declared = withPointers(table);
+  const symbols = bindLibrary(lib, declared, () => node.dlopen(library).lib);
+  withCachedPointers(symbols, table, declared, (bytes) => node.getRawPointer(bytes), 0n);
   const call = offThreadCalls({
     bindOnWorker,
     data: {

@@ -87,16 +87,18 @@ function sigpipeIgnored(c: BoundTable<typeof LIBC_SYMBOLS>): boolean {
  * no `read`/`write` on sockets.
  */
 function plainCalls(c: BoundTable<typeof LIBC_SYMBOLS>, backend: BackendName) {
-  const { recv, send, read, write } = c;
   const threeArguments = backend === "node:ffi" && abi.winsock === undefined;
   const flags = SEND_FLAGS;
+  // Each looks its symbol up on the table at call time, as every other caller does,
+  // so that what replaces a table entry (the EINTR tests' counting spy) sees these
+  // calls too.
   return {
     streamRecv: threeArguments
-      ? read
-      : (fd: number, buf: Uint8Array, len: number) => recv(fd, buf, len, 0),
+      ? (fd: number, buf: Uint8Array, len: number) => c.read(fd, buf, len)
+      : (fd: number, buf: Uint8Array, len: number) => c.recv(fd, buf, len, 0),
     plainSend: threeArguments && sigpipeIgnored(c)
-      ? write
-      : (fd: number, buf: Uint8Array, len: number) => send(fd, buf, len, flags),
+      ? (fd: number, buf: Uint8Array, len: number) => c.write(fd, buf, len)
+      : (fd: number, buf: Uint8Array, len: number) => c.send(fd, buf, len, flags),
   };
 }
 

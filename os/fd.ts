@@ -9,7 +9,7 @@ import { byteLengthOf, plainLength } from "../ffi/bytes.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { pyTypeName } from "../_py/convert.ts";
-import { bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
+import { bytePaths, bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
 
 /**
  * Reads at most `n` bytes from `fd`, as Python's `os.read`. An empty array means
@@ -45,8 +45,12 @@ export function read(fd: number, n: number): Uint8Array {
   // EINTR (PEP 475's retry) takes the full path below.
   if (size > 0 && size <= scratch.length) {
     const got = c.read(target, scratch, size);
-    if (got >= 0 || c.errno() !== EINTR) return scratch.slice(0, check(got));
+    if (got >= 0 || c.errno() !== EINTR) {
+      bytePaths.read++;
+      return scratch.slice(0, check(got));
+    }
   }
+  bytePaths.readFallback++;
   return readFull(target, size);
 }
 
@@ -126,8 +130,12 @@ export function write(fd: number, data: ArrayBufferView | ArrayBuffer): number {
   const length = plainLength(data);
   if (length > 0) {
     const got = c.write(target, data as Uint8Array, Math.min(length, MAX_RW));
-    if (got >= 0 || c.errno() !== EINTR) return check(got);
+    if (got >= 0 || c.errno() !== EINTR) {
+      bytePaths.write++;
+      return check(got);
+    }
   }
+  bytePaths.writeFallback++;
   return writeFull(target, data);
 }
 

@@ -9,7 +9,7 @@ import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { byteLengthOf, bytesFrom, plainLength } from "../ffi/bytes.ts";
-import { bytesOf } from "../os/_fd.ts";
+import { bytePaths, bytesOf } from "../os/_fd.ts";
 import { argInt } from "../_py/convert.ts";
 import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
 import {
@@ -191,8 +191,12 @@ export class Socket extends SocketBase {
       const got = this.type === SOCK_STREAM
         ? c.streamRecv(fd, scratch, size)
         : c.recv(fd, scratch, size, 0);
-      if (got >= 0 || c.errno() !== EINTR) return scratch.slice(0, check(got));
+      if (got >= 0 || c.errno() !== EINTR) {
+        bytePaths.recv++;
+        return scratch.slice(0, check(got));
+      }
     }
+    bytePaths.recvFallback++;
     return recvFull(fd, timeout, size, f);
   }
 
@@ -218,9 +222,13 @@ export class Socket extends SocketBase {
       if (size > 0) {
         const view = buffer as Uint8Array, n = Math.min(size, MAX_IO);
         const got = this.type === SOCK_STREAM ? c.streamRecv(fd, view, n) : c.recv(fd, view, n, 0);
-        if (got >= 0 || c.errno() !== EINTR) return check(got);
+        if (got >= 0 || c.errno() !== EINTR) {
+          bytePaths.recvInto++;
+          return check(got);
+        }
       }
     }
+    bytePaths.recvIntoFallback++;
     return recvIntoFull(fd, timeout, buffer, nbytes, flags);
   }
 
@@ -293,9 +301,13 @@ export class Socket extends SocketBase {
       const size = plainLength(data);
       if (size > 0) {
         const got = c.plainSend(fd, data as Uint8Array, Math.min(size, MAX_IO));
-        if (got >= 0 || c.errno() !== EINTR) return check(got);
+        if (got >= 0 || c.errno() !== EINTR) {
+          bytePaths.send++;
+          return check(got);
+        }
       }
     }
+    bytePaths.sendFallback++;
     return sendFull(fd, timeout, data, flags);
   }
 
@@ -316,11 +328,19 @@ export class Socket extends SocketBase {
       const size = plainLength(data);
       if (size > 0) {
         const got = c.plainSend(fd, data as Uint8Array, Math.min(size, MAX_IO));
-        if (got === size) return;
-        if (got >= 0) offset = got;
-        else if (c.errno() !== EINTR) check(got);
+        if (got === size) {
+          bytePaths.sendAll++;
+          return;
+        }
+        if (got >= 0) {
+          offset = got;
+        } else if (c.errno() !== EINTR) {
+          bytePaths.sendAll++;
+          check(got);
+        }
       }
     }
+    bytePaths.sendAllFallback++;
     sendAllFull(fd, timeout, data, flags, offset);
   }
 
