@@ -93,6 +93,11 @@ async function openFloor(path) {
 }
 
 const { ffi, symbols: floor } = await openFloor(library);
+// The byte calls' path counters (os/_fd.ts `bytePaths`), read around the timed loop:
+// which path each call took, fast or full.
+const { bytePaths } = await import(
+  new URL(`./os/_fd.${root.endsWith(".ts") ? "ts" : "js"}`, root).href
+);
 const cpu = floor.iomux_thread_cpu_ns;
 
 const BYTE_CALLS = new Set([
@@ -264,6 +269,7 @@ while (performance.now() < warmEnd) {
   jsChunk();
   cLoop(chunk);
 }
+const pathsBefore = { ...bytePaths };
 const ratios = [];
 let jsNs = 0;
 let cNs = 0;
@@ -294,6 +300,10 @@ for (let pair = 0; pair < 7 || performance.now() < end; pair++) {
 }
 if (got !== EXPECTED) fail(`${runtime}.${mechanism}: expected ${EXPECTED}, got ${got}`);
 ratios.sort((a, b) => a - b);
+const paths = {};
+for (const [name, count] of Object.entries(bytePaths)) {
+  if (count !== pathsBefore[name]) paths[name] = count - pathsBefore[name];
+}
 const calls = ratios.length * chunk;
 console.log(JSON.stringify({
   variant: `${runtime}.${mechanism}`,
@@ -304,4 +314,5 @@ console.log(JSON.stringify({
   chunks: ratios.length,
   chunk,
   ffi,
+  paths,
 }));
