@@ -11,24 +11,14 @@ import { BlockingIOError, BrokenPipeError, OSError } from "../../errors.ts";
 import { close, pipe, read, setBlocking, write } from "../../os/mod.ts";
 import { bytePaths } from "../../os/_fd.ts";
 import { SO_RCVTIMEO, socketpair, SOL_SOCKET } from "../../socket/mod.ts";
+import { counted as countedIn } from "../_kit/counters.ts";
 import { leakFree, withPipe } from "../_kit/fds.ts";
 import { canSignal, interrupted, type Premise, signaller, useSignalTarget } from "../_kit/eintr.ts";
 import { CLAIM, withTamperedPrototype } from "../_kit/lying_views.ts";
 import { POSIX_HARNESS } from "../_kit/platform.ts";
 
-type Path = keyof typeof bytePaths;
-
-/** What `body` added to each counter. */
-function counted(body: () => void): Partial<Record<Path, number>> {
-  const before = { ...bytePaths };
-  body();
-  const added: Partial<Record<Path, number>> = {};
-  for (const name of Object.keys(bytePaths) as Path[]) {
-    const n = bytePaths[name] - before[name];
-    if (n !== 0) added[name] = n;
-  }
-  return added;
-}
+/** What \`body\` added to each counter. */
+const counted = (body: () => void) => countedIn(bytePaths, body);
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
