@@ -92,7 +92,8 @@ export function startEchoServer(options: EchoServerOptions = {}): EchoServer {
   /** Sends `data`; what the socket does not take now is returned (a view of `data`). */
   const sendSome = (conn: Socket, data: Uint8Array): Uint8Array => {
     try {
-      return data.subarray(conn.send(data));
+      const sent = conn.send(data);
+      return sent === data.length ? NOTHING : data.subarray(sent);
     } catch (e) {
       if (e instanceof BlockingIOError) return data;
       throw e;
@@ -101,7 +102,8 @@ export function startEchoServer(options: EchoServerOptions = {}): EchoServer {
 
   // Reads what arrived and sends it back; queues whatever the socket does not take.
   const echo: Callback = (conn, mask) => {
-    let outbox = outboxes.get(conn)!;
+    const before = outboxes.get(conn)!;
+    let outbox = before;
     try {
       if (outbox.length > 0) outbox = sendSome(conn, outbox);
       if (mask & EVENT_READ) {
@@ -124,10 +126,12 @@ export function startEchoServer(options: EchoServerOptions = {}): EchoServer {
       if (e instanceof OSError && !(e instanceof BlockingIOError)) return drop(conn);
       if (!(e instanceof BlockingIOError)) throw e;
     }
+    if (outbox === before) return;
     outboxes.set(conn, outbox);
     // Watch for writability only while something waits to be sent.
-    const events = EVENT_READ | (outboxes.get(conn)!.length > 0 ? EVENT_WRITE : 0);
-    if (sel.getKey(conn).events !== events) sel.modify(conn, events, echo);
+    if ((before.length > 0) !== (outbox.length > 0)) {
+      sel.modify(conn, EVENT_READ | (outbox.length > 0 ? EVENT_WRITE : 0), echo);
+    }
   };
 
   sel.register(listener, EVENT_READ, accept);

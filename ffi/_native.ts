@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { NativeSpec, NativeType } from "./types.ts";
+import type { AnyFunction, NativeSpec, NativeType } from "./types.ts";
 
 /** The JavaScript runtimes iomux knows. */
 export type RuntimeName = "deno" | "bun" | "node" | "unknown";
@@ -68,6 +68,47 @@ export function isWide(type: NativeType): boolean {
   return type === "i64" || type === "u64" || type === "isize" || type === "usize";
 }
 
+/**
+ * `f` with the JS numbers of its 64-bit parameters at `wide` turned into BigInt, for
+ * the FFIs that take such a slot fast only as a BigInt (Deno: a number costs about
+ * +170 ns a call, measured on `read`; `node:ffi` takes BigInt only). Each BigInt is a
+ * heap object: the last count's is kept, so that a call repeated with the same count
+ * (a read into the same buffer, an echo's same-sized send) allocates nothing in
+ * steady state. The hottest shapes (read, write, recv, send, recvfrom, sendto: one
+ * count, third) get fixed arities, no rest arguments.
+ */
+export function withBigIntArguments(
+  f: AnyFunction,
+  arity: number,
+  wide: readonly number[],
+): AnyFunction {
+  if (wide.length === 0) return f;
+  let lastNumber = NaN;
+  let lastBig = 0n;
+  const big = (n: unknown) => {
+    if (typeof n !== "number") return n;
+    if (n !== lastNumber) {
+      lastBig = BigInt(n);
+      lastNumber = n;
+    }
+    return lastBig;
+  };
+  if (wide.length === 1 && wide[0] === 2) {
+    switch (arity) {
+      case 3:
+        return (a, b, n) => f(a, b, big(n));
+      case 4:
+        return (a, b, n, d) => f(a, b, big(n), d);
+      case 6:
+        return (a, b, n, d, e, g) => f(a, b, big(n), d, e, g);
+    }
+  }
+  return (...args) => {
+    for (const i of wide) args[i] = big(args[i]);
+    return f(...args);
+  };
+}
+
 /** The C name a table entry binds (`poll_async` binds `poll`). */
 export function cName(key: string, spec: NativeSpec): string {
   return spec.name ?? key;
@@ -96,4 +137,64 @@ export function openLibc<T>(
     }
   }
   throw new Error(`iomux: cannot open libc (${failures.join("; ")})`);
+}
+
+type Table = Readonly<Record<string, NativeSpec>>;
+
+/**
+ * The buffer parameter of the waits whose buffer is persistent (an `Epoll`'s events,
+ * a `Poll`'s records: the same array call after call). Deno and `node:ffi` convert a
+ * `Uint8Array` argument to a pointer on every call (Deno about 22 ns, `node:ffi`
+ * about 100); a pointer taken once and passed as `pointer` costs nothing. Above
+ * `ffi/` the call still takes the typed array.
+ */
+const PERSISTENT_BUFFER: Readonly<Record<string, number>> = { epoll_wait: 1, poll: 0 };
+
+/** `table` with each persistent buffer parameter declared as a pointer. */
+export function withPointers(table: Table): Table {
+  const out: Record<string, NativeSpec> = { ...table };
+  for (const [key, at] of Object.entries(PERSISTENT_BUFFER)) {
+    const spec = table[key];
+    if (spec?.parameters[at] !== "buffer") continue;
+    out[key] = { ...spec, parameters: spec.parameters.map((t, i) => i === at ? "pointer" : t) };
+  }
+  return out;
+}
+
+/**
+ * Replaces each symbol that {@linkcode withPointers} declared with a pointer by one
+ * that takes the typed array again and passes its pointer (`address`; `none` for a
+ * null or empty one), taken again only when the array differs from the last call's.
+ * Reading `.buffer` first moves an array the engine kept inside the JS heap to memory
+ * of its own, which garbage collection never moves; the cached array is held, so its
+ * memory outlives the pointer.
+ */
+export function withCachedPointers(
+  symbols: Record<string, AnyFunction>,
+  table: Table,
+  declared: Table,
+  address: (bytes: Uint8Array<ArrayBuffer>) => unknown,
+  none: unknown,
+): void {
+  for (const [key, at] of Object.entries(PERSISTENT_BUFFER)) {
+    const f = symbols[key];
+    if (!f || declared[key] === table[key]) continue;
+    let last: Uint8Array | null = null;
+    let pointer: unknown = none;
+    const pointerOf = (bytes: Uint8Array | null): unknown => {
+      if (bytes !== last) {
+        last = bytes;
+        pointer = none;
+        if (bytes !== null && bytes.byteLength > 0) {
+          void bytes.buffer;
+          pointer = address(bytes as Uint8Array<ArrayBuffer>);
+        }
+      }
+      return pointer;
+    };
+    // Fixed arities: poll(fds, nfds, timeout) and epoll_wait(epfd, events, max, timeout).
+    symbols[key] = at === 0
+      ? (fds, nfds, ms) => f(pointerOf(fds as Uint8Array | null), nfds, ms)
+      : (epfd, events, max, ms) => f(epfd, pointerOf(events as Uint8Array | null), max, ms);
+  }
 }

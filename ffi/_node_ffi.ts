@@ -4,7 +4,16 @@
  * @module
  */
 import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
-import { builtinModule, cName, isWide, openLibc, runtimeName } from "./_native.ts";
+import {
+  builtinModule,
+  cName,
+  isWide,
+  openLibc,
+  runtimeName,
+  withBigIntArguments,
+  withCachedPointers,
+  withPointers,
+} from "./_native.ts";
 import { bindOffThread, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
@@ -46,11 +55,7 @@ export function nodeSignature(parameters: readonly NativeType[], result: NativeT
 /** node:ffi takes 64-bit integers only as BigInt; callers pass numbers too. */
 export function widenArguments(fn: AnyFunction, parameters: readonly NativeType[]): AnyFunction {
   const wide = parameters.flatMap((t, i) => isWide(t) ? [i] : []);
-  if (wide.length === 0) return fn;
-  return (...args) => {
-    for (const i of wide) if (typeof args[i] === "number") args[i] = BigInt(args[i]);
-    return fn(...args);
-  };
+  return withBigIntArguments(fn, parameters.length, wide);
 }
 
 /** `node:ffi`, absent before Node 26 and when disabled (--no-experimental-ffi). */
@@ -127,11 +132,13 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
     library = path;
     return opened;
   });
+  const declared = withPointers(table);
   const symbols = withOffThread(
-    bindLibrary(lib, table, () => node.dlopen(library).lib),
+    bindLibrary(lib, declared, () => node.dlopen(library).lib),
     library,
     table,
   );
+  withCachedPointers(symbols, table, declared, (bytes) => node.getRawPointer(bytes), 0n);
   const errnoPointer = symbols[errnoFunction]!() as bigint;
   // errno lives at a fixed address per thread: view it once and read it directly.
   const errnoCell = new Int32Array(node.toArrayBuffer(errnoPointer, 4, false));

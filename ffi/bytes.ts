@@ -79,6 +79,22 @@ function window(buffer: ArrayBufferLike, offset: number, length: number): Uint8A
 }
 
 /**
+ * The intrinsic byte length of `data` when it is a genuine, attached, non-empty
+ * `Uint8Array` of the intrinsic class (the case {@linkcode plainBytes} hands back as
+ * it is), else -1. The fast paths' test: no user code runs (a Proxy is no view, so
+ * its traps are never reached), and the FFI may take `data` itself with this length.
+ */
+export function plainLength(data: unknown): number {
+  // %TypedArray%.prototype[@@toStringTag] is undefined for anything but a typed
+  // array, without throwing and without reaching a Proxy's traps: the spec's own
+  // brand check. Past it, `data` is a genuine typed array, whose prototype is read
+  // from its own slot. A detached buffer reads as length 0: the slow path tells.
+  if (typedArrayTag(data) !== "Uint8Array" || getPrototypeOf(data) !== plainPrototype) return -1;
+  const length = typedArrayByteLength(data) as number;
+  return length === 0 ? -1 : length;
+}
+
+/**
  * The bytes of a bytes-like value (any typed array, DataView, ArrayBuffer or
  * SharedArrayBuffer, subclasses included) as a plain `Uint8Array` over its real
  * extent, or `undefined` when `data` is not one (a Proxy around a view is not:
@@ -89,19 +105,11 @@ function window(buffer: ArrayBufferLike, offset: number, length: number): Uint8A
 export function plainBytes(data: unknown): Uint8Array | undefined {
   if (typeof data !== "object" || data === null) return undefined;
   if (isView(data)) {
-    // %TypedArray%.prototype[@@toStringTag] is undefined for anything but a
-    // typed array, without throwing: the spec's own brand check.
-    const tag = typedArrayTag(data);
     // A genuine Uint8Array of the intrinsic class goes to the FFI as it is: the
     // FFI reads its internal slots, and its own properties, if it has any, are
-    // never read. A non-zero intrinsic length also says that its buffer is
-    // attached (a detached one reads as 0: the slow path tells which).
-    if (
-      tag === "Uint8Array" && getPrototypeOf(data) === plainPrototype &&
-      typedArrayByteLength(data) !== 0
-    ) {
-      return data as Uint8Array;
-    }
+    // never read.
+    if (plainLength(data) > 0) return data as Uint8Array;
+    const tag = typedArrayTag(data);
     const typed = tag !== undefined;
     const buffer = (typed ? typedArrayBuffer : dataViewBuffer)(data) as ArrayBufferLike;
     // DataView's getters throw on a detached buffer; %TypedArray%'s give 0.

@@ -37,7 +37,70 @@ export type Libc = BoundTable<typeof LIBC_SYMBOLS> & {
   errno(): number;
   /** Which FFI backend this is. */
   readonly backend: BackendName;
+  /**
+   * `recv(fd, buf, len, 0)` on a stream socket, made the backend's fastest way:
+   * `read(2)` where 3-argument calls are the fast ones (`node:ffi`), which on a
+   * stream socket is the same call (recv(2): "with a zero flags argument, recv() is
+   * generally equivalent to read(2)"; only zero-length datagrams differ).
+   */
+  streamRecv(fd: number, buf: Uint8Array, len: number): number;
+  /**
+   * `send(fd, buf, len, SEND_FLAGS)`: a send with no flags of the caller's, SIGPIPE
+   * kept away ({@linkcode SEND_FLAGS}). `write(2)` where 3-argument calls are the
+   * fast ones and SIGPIPE is ignored (every runtime ignores it from the start, as
+   * CPython does: `Modules/signalmodule.c` `signal_install_handlers`), which gives
+   * the same EPIPE.
+   */
+  plainSend(fd: number, buf: Uint8Array, len: number): number;
 };
+
+/**
+ * Flags added to every send so that a closed peer gives `BrokenPipeError` instead of a
+ * SIGPIPE (Linux and FreeBSD; macOS gets `SO_NOSIGPIPE` on each socket instead, since
+ * older macOS kernels do not know `MSG_NOSIGNAL`).
+ */
+export const SEND_FLAGS: number = abi.os === "darwin" ? 0 : abi.socket.constants.MSG_NOSIGNAL;
+
+/** SIGPIPE's number on every POSIX system iomux runs on. */
+const SIGPIPE = 13;
+/** `SIG_IGN`, `(void (*)(int))1`, in `sa_handler`, the first field of `struct sigaction`. */
+const SIG_IGN = 1n;
+
+/**
+ * Whether SIGPIPE is ignored now, asked with `sigaction(SIGPIPE, NULL, &old)`:
+ * `sa_handler` leads `struct sigaction` on Linux (glibc, musl), macOS and FreeBSD,
+ * and 256 bytes hold the whole struct on each (glibc's is 152).
+ */
+function sigpipeIgnored(c: BoundTable<typeof LIBC_SYMBOLS>): boolean {
+  if (c.sigaction === null) return false;
+  const old = new BigUint64Array(32);
+  if (c.sigaction(SIGPIPE, null, new Uint8Array(old.buffer)) !== 0) return false;
+  return old[0] === SIG_IGN;
+}
+
+/**
+ * {@linkcode Libc.streamRecv} and {@linkcode Libc.plainSend} for this backend.
+ * `node:ffi` makes calls of up to 3 arguments through its fast path and the
+ * 4-argument ones through its generic path (about 10× the cost), so there they are
+ * `read(2)`/`write(2)`; the send only while SIGPIPE is ignored at load (else a
+ * broken pipe would be a signal where `MSG_NOSIGNAL` promises EPIPE). Winsock has
+ * no `read`/`write` on sockets.
+ */
+function plainCalls(c: BoundTable<typeof LIBC_SYMBOLS>, backend: BackendName) {
+  const threeArguments = backend === "node:ffi" && abi.winsock === undefined;
+  const flags = SEND_FLAGS;
+  // Each looks its symbol up on the table at call time, as every other caller does,
+  // so that what replaces a table entry (the EINTR tests' counting spy) sees these
+  // calls too.
+  return {
+    streamRecv: threeArguments
+      ? (fd: number, buf: Uint8Array, len: number) => c.read(fd, buf, len)
+      : (fd: number, buf: Uint8Array, len: number) => c.recv(fd, buf, len, 0),
+    plainSend: threeArguments && sigpipeIgnored(c)
+      ? (fd: number, buf: Uint8Array, len: number) => c.write(fd, buf, len)
+      : (fd: number, buf: Uint8Array, len: number) => c.send(fd, buf, len, flags),
+  };
+}
 
 /** `kevent(kq, changelist, nchanges, eventlist, nevents, timeout)`; `null` buffers are NULL. */
 export type KeventFunction = FunctionOf<typeof KQUEUE_SYMBOLS.kevent>;
@@ -93,7 +156,8 @@ function adapt(raw: RawLibc): Libc {
     }
     out[key] = f === undefined ? null : shim(spec, f, raw);
   }
-  return out as Libc;
+  const bound = out as BoundTable<typeof LIBC_SYMBOLS>;
+  return Object.assign(out, plainCalls(bound, raw.backend)) as Libc;
 }
 
 function pickBackend(): Backend {

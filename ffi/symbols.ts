@@ -126,6 +126,16 @@ export const LIBC_SYMBOLS = {
     result: "int",
   },
   close: { parameters: ["int" /* int fd */], result: "int" },
+  // Read once, with act NULL, to learn whether SIGPIPE is ignored (ffi/libc.ts).
+  sigaction: {
+    parameters: [
+      "int", // int signum
+      "void * | NULL", // const struct sigaction *act
+      "void * | NULL", // struct sigaction *oldact
+    ],
+    result: "int",
+    optional: true,
+  },
   fcntl: {
     parameters: ["int", /* int fd */ "int", /* int cmd */ "int ..." /* int arg */],
     result: "int",

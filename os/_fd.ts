@@ -34,3 +34,36 @@ export function bytesOf(data: unknown): Uint8Array {
   }
   return bytes;
 }
+
+/**
+ * How often each fast path of the byte calls answered in one system call, and how
+ * often it handed over to the full path, since the module loaded: what tests and the
+ * benchmark read to prove which path a call took (a count, never a time). One
+ * increment per call. `socket/` counts its own here too (it imports this file).
+ */
+export const bytePaths = {
+  /** `os.read` answered by its one call. */
+  read: 0,
+  /** `os.read` on the full path (more than 64 KiB, 0 bytes, EINTR). */
+  readFallback: 0,
+  /** `os.write` answered by its one call. */
+  write: 0,
+  /** `os.write` on the full path (not a plain `Uint8Array`, empty, EINTR). */
+  writeFallback: 0,
+  /** `Socket.recv` answered by its one call. */
+  recv: 0,
+  /** `Socket.recv` on the full path (flags, a timeout, more than 64 KiB, EINTR). */
+  recvFallback: 0,
+  /** `Socket.recvInto` answered by its one call. */
+  recvInto: 0,
+  /** `Socket.recvInto` on the full path (nbytes, flags, a timeout, another view, EINTR). */
+  recvIntoFallback: 0,
+  /** `Socket.send` answered by its one call. */
+  send: 0,
+  /** `Socket.send` on the full path (flags, a timeout, another view, EINTR). */
+  sendFallback: 0,
+  /** `Socket.sendAll` answered by its one call (the kernel took every byte). */
+  sendAll: 0,
+  /** `Socket.sendAll` in its full loop (a partial send, flags, a timeout, EINTR…). */
+  sendAllFallback: 0,
+};

@@ -5,11 +5,11 @@
  * @module
  */
 import { abi } from "../ffi/abi.ts";
-import { byteLengthOf } from "../ffi/bytes.ts";
+import { byteLengthOf, plainLength } from "../ffi/bytes.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { pyTypeName } from "../_py/convert.ts";
-import { bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
+import { bytePaths, bytesOf, fdArgument, MAX_RW, retrying } from "./_fd.ts";
 
 /**
  * Reads at most `n` bytes from `fd`, as Python's `os.read`. An empty array means
@@ -39,10 +39,47 @@ export function read(fd: number, n: number): Uint8Array {
   const count = ssize(n);
   if (count < 0) throw osError(abi.errno.EINVAL);
   const size = Math.min(count, MAX_RW);
-  const buffer = new Uint8Array(size);
   const c = libc();
-  const got = retrying(() => c.read(target, buffer, size));
+  // The common case in one system call: at most 64 KiB, read into one reused buffer
+  // and copied out (a fresh zeroed array of `n` bytes would cost more than the copy).
+  // EINTR (PEP 475's retry) takes the full path below.
+  if (size > 0 && size <= scratch.length) {
+    const got = c.read(target, scratch, size);
+    if (got >= 0 || c.errno() !== EINTR) {
+      bytePaths.read++;
+      return scratch.slice(0, check(got));
+    }
+  }
+  bytePaths.readFallback++;
+  return readFull(target, size);
+}
+
+/**
+ * The full paths, in functions of their own: a closure in `read` or `write` would
+ * make every call allocate a context for the variables it captures.
+ */
+function readFull(fd: number, size: number): Uint8Array {
+  const c = libc();
+  const buffer = new Uint8Array(size);
+  const got = retrying(() => c.read(fd, buffer, size));
   return got === size ? buffer : buffer.slice(0, got);
+}
+
+function writeFull(fd: number, data: ArrayBufferView | ArrayBuffer): number {
+  const c = libc();
+  const bytes = bytesOf(data);
+  const size = Math.min(byteLengthOf(bytes), MAX_RW);
+  return retrying(() => c.write(fd, bytes, size));
+}
+
+/** Where `read` reads up to 64 KiB; nothing runs between the call and the copy. */
+const scratch = new Uint8Array(65536);
+const { EINTR } = abi.errno;
+
+/** The result of a fast path's one call, or the `OSError` of its errno. */
+function check(result: number): number {
+  if (result < 0) throw lastOsError();
+  return result;
 }
 
 /** Python's `Py_ssize_t` converter: an integral number or BigInt within 64 bits. */
@@ -87,10 +124,19 @@ function ssize(n: unknown): number {
  */
 export function write(fd: number, data: ArrayBufferView | ArrayBuffer): number {
   const target = fdArgument(fd);
-  const bytes = bytesOf(data);
-  const size = Math.min(byteLengthOf(bytes), MAX_RW);
   const c = libc();
-  return retrying(() => c.write(target, bytes, size));
+  // The common case in one system call: a plain Uint8Array, its extent read through
+  // the engine's own getters. EINTR (PEP 475's retry) takes the full path below.
+  const length = plainLength(data);
+  if (length > 0) {
+    const got = c.write(target, data as Uint8Array, Math.min(length, MAX_RW));
+    if (got >= 0 || c.errno() !== EINTR) {
+      bytePaths.write++;
+      return check(got);
+    }
+  }
+  bytePaths.writeFallback++;
+  return writeFull(target, data);
 }
 
 /**

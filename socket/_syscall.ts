@@ -18,7 +18,7 @@ const { EINTR, EAGAIN } = abi.errno;
 /** Windows: Winsock sockets, closed with `closesocket` and set non-blocking with `ioctlsocket`. */
 export const WINDOWS: boolean = abi.winsock !== undefined;
 const { F_SETFD, FD_CLOEXEC, F_GETFL, F_SETFL, O_NONBLOCK } = abi.fcntl;
-const { SOL_SOCKET, SO_ERROR, SO_NOSIGPIPE, MSG_NOSIGNAL } = abi.socket.constants;
+const { SOL_SOCKET, SO_ERROR, SO_NOSIGPIPE } = abi.socket.constants;
 
 /**
  * One sockaddr and its length cell, reused by every call: JS runs one call at a time
@@ -28,12 +28,7 @@ export const scratchAddress: Uint8Array = new Uint8Array(SOCKADDR_STORAGE_SIZE);
 /** The `socklen_t` value-result cell that goes with {@linkcode scratchAddress}. */
 export const scratchLength: Uint32Array = new Uint32Array(1);
 
-/**
- * Flags added to every send so that a closed peer gives `BrokenPipeError` instead of a
- * SIGPIPE (Linux and FreeBSD; macOS gets `SO_NOSIGPIPE` on each socket instead, since
- * older macOS kernels do not know `MSG_NOSIGNAL`).
- */
-export const SEND_FLAGS: number = abi.os === "darwin" ? 0 : MSG_NOSIGNAL;
+export { SEND_FLAGS } from "../ffi/libc.ts";
 
 /** The most bytes one recv or send moves (Linux's own `MAX_RW_COUNT`). */
 export const MAX_IO: number = MAX_RW_COUNT;

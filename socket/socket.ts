@@ -8,9 +8,9 @@ import { TimeoutError, ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import { byteLengthOf, bytesFrom, plainBytes } from "../ffi/bytes.ts";
-import { bytesOf } from "../os/_fd.ts";
-import { argInt, pyTypeName } from "../_py/convert.ts";
+import { byteLengthOf, bytesFrom, plainLength } from "../ffi/bytes.ts";
+import { bytePaths, bytesOf } from "../os/_fd.ts";
+import { argInt } from "../_py/convert.ts";
 import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
 import {
   adoptNewFd,
@@ -25,69 +25,24 @@ import {
   WINDOWS,
 } from "./_syscall.ts";
 import { SocketBase } from "./socket_base.ts";
+import {
+  nbytesArgument,
+  receiveBuffer,
+  recvFrom,
+  recvFull,
+  recvIntoFull,
+  scratch,
+  sendAllFull,
+  sendFull,
+  SOCK_STREAM,
+  writableBytes,
+} from "./_transfer.ts";
 
 export type { Address, AddressLike, IPv4Address, IPv6Address, NetlinkAddress } from "./_address.ts";
 export { SocketBase } from "./socket_base.ts";
 
 const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;
 const { EINTR, EAGAIN, EINPROGRESS } = abi.errno;
-
-function nbytesArgument(value: unknown): number {
-  const n = typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value))
-    ? value
-    : undefined;
-  if (n === undefined) {
-    throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
-  }
-  // Py_ssize_t: a size beyond 64 bits is an overflow, not a negative or huge buffer.
-  if (n >= 2 ** 63 || n < -(2 ** 63)) {
-    throw new RangeError("Python int too large to convert to C ssize_t");
-  }
-  return Number(n);
-}
-
-/**
- * The caller's buffer for `recv_into`/`recvfrom_into`, its extent from
- * `ffi/bytes.ts`; anything else is the `"w*"` format's `TypeError`
- * (`Python/getargs.c` `converterr`, which names `None` as `None`).
- */
-function writableBytes(method: string, buffer: unknown): Uint8Array {
-  const bytes = plainBytes(buffer);
-  if (bytes === undefined) {
-    const type = buffer === null || buffer === undefined ? "None" : pyTypeName(buffer);
-    throw new TypeError(`${method}() argument 1 must be read-write bytes-like object, not ${type}`);
-  }
-  return bytes;
-}
-
-/**
- * Where `recv`/`recvFrom` read up to 64 KiB: one buffer, reused, so that a
- * `recv(65536)` costs a copy of what arrived, not a fresh zeroed 64 KiB array
- * (which was a fifth of an echo server's CPU). Nothing runs between the system
- * call and the copy, so one buffer serves every socket.
- */
-const scratch = new Uint8Array(65536);
-
-function receiveBuffer(size: number): Uint8Array {
-  return size <= scratch.length
-    ? scratch.subarray(0, size)
-    : new Uint8Array(Math.min(size, MAX_IO));
-}
-
-/** `recvfrom(2)` into `buffer`, the sender's address left in the scratch sockaddr. */
-function recvFrom(
-  fd: number,
-  timeout: number | null,
-  buffer: Uint8Array,
-  size: number,
-  flags: number,
-): number {
-  const c = libc();
-  return socketCall(fd, timeout, false, () => {
-    scratchLength[0] = scratchAddress.length;
-    return c.recvfrom(fd, buffer, size, flags, scratchAddress, scratchLength);
-  });
-}
 
 /**
  * A socket, as Python's `socket.socket`: IPv4, IPv6 and Unix, stream and datagram.
@@ -229,17 +184,22 @@ export class Socket extends SocketBase {
     if (size < 0) throw new ValueError("negative buffersize in recv");
     // CPython asks the kernel nothing for 0 bytes.
     if (size === 0) return new Uint8Array(0);
-    const buffer = receiveBuffer(size);
-    const fd = this.fileno(), c = libc();
-    const got = socketCall(
-      fd,
-      this.gettimeout(),
-      false,
-      () => c.recv(fd, buffer, buffer.length, f),
-    );
-    return buffer.buffer !== scratch.buffer && got === buffer.length
-      ? buffer
-      : buffer.slice(0, got);
+    const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
+    // The common case in one system call: no flags, no timeout, 64 KiB at most.
+    // Anything else, and EINTR (PEP 475's retry), takes the full path. (The full
+    // paths live in functions of their own: their closures would make every call
+    // allocate a context for the variables they capture.)
+    if (f === 0 && !timeout && size <= scratch.length) {
+      const got = this.type === SOCK_STREAM
+        ? c.streamRecv(fd, scratch, size)
+        : c.recv(fd, scratch, size, 0);
+      if (got >= 0 || c.errno() !== EINTR) {
+        bytePaths.recv++;
+        return scratch.slice(0, check(got));
+      }
+    }
+    bytePaths.recvFallback++;
+    return recvFull(fd, timeout, size, f);
   }
 
   /**
@@ -256,16 +216,22 @@ export class Socket extends SocketBase {
     // fileno() and gettimeout() may be a subclass's code: they run before the
     // buffer's extent is taken, so nothing can detach or shrink it in between.
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
-    const view = writableBytes("recv_into", buffer);
-    const capacity = byteLengthOf(view);
-    let size = nbytesArgument(nbytes);
-    const f = argInt(flags);
-    if (size < 0) throw new ValueError("negative buffersize in recv_into");
-    if (size === 0) size = capacity;
-    if (size > capacity) throw new ValueError("buffer too small for requested bytes");
-    if (size === 0) return 0;
-    const n = Math.min(size, MAX_IO);
-    return socketCall(fd, timeout, false, () => c.recv(fd, view, n, f));
+    // The common case in one system call: a plain Uint8Array (its extent read through
+    // the engine's own getters), no nbytes, no flags, no timeout. Anything else, and
+    // EINTR (PEP 475's retry), takes the full path below.
+    if (nbytes === 0 && flags === 0 && !timeout) {
+      const size = plainLength(buffer);
+      if (size > 0) {
+        const view = buffer as Uint8Array, n = Math.min(size, MAX_IO);
+        const got = this.type === SOCK_STREAM ? c.streamRecv(fd, view, n) : c.recv(fd, view, n, 0);
+        if (got >= 0 || c.errno() !== EINTR) {
+          bytePaths.recvInto++;
+          return check(got);
+        }
+      }
+    }
+    bytePaths.recvIntoFallback++;
+    return recvIntoFull(fd, timeout, buffer, nbytes, flags);
   }
 
   /**
@@ -331,10 +297,20 @@ export class Socket extends SocketBase {
    */
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
-    const bytes = bytesOf(data);
-    const f = argInt(flags) | SEND_FLAGS;
-    const n = Math.min(byteLengthOf(bytes), MAX_IO);
-    return socketCall(fd, timeout, true, () => c.send(fd, bytes, n, f));
+    // The common case in one system call: a plain Uint8Array, no flags, no timeout.
+    // Anything else, and EINTR (PEP 475's retry), takes the full path below.
+    if (flags === 0 && !timeout) {
+      const size = plainLength(data);
+      if (size > 0) {
+        const got = c.plainSend(fd, data as Uint8Array, Math.min(size, MAX_IO));
+        if (got >= 0 || c.errno() !== EINTR) {
+          bytePaths.send++;
+          return check(got);
+        }
+      }
+    }
+    bytePaths.sendFallback++;
+    return sendFull(fd, timeout, data, flags);
   }
 
   /**
@@ -347,18 +323,27 @@ export class Socket extends SocketBase {
    */
   sendAll(data: ArrayBufferView | ArrayBuffer, flags: number = 0): void {
     const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
-    const bytes = bytesOf(data);
-    const total = byteLengthOf(bytes);
-    const f = argInt(flags) | SEND_FLAGS;
-    // The timeout bounds the whole call, not each send (Python 3.5+).
-    const deadline = timeout ? deadlineAfter(timeout) : null;
     let offset = 0;
-    do {
-      // Not bytes.subarray(offset): that would follow Symbol.species.
-      const rest = bytesFrom(bytes, offset);
-      const n = Math.min(total - offset, MAX_IO);
-      offset += socketCall(fd, timeout, true, () => c.send(fd, rest, n, f), deadline);
-    } while (offset < total);
+    // The common case in one system call: as send's, when the kernel takes it all.
+    // What is left of a partial send, and EINTR, go on in the full loop below.
+    if (flags === 0 && !timeout) {
+      const size = plainLength(data);
+      if (size > 0) {
+        const got = c.plainSend(fd, data as Uint8Array, Math.min(size, MAX_IO));
+        if (got === size) {
+          bytePaths.sendAll++;
+          return;
+        }
+        if (got >= 0) {
+          offset = got;
+        } else if (c.errno() !== EINTR) {
+          bytePaths.sendAll++;
+          check(got);
+        }
+      }
+    }
+    bytePaths.sendAllFallback++;
+    sendAllFull(fd, timeout, data, flags, offset);
   }
 
   /**

@@ -34,6 +34,8 @@ export interface FloorSample {
   readonly ratios: number[];
   readonly ns: number[];
   readonly cNs: number[];
+  /** Which byte-call paths the measured calls took (`bytePaths` counts), last round. */
+  paths?: Record<string, number>;
   error?: string;
 }
 
@@ -58,15 +60,39 @@ export function floorRuntimes(t: Toolchain): FloorRuntime[] {
   return out;
 }
 
+/** Bytes per round trip of the byte calls. */
+export const BYTE_N = 64;
+
+/** The byte calls' fast paths, each a round trip against c/floor.c's loop. */
+const BYTE_FAST: Readonly<Record<string, string>> = {
+  socket: "`send` + `recvInto`, socket pair",
+  "socket-recv": "`sendAll` + `recv(65536)`, socket pair",
+  os: "`os.write` + `os.read(65536)`, pipe",
+};
+
+/** The cases that take the full path, each against the same loop. */
+const BYTE_FULL: Readonly<Record<string, string>> = {
+  "fb-flags": "`send`/`recvInto` with `MSG_DONTWAIT`",
+  "fb-view": "`send(DataView)` + `recvInto(Int8Array)`",
+  "fb-nbytes": "`recvInto(buffer, nbytes)`",
+  "fb-timeout": "`send` + `recvInto` after `settimeout(60)`",
+  "fb-os": "`os.write(DataView)` + `os.read(70000)`",
+};
+
+/** Where the full paths are measured: one runtime per FFI whose fast route differs. */
+const FULL_PATH_RUNTIMES = ["deno", "bun", "node26-ffi"];
+
 /** What each runtime measures: the selector at every N, the primitives at 1,000. */
 export function floorVariants(runtimes: readonly FloorRuntime[]): FloorVariant[] {
   const out: FloorVariant[] = [];
   for (const runtime of runtimes) {
     for (const n of FLOOR_NS) out.push({ runtime, mechanism: "selectors", n });
     for (const mechanism of ["epoll", "poll", "select"]) out.push({ runtime, mechanism, n: 1000 });
-    // The FFI's own floor, where a bare binding is easy to make.
-    if (runtime.name === "deno" || runtime.name === "bun") {
-      out.push({ runtime, mechanism: "raw-epoll_wait", n: 1000 });
+    // The FFI's own floor: epoll_wait bound by hand.
+    out.push({ runtime, mechanism: "raw-epoll_wait", n: 1000 });
+    for (const mechanism of Object.keys(BYTE_FAST)) out.push({ runtime, mechanism, n: BYTE_N });
+    if (FULL_PATH_RUNTIMES.includes(runtime.name)) {
+      for (const mechanism of Object.keys(BYTE_FULL)) out.push({ runtime, mechanism, n: BYTE_N });
     }
   }
   return out;
@@ -185,11 +211,17 @@ export function floorSection(
     "",
     ...floorTargets(samples, runtimes),
   ];
+  const ratioOf = (runtime: string, mechanism: string, n: number) =>
+    median(samples.get(key(runtime, mechanism, n))?.ratios ?? []);
   lines.push(
     "",
-    "Node 26's `node:ffi` sets the floor of its own column: its fast calls take at most 3",
-    "arguments, and `epoll_wait` has 4, so each call goes through its generic path (about",
-    "470 ns against 40). iomux therefore loads koffi first on Node when it is installed.",
+    "Node 26's `node:ffi` sets the floor of its own column: `epoll_wait` has 4 arguments,",
+    "and libc offers no 3-argument route to it, so each call goes through `node:ffi`'s",
+    "generic path. The bare call, bound by hand with its buffer as a pointer taken once",
+    `(as iomux passes it), costs ${times(ratioOf("node26-ffi", "raw-epoll_wait", 1000))} C ` +
+      `here, against ${times(ratioOf("node26-koffi", "raw-epoll_wait", 1000))} through koffi ` +
+      `and ${times(ratioOf("deno", "raw-epoll_wait", 1000))} through Deno's FFI; iomux ` +
+      "therefore loads koffi first on Node when it is installed.",
     "",
     "| call | " + runtimes.map((r) => r.label).join(" | ") + " |",
     "|---|" + runtimes.map(() => "--:").join("|") + "|",
@@ -206,7 +238,7 @@ export function floorSection(
     epoll: "`Epoll.poll(0)`",
     poll: "`Poll.poll(0)`",
     select: "`select(fds, [], [], 0)`",
-    "raw-epoll_wait": "no iomux: `epoll_wait` bound by hand",
+    "raw-epoll_wait": "no iomux: `epoll_wait` bound by hand (buffer as a pointer)",
   };
   for (const [m, n] of rows) {
     const cells = runtimes.map((r) => {
@@ -216,6 +248,48 @@ export function floorSection(
       return `${times(median(s.ratios))} (${Math.round(median(s.ns))} ns)`;
     });
     lines.push(`| ${call[m]}, N=${n.toLocaleString("en-US")} | ${cells.join(" | ")} |`);
+  }
+  return [...lines, "", ...byteSection(samples, runtimes)];
+}
+
+/** The paths the counters saw, the same in every runtime (else each runtime's). */
+function pathsTaken(samples: readonly (FloorSample | undefined)[]): string {
+  const shown = samples.flatMap((s) => s?.paths ? [s.paths] : []).map((paths) =>
+    Object.keys(paths).sort().map((name) =>
+      name.endsWith("Fallback") ? `${name.slice(0, -8)}: full` : `${name}: fast`
+    ).join(", ")
+  );
+  const distinct = [...new Set(shown)];
+  return distinct.length === 0 ? "–" : distinct.join(" / ");
+}
+
+/** The socket and os calls: the fast paths, then each full path, as ratios to C. */
+function byteSection(
+  samples: ReadonlyMap<string, FloorSample>,
+  runtimes: readonly FloorRuntime[],
+): string[] {
+  const lines = [
+    "### Socket and os calls",
+    "",
+    `A round trip of ${BYTE_N} B, iomux's two calls against \`c/floor.c\`'s loop of the same`,
+    "two system calls (`send` + `recv` over an AF_UNIX socket pair, or `write` + `read`",
+    "through a pipe) in the same process, as above. The last column is what `bytePaths`",
+    "(os/_fd.ts) counted during the measured calls: every call of a row took that path.",
+    "The full paths are measured in one runtime per FFI route.",
+    "",
+    "| round trip | " + runtimes.map((r) => r.label).join(" | ") + " | path taken |",
+    "|---|" + runtimes.map(() => "--:").join("|") + "|---|",
+  ];
+  for (const [table, kind] of [[BYTE_FAST, "fast"], [BYTE_FULL, "full path"]] as const) {
+    for (const [m, label] of Object.entries(table)) {
+      const row = runtimes.map((r) => samples.get(key(r.name, m, BYTE_N)));
+      const cells = row.map((s) => {
+        if (!s) return "–";
+        if (s.error) return `failed: \`${s.error}\``;
+        return `${times(median(s.ratios))} (${Math.round(median(s.ns))} ns)`;
+      });
+      lines.push(`| ${kind}: ${label} | ${cells.join(" | ")} | ${pathsTaken(row)} |`);
+    }
   }
   return lines;
 }

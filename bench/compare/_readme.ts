@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { cost, median, type ReportInput, variantLabel } from "./_report.ts";
+import { cost, echoTargets, median, type ReportInput, variantLabel } from "./_report.ts";
 import { floorTargets } from "./_floor.ts";
 
 /** The markers in README.md that enclose the generated part. */
@@ -81,6 +81,10 @@ export function readmeSummary(input: ReportInput): string {
           pyCpu.toFixed(1)
         }) |`;
       }),
+      "",
+      "Our echo targets:",
+      "",
+      ...echoTargets(echo),
     );
   }
   lines.push(

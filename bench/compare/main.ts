@@ -113,6 +113,9 @@ async function floorRounds(t: Toolchain, cBin: string): Promise<Map<string, Floo
       entry.ratios.push(Number(result.ratio));
       entry.ns.push(Number(result.ns));
       entry.cNs.push(Number(result.c_ns));
+      if (result.paths && Object.keys(result.paths).length > 0) {
+        entry.paths = result.paths as Record<string, number>;
+      }
       log(
         `  [${round + 1}/${floorRoundCount}] floor ${id.padEnd(28)} ${result.ratio}× C ` +
           `(${result.ns} ns, C ${result.c_ns} ns, ${result.ffi})`,
@@ -178,6 +181,16 @@ function echoServers(t: Toolchain, cBin: string): Server[] {
     label: "Deno.listen (Tokio)",
     cmd: [deno, "run", "--allow-net", "bench/compare/js/deno_listen_echo.ts"],
   });
+  // Node's own sockets, on the newest Node found (the binary of its runtime prefix).
+  const node = t.js.find((j) => j.name === "node") ?? t.js.find((j) => j.name === "node-koffi");
+  const nodeBinary = node?.prefix.find((a) => a !== "env" && !a.includes("="));
+  if (node && nodeBinary) {
+    servers.push({
+      name: "node.net",
+      label: `Node ${node.label.match(/v[\d.]+/)?.[0] ?? ""} \`net\` (libuv)`,
+      cmd: [nodeBinary, "bench/compare/js/node_net_echo.mjs"],
+    });
+  }
   const iomux = [deno, "run", "--allow-ffi", "--allow-read", "--allow-env"];
   servers.push(
     {

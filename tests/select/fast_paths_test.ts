@@ -18,23 +18,13 @@ import {
   PollSelector,
   SelectSelector,
 } from "../../selectors/mod.ts";
+import { counted as countedIn } from "../_kit/counters.ts";
 import { withPipe } from "../_kit/fds.ts";
 import { POSIX_FDS } from "../_kit/platform.ts";
 import { kqueueUnavailable } from "../_kit/kqueue.ts";
 
-type Path = keyof typeof fastPaths;
-
-/** What `body` added to each counter. */
-function counted(body: () => void): Partial<Record<Path, number>> {
-  const before = { ...fastPaths };
-  body();
-  const added: Partial<Record<Path, number>> = {};
-  for (const name of Object.keys(fastPaths) as Path[]) {
-    const n = fastPaths[name] - before[name];
-    if (n !== 0) added[name] = n;
-  }
-  return added;
-}
+/** What \`body\` added to each counter. */
+const counted = (body: () => void) => countedIn(fastPaths, body);
 
 const one = new Uint8Array([1]);
 

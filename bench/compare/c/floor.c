@@ -7,13 +7,18 @@
  * JS process the kernel's per-call costs (the fd references a multi-threaded
  * process takes, the cache state) are the same for both sides.
  *
+ * The byte loops (iomux_floor_sendrecv, iomux_floor_writeread) are the same for the
+ * socket and os calls: a round trip of `len` bytes through a socket pair or a pipe.
+ *
  * Built by bench/compare/main.ts: cc -O2 -shared -fPIC floor.c -o libiomux_floor.so
  */
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static volatile int sink;
 
@@ -117,4 +122,33 @@ int iomux_floor_select(int calls) {
     sink = sum;
   }
   return found;
+}
+
+static unsigned char bytes[65536];
+
+/*
+ * `calls` × send(a, bytes, len, MSG_NOSIGNAL) then recv(b, bytes, 65536, 0): one
+ * round trip of `len` bytes over a socket pair; the last count received.
+ */
+int iomux_floor_sendrecv(int a, int b, int len, int calls) {
+  int got = 0;
+  for (int c = 0; c < calls; c++) {
+    if (send(a, bytes, (size_t)len, MSG_NOSIGNAL) != len) return -1;
+    got = (int)recv(b, bytes, sizeof bytes, 0);
+    if (got < 0) return -1;
+    sink = bytes[0];
+  }
+  return got;
+}
+
+/* `calls` × write(w, bytes, len) then read(r, bytes, 65536): the same through a pipe. */
+int iomux_floor_writeread(int w, int r, int len, int calls) {
+  int got = 0;
+  for (int c = 0; c < calls; c++) {
+    if (write(w, bytes, (size_t)len) != len) return -1;
+    got = (int)read(r, bytes, sizeof bytes);
+    if (got < 0) return -1;
+    sink = bytes[0];
+  }
+  return got;
 }

@@ -7,8 +7,14 @@
 //
 // Usage: <runtime> floor.mjs RUNTIME MECHANISM N LIBRARY [BUDGET_MS] [ENTRY_URL]
 // MECHANISM: selectors (DefaultSelector.select(0)), epoll (Epoll.poll(0)),
-// poll (Poll.poll(0)), select (select(fds, [], [], 0)); raw-epoll_wait (Deno and Bun:
-// epoll_wait bound by hand, no iomux).
+// poll (Poll.poll(0)), select (select(fds, [], [], 0)); raw-epoll_wait
+// (epoll_wait bound by hand, no iomux; on Node through the FFI iomux loaded).
+// The byte calls, N bytes a round trip (C: c/floor.c's send+recv or write+read loop):
+// socket (send + recvInto over a socket pair), socket-recv (sendAll + recv(65536)),
+// os (os.write + os.read(65536) through a pipe): the fast paths; and the cases that
+// take the full path: fb-flags (MSG_DONTWAIT given), fb-view (a DataView and an
+// Int8Array), fb-nbytes (recvInto's nbytes given), fb-timeout (settimeout(60)),
+// fb-os (os.write of a DataView, os.read of more than 64 KiB).
 // Prints one JSON line: {"variant", "n", "ratio", "ns", "c_ns", "chunks", "chunk", "ffi"},
 // where ratio is the median over chunk pairs of iomux's CPU time over C's.
 
@@ -41,6 +47,8 @@ const SIGNATURES = {
   iomux_floor_poll: [["i32"], "i32"],
   iomux_floor_select_set: [["buffer", "i32"], "i32"],
   iomux_floor_select: [["i32"], "i32"],
+  iomux_floor_sendrecv: [["i32", "i32", "i32", "i32"], "i32"],
+  iomux_floor_writeread: [["i32", "i32", "i32", "i32"], "i32"],
 };
 
 /** The floor library through this runtime's FFI: { ffi, symbols }. */
@@ -85,10 +93,25 @@ async function openFloor(path) {
 }
 
 const { ffi, symbols: floor } = await openFloor(library);
+// The byte calls' path counters (os/_fd.ts `bytePaths`), read around the timed loop:
+// which path each call took, fast or full.
+const { bytePaths } = await import(
+  new URL(`./os/_fd.${root.endsWith(".ts") ? "ts" : "js"}`, root).href
+);
 const cpu = floor.iomux_thread_cpu_ns;
 
+const BYTE_CALLS = new Set([
+  "socket",
+  "socket-recv",
+  "os",
+  "fb-flags",
+  "fb-view",
+  "fb-nbytes",
+  "fb-timeout",
+  "fb-os",
+]);
 const fds = [];
-for (let i = 0; i < n / 2; i++) {
+for (let i = 0; i < (BYTE_CALLS.has(mechanism) ? 0 : n / 2); i++) {
   const [r, w] = iomux.pipe();
   fds.push(r, w);
   if (i < READY) iomux.write(w, new Uint8Array([120]));
@@ -149,10 +172,52 @@ switch (mechanism) {
     break;
   }
   default:
-    fail(`unknown mechanism ${mechanism}`);
+    if (!BYTE_CALLS.has(mechanism)) fail(`unknown mechanism ${mechanism}`);
+    [call, cLoop] = byteCalls();
 }
 
-/** `epoll_wait` with a pointer argument, bound in Deno or Bun: { call, pointerOf }. */
+/**
+ * A round trip of n bytes, [iomux's call, C's loop]: through a socket pair, or
+ * through a pipe for the os calls. Every call returns the count received.
+ */
+function byteCalls() {
+  const message = new Uint8Array(n).fill(120);
+  const buffer = new Uint8Array(65536);
+  if (mechanism === "os" || mechanism === "fb-os") {
+    const [r, w] = iomux.pipe();
+    const cOs = (calls) => floor.iomux_floor_writeread(w, r, n, calls);
+    if (mechanism === "os") {
+      return [() => (iomux.write(w, message), iomux.read(r, 65536).length), cOs];
+    }
+    const view = new DataView(message.buffer);
+    return [() => (iomux.write(w, view), iomux.read(r, 70000).length), cOs];
+  }
+  const [a, b] = iomux.socketpair();
+  const cSocket = (calls) => floor.iomux_floor_sendrecv(a.fileno(), b.fileno(), n, calls);
+  switch (mechanism) {
+    case "socket":
+      return [() => (a.send(message), b.recvInto(buffer)), cSocket];
+    case "socket-recv":
+      return [() => (a.sendAll(message), b.recv(65536).length), cSocket];
+    case "fb-flags": {
+      const f = iomux.MSG_DONTWAIT;
+      return [() => (a.send(message, f), b.recvInto(buffer, 0, f)), cSocket];
+    }
+    case "fb-view": {
+      const out = new DataView(message.buffer), into = new Int8Array(buffer.buffer);
+      return [() => (a.send(out), b.recvInto(into)), cSocket];
+    }
+    case "fb-nbytes":
+      return [() => (a.send(message), b.recvInto(buffer, buffer.length)), cSocket];
+    case "fb-timeout":
+      a.settimeout(60);
+      b.settimeout(60);
+      return [() => (a.send(message), b.recvInto(buffer)), cSocket];
+  }
+  fail(`unknown mechanism ${mechanism}`);
+}
+
+/** `epoll_wait` with a pointer argument, bound by hand: { call, pointerOf }. */
 async function rawEpollWait() {
   if (globalThis.Deno) {
     const lib = globalThis.Deno.dlopen("libc.so.6", {
@@ -167,11 +232,27 @@ async function rawEpollWait() {
     });
     return { call: lib.symbols.epoll_wait, pointerOf: (b) => ptr(b) };
   }
-  fail("raw-epoll_wait: Deno and Bun only");
+  // Node: the same binding through the FFI iomux loaded (koffi or node:ffi).
+  const { libc } = await import(new URL("./ffi/libc.js", root).href);
+  if (libc().backend === "node:ffi") {
+    const node = process.getBuiltinModule("node:ffi");
+    const { lib } = node.dlopen("libc.so.6");
+    const wait = lib.getFunction("epoll_wait", {
+      arguments: ["i32", "pointer", "i32", "i32"],
+      return: "i32",
+    });
+    return { call: wait, pointerOf: (b) => node.getRawPointer(b) };
+  }
+  const { createRequire } = await import("node:module");
+  const koffi = createRequire(root)("koffi");
+  const wait = koffi.load("libc.so.6").func("int epoll_wait(int, void *, int, int)");
+  return { call: wait, pointerOf: (b) => b };
 }
 
-if (call() !== READY) fail(`${runtime}.${mechanism}: expected ${READY} ready`);
-if (cLoop(1) !== READY) fail(`C floor of ${mechanism}: expected ${READY} ready`);
+// What one call returns: the ready count, or for the byte calls the bytes received.
+const EXPECTED = BYTE_CALLS.has(mechanism) ? n : READY;
+if (call() !== EXPECTED) fail(`${runtime}.${mechanism}: expected ${EXPECTED}`);
+if (cLoop(1) !== EXPECTED) fail(`C floor of ${mechanism}: expected ${EXPECTED}`);
 
 // Chunks of 2,000 calls, fewer for a slow call (poll over 1,000 fds): about 2 ms each.
 cLoop(200);
@@ -188,6 +269,7 @@ while (performance.now() < warmEnd) {
   jsChunk();
   cLoop(chunk);
 }
+const pathsBefore = { ...bytePaths };
 const ratios = [];
 let jsNs = 0;
 let cNs = 0;
@@ -216,8 +298,12 @@ for (let pair = 0; pair < 7 || performance.now() < end; pair++) {
   jsNs += js;
   cNs += c;
 }
-if (got !== READY) fail(`${runtime}.${mechanism}: expected ${READY} ready, got ${got}`);
+if (got !== EXPECTED) fail(`${runtime}.${mechanism}: expected ${EXPECTED}, got ${got}`);
 ratios.sort((a, b) => a - b);
+const paths = {};
+for (const [name, count] of Object.entries(bytePaths)) {
+  if (count !== pathsBefore[name]) paths[name] = count - pathsBefore[name];
+}
 const calls = ratios.length * chunk;
 console.log(JSON.stringify({
   variant: `${runtime}.${mechanism}`,
@@ -228,4 +314,5 @@ console.log(JSON.stringify({
   chunks: ratios.length,
   chunk,
   ffi,
+  paths,
 }));
