@@ -3,13 +3,19 @@
 // thread's file reads and its own waits must go on (no runtime thread pool may be
 // held by the waits), terminate() must resolve, no thread may stay blocked in a
 // terminated Worker's wait, and the process must exit on its own. Prints what it saw.
+// With the argument "watch", each Worker also has a watcher open and a stream read
+// pending, and the main thread's own watcher must work after the Workers are gone.
 import process from "node:process";
 import { readFile } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
 import { poll, POLLIN } from "../../select/mod.ts";
 import { close, pipe, write } from "../../os/mod.ts";
+import { EVENT_READ, watch } from "../../watch/mod.ts";
 
 const WORKERS = 4;
+const WITH_WATCHERS = process.argv.at(-1) === "watch";
+// Read by each Worker (Node copies the environment into a Worker as it starts).
+if (WITH_WATCHERS) process.env.IOMUX_TEST_WORKER_WATCH = "1";
 const LIMIT_MS = 10_000;
 
 interface AnyWorker {
@@ -88,4 +94,25 @@ const terminated = await within(
 const until = performance.now() + LIMIT_MS;
 while (blockedOn(epfds) > 0 && performance.now() < until) await sleep(20);
 const blockedAfter = blockedOn(epfds);
-console.log(JSON.stringify({ blockedDuring, source, ownWait, terminated, blockedAfter }));
+const seen = { blockedDuring, source, ownWait, terminated, blockedAfter };
+if (WITH_WATCHERS) {
+  // The main thread's own waits after the Workers are gone: a wait and a watcher.
+  const [r2, w2] = pipe();
+  const p2 = poll();
+  p2.register(r2, POLLIN);
+  setTimeout(() => write(w2, new Uint8Array([1])), 20);
+  const ownWaitAfter = await within(p2.pollAsync(LIMIT_MS).then((ready) => ready.length), 0);
+  const watched = await within(
+    new Promise<number>((resolve) => {
+      const watcher = watch(r2, EVENT_READ, (events) => {
+        watcher.close();
+        resolve(events);
+      });
+    }),
+    0,
+  );
+  close(r2);
+  close(w2);
+  Object.assign(seen, { ownWaitAfter, watched });
+}
+console.log(JSON.stringify(seen));

@@ -47,6 +47,19 @@ describe("Workers with pending waits", () => {
       blockedAfter: 0,
     });
   });
+
+  it("with watchers open and stream reads pending too", { skip: !isLinux }, async () => {
+    const seen = JSON.parse(await runFixture("watch"));
+    assert.deepEqual(seen, {
+      blockedDuring: 4,
+      source: "read",
+      ownWait: 1,
+      terminated: "terminated",
+      blockedAfter: 0,
+      ownWaitAfter: 1,
+      watched: EVENT_READ,
+    });
+  });
 });
 
 const ioWorker = workerUrl("./_workers_io_worker", import.meta.url);
