@@ -7,10 +7,7 @@ import { DefaultSelector, EVENT_READ } from "../../selectors/mod.ts";
 import { pipe } from "../../os/mod.ts";
 import { readable, watch } from "../../watch/mod.ts";
 import { waiterState } from "../../_wait/waiter.ts";
-
-interface Poster {
-  postMessage(message: unknown): void;
-}
+import { parentPort } from "../_kit/workers.ts";
 
 const [r] = pipe();
 const sel = new DefaultSelector();
@@ -22,10 +19,4 @@ if (process.env.IOMUX_TEST_WORKER_WATCH === "1") {
 }
 const { kind, ownFds } = waiterState();
 const message = { epfd: kind === "epoll" ? ownFds[0] : -1 };
-if ("Deno" in globalThis) (globalThis as unknown as Poster).postMessage(message);
-else {
-  const threads = process.getBuiltinModule("node:worker_threads") as {
-    parentPort: Poster;
-  };
-  threads.parentPort.postMessage(message);
-}
+parentPort().post(message);

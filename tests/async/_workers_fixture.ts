@@ -11,16 +11,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { poll, POLLIN } from "../../select/mod.ts";
 import { close, pipe, write } from "../../os/mod.ts";
 import { EVENT_READ, watch } from "../../watch/mod.ts";
+import { startWorker, type TestWorker, workerUrl } from "../_kit/workers.ts";
 
 const WORKERS = 4;
 const WITH_WATCHERS = process.argv.at(-1) === "watch";
 // Read by each Worker (Node copies the environment into a Worker as it starts).
 if (WITH_WATCHERS) process.env.IOMUX_TEST_WORKER_WATCH = "1";
 const LIMIT_MS = 10_000;
-
-interface AnyWorker {
-  terminate(): unknown;
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -36,25 +33,10 @@ async function within<T, F>(work: Promise<T>, fallback: F): Promise<T | F> {
 }
 
 /** Starts one worker; resolves with it and the epoll fd its waiter blocks on. */
-function start(): Promise<[AnyWorker, number]> {
-  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
-  const url = new URL(`./_worker_wait_worker${ext}`, import.meta.url);
-  return new Promise((resolve, reject) => {
-    if ("Deno" in globalThis) {
-      const worker = new Worker(url, { type: "module" });
-      worker.onmessage = (event) => resolve([worker, event.data.epfd]);
-      worker.onerror = (event) => reject(new Error(event.message));
-    } else {
-      const { Worker } = process.getBuiltinModule("node:worker_threads") as {
-        Worker: new (url: URL) => AnyWorker & {
-          once(event: string, listener: (value: { epfd: number }) => void): void;
-        };
-      };
-      const worker = new Worker(url);
-      worker.once("message", (data) => resolve([worker, data.epfd]));
-      worker.once("error", reject);
-    }
-  });
+async function start(): Promise<[TestWorker, number]> {
+  const worker = startWorker(workerUrl("./_worker_wait_worker", import.meta.url));
+  const { epfd } = await worker.next() as { epfd: number };
+  return [worker, epfd];
 }
 
 /** Threads of this process blocked with `epfd` as their system call's first argument. */

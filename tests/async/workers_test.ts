@@ -33,32 +33,27 @@ function runFixture(...fixtureArgs: string[]): Promise<string> {
   });
 }
 
+/** What _workers_fixture reports when all went well. */
+const TERMINATED_CLEANLY = {
+  blockedDuring: 4,
+  source: "read",
+  ownWait: 1,
+  terminated: "terminated",
+  blockedAfter: 0,
+};
+
 describe("Workers with pending waits", () => {
   it("do not starve the main thread, terminate, and let the process exit", {
     skip: !isLinux,
   }, async () => {
     const seen = JSON.parse(await runFixture());
     // Premise: each Worker's wait was blocked in a call off its thread.
-    assert.deepEqual(seen, {
-      blockedDuring: 4,
-      source: "read",
-      ownWait: 1,
-      terminated: "terminated",
-      blockedAfter: 0,
-    });
+    assert.deepEqual(seen, TERMINATED_CLEANLY);
   });
 
   it("with watchers open and stream reads pending too", { skip: !isLinux }, async () => {
     const seen = JSON.parse(await runFixture("watch"));
-    assert.deepEqual(seen, {
-      blockedDuring: 4,
-      source: "read",
-      ownWait: 1,
-      terminated: "terminated",
-      blockedAfter: 0,
-      ownWaitAfter: 1,
-      watched: EVENT_READ,
-    });
+    assert.deepEqual(seen, { ...TERMINATED_CLEANLY, ownWaitAfter: 1, watched: EVENT_READ });
   });
 });
 
