@@ -85,10 +85,11 @@ function warmRuntime(): Promise<void> {
 /** Options of {@linkcode leakFree}. */
 export interface LeakOptions {
   /**
-   * Count eventfds and epoll sets instead of naming them (Linux): Deno keeps a
-   * terminated Worker's event-loop fds (one of each) open until another Worker
-   * starts, when it closes them and opens the new one's under other numbers. One
-   * more of either (an `Epoll` left open, say) still fails the test.
+   * Count eventfds, epoll sets and sockets instead of naming them (Linux): Deno keeps
+   * a terminated Worker's event-loop fds (an eventfd, an epoll set, a socket pair)
+   * open until another Worker starts, when it closes them and opens the new one's
+   * under other numbers. One more of any kind (an `Epoll` left open, say) still
+   * fails the test.
    */
   workerFds?: boolean;
 }
@@ -136,14 +137,15 @@ function ownFds(): number[] {
   return openFds().filter((fd) => !isPidfd(fd));
 }
 
-/** {@linkcode ownFds} with each eventfd and epoll set as its kind, sorted (see `workerFds`). */
+/** {@linkcode ownFds} with each eventfd, epoll set and socket as its kind, sorted (see `workerFds`). */
 function fdsByKind(): (number | string)[] {
-  const kinds = ["anon_inode:[eventfd]", "anon_inode:[eventpoll]"];
+  const kinds = ["anon_inode:[eventfd]", "anon_inode:[eventpoll]", "socket:"];
   const named: number[] = [];
   const counted: string[] = [];
   for (const fd of ownFds()) {
-    const kind = process.platform === "linux" ? linkOf(fd) : "";
-    if (kinds.includes(kind)) counted.push(kind);
+    const link = process.platform === "linux" ? linkOf(fd) : "";
+    const kind = kinds.find((k) => link.startsWith(k));
+    if (kind !== undefined) counted.push(kind);
     else named.push(fd);
   }
   return [...named, ...counted.sort()];
