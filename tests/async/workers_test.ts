@@ -169,8 +169,10 @@ describe("iomux inside a Worker", { skip: POSIX_FDS }, () => {
       using waker = new Waker();
       await withIoWorker(async (worker) => {
         const fd = waker.fileno();
+        const expected = { select: [fd], selector: [[fd, EVENT_READ]] };
         for (const kind of ["select", "selector"] as const) {
-          assert.ok((await wokenInWorker(worker, kind, fd, () => waker.wake())) !== undefined);
+          const result = await wokenInWorker(worker, kind, fd, () => waker.wake());
+          assert.deepEqual(result, expected[kind], kind);
           assert.equal(waker.drain(), true, kind);
         }
       });
