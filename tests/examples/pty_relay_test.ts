@@ -7,7 +7,8 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { relayPty } from "../../examples/pty_relay.ts";
-import { close, pipe } from "../../os/mod.ts";
+import { close, pipe, spawnPty, waitpid, waitstatusToExitcode, write } from "../../os/mod.ts";
+import { ECHO, ICANON, tcgetattr } from "../../termios/mod.ts";
 import { readable, writable } from "../../watch/mod.ts";
 import { loopLeakFree } from "../_kit/loop.ts";
 import { POSIX_HARNESS } from "../_kit/platform.ts";
@@ -47,6 +48,15 @@ async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>): Promise
     at += chunk.length;
   }
   return out;
+}
+
+/** The runtime's arguments that run the example as a script with `program`. */
+function scriptArgs(program: string[]): string[] {
+  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
+  const path = fileURLToPath(new URL(`../../examples/pty_relay${ext}`, import.meta.url));
+  return "Deno" in globalThis
+    ? ["run", "--allow-ffi", "--allow-env", path, ...program]
+    : [path, ...program];
 }
 
 /** The leak checks: fds, watchers, timers. */
@@ -105,12 +115,8 @@ describe("examples/pty_relay", { skip: POSIX_HARNESS }, () => {
   );
 
   it("runs as a script: piped stdin and stdout, the program's exit code", async () => {
-    const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
-    const path = fileURLToPath(new URL(`../../examples/pty_relay${ext}`, import.meta.url));
     const program = ["/bin/sh", "-c", 'stty -echo; echo ready; read line; echo "<$line>"; exit 3'];
-    const args = "Deno" in globalThis
-      ? ["run", "--allow-ffi", "--allow-env", path, ...program]
-      : [path, ...program];
+    const args = scriptArgs(program);
     const child = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "inherit"] });
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     try {
@@ -129,4 +135,32 @@ describe("examples/pty_relay", { skip: POSIX_HARNESS }, () => {
       clearTimeout(timer);
     }
   });
+
+  it(
+    "runs on a terminal: raw while it relays (Enter reaches the program as typed), restored after",
+    clean(async () => {
+      const program = ["/bin/sh", "-c", 'echo ready; read line; echo "<$line>"'];
+      const [pid, master] = spawnPty(
+        process.execPath,
+        [process.execPath, ...scriptArgs(program)],
+        null,
+      );
+      try {
+        const cooked = tcgetattr(master);
+        assert.notEqual(cooked[3] & ICANON, 0, "premise: a new pty starts canonical");
+        const screen = readable(master).getReader();
+        let shown = await readUntil(screen, "ready");
+        // Raw now: the relay's terminal passes "\r" on unchanged; the program's own pty
+        // (canonical, ICRNL) ends the line with it.
+        assert.equal(tcgetattr(master)[3] & (ICANON | ECHO), 0, "the relay's terminal is raw");
+        write(master, encoder.encode("typed\r"));
+        shown += decoder.decode(await readAll(screen));
+        assert.match(shown, /typed\r\n<typed>\r\n$/);
+        assert.equal(waitstatusToExitcode(waitpid(pid, 0)[1]), 0);
+        assert.deepEqual(tcgetattr(master), cooked, "the relay restored its terminal");
+      } finally {
+        close(master);
+      }
+    }),
+  );
 });
