@@ -56,17 +56,33 @@ function closer(fd: number, options: FdStreamOptions | undefined): () => void {
   };
 }
 
-function linkSignal(
-  signal: AbortSignal | undefined,
-  onAbort: (reason: unknown) => void,
-): AbortSignal {
+/**
+ * One stream's stop switch. Its `signal` is given to every wait for readiness, so
+ * that no watcher outlives the stream: `stop()` (the stream's `cancel()`/`abort()`)
+ * and `follow(other)` (a writable's controller signal, which `abort()` fires while a
+ * write is still in flight) only end that wait; the caller's `signal` also errors the
+ * stream through `onAbort`.
+ */
+function stopSwitch(signal: AbortSignal | undefined, onAbort: (reason: unknown) => void): {
+  signal: AbortSignal;
+  stop(reason: unknown): void;
+  follow(other: AbortSignal | undefined): void;
+} {
   const own = new AbortController();
-  if (signal !== undefined) {
-    if (signal.aborted) own.abort(signal.reason);
-    else signal.addEventListener("abort", () => own.abort(signal.reason), { once: true });
-  }
-  own.signal.addEventListener("abort", () => onAbort(own.signal.reason), { once: true });
-  return own.signal;
+  const follow = (other: AbortSignal | undefined, then?: () => void) => {
+    if (other === undefined) return;
+    const onOther = () => {
+      own.abort(other.reason);
+      then?.();
+    };
+    if (other.aborted) return onOther();
+    other.addEventListener("abort", onOther, { once: true });
+    own.signal.addEventListener("abort", () => other.removeEventListener("abort", onOther), {
+      once: true,
+    });
+  };
+  follow(signal, () => onAbort(signal!.reason));
+  return { signal: own.signal, stop: (reason) => own.abort(reason), follow };
 }
 
 /**
@@ -104,7 +120,7 @@ export function readable(
   makeNonBlocking(fd);
   const release = closer(fd, options);
   let stream: ReadableByteStreamController | undefined;
-  const signal = linkSignal(options?.signal, (reason) => {
+  const { signal, stop } = stopSwitch(options?.signal, (reason) => {
     release();
     stream?.error(reason);
   });
@@ -140,7 +156,9 @@ export function readable(
         await readiness(fd, EVENT_READ, signal);
       }
     },
-    cancel() {
+    cancel(reason) {
+      // A pull may be waiting for readiness: end that wait (its watcher) too.
+      stop(reason);
       release();
     },
   });
@@ -178,13 +196,16 @@ export function writable(
   makeNonBlocking(fd);
   const release = closer(fd, options);
   let sink: WritableStreamDefaultController | undefined;
-  const signal = linkSignal(options?.signal, (reason) => {
+  const { signal, stop, follow } = stopSwitch(options?.signal, (reason) => {
     release();
     sink?.error(reason);
   });
   return new WritableStream<Uint8Array>({
     start(controller) {
       sink = controller;
+      // abort() fires it at once, while a write waiting for room is still in flight
+      // (the sink's own abort() runs only after that write settles).
+      follow((controller as { signal?: AbortSignal }).signal);
       if (signal.aborted) {
         release();
         controller.error(signal.reason);
@@ -219,7 +240,8 @@ export function writable(
     close() {
       release();
     },
-    abort() {
+    abort(reason) {
+      stop(reason);
       release();
     },
   });

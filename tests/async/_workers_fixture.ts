@@ -3,18 +3,21 @@
 // thread's file reads and its own waits must go on (no runtime thread pool may be
 // held by the waits), terminate() must resolve, no thread may stay blocked in a
 // terminated Worker's wait, and the process must exit on its own. Prints what it saw.
+// With the argument "watch", each Worker also has a watcher open and a stream read
+// pending, and the main thread's own watcher must work after the Workers are gone.
 import process from "node:process";
 import { readFile } from "node:fs/promises";
 import { readdirSync, readFileSync } from "node:fs";
 import { poll, POLLIN } from "../../select/mod.ts";
 import { close, pipe, write } from "../../os/mod.ts";
+import { EVENT_READ, watch } from "../../watch/mod.ts";
+import { startWorker, type TestWorker, workerUrl } from "../_kit/workers.ts";
 
 const WORKERS = 4;
+const WITH_WATCHERS = process.argv.at(-1) === "watch";
+// Read by each Worker (Node copies the environment into a Worker as it starts).
+if (WITH_WATCHERS) process.env.IOMUX_TEST_WORKER_WATCH = "1";
 const LIMIT_MS = 10_000;
-
-interface AnyWorker {
-  terminate(): unknown;
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -30,25 +33,10 @@ async function within<T, F>(work: Promise<T>, fallback: F): Promise<T | F> {
 }
 
 /** Starts one worker; resolves with it and the epoll fd its waiter blocks on. */
-function start(): Promise<[AnyWorker, number]> {
-  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
-  const url = new URL(`./_worker_wait_worker${ext}`, import.meta.url);
-  return new Promise((resolve, reject) => {
-    if ("Deno" in globalThis) {
-      const worker = new Worker(url, { type: "module" });
-      worker.onmessage = (event) => resolve([worker, event.data.epfd]);
-      worker.onerror = (event) => reject(new Error(event.message));
-    } else {
-      const { Worker } = process.getBuiltinModule("node:worker_threads") as {
-        Worker: new (url: URL) => AnyWorker & {
-          once(event: string, listener: (value: { epfd: number }) => void): void;
-        };
-      };
-      const worker = new Worker(url);
-      worker.once("message", (data) => resolve([worker, data.epfd]));
-      worker.once("error", reject);
-    }
-  });
+async function start(): Promise<[TestWorker, number]> {
+  const worker = startWorker(workerUrl("./_worker_wait_worker", import.meta.url));
+  const { epfd } = await worker.next() as { epfd: number };
+  return [worker, epfd];
 }
 
 /** Threads of this process blocked with `epfd` as their system call's first argument. */
@@ -88,4 +76,25 @@ const terminated = await within(
 const until = performance.now() + LIMIT_MS;
 while (blockedOn(epfds) > 0 && performance.now() < until) await sleep(20);
 const blockedAfter = blockedOn(epfds);
-console.log(JSON.stringify({ blockedDuring, source, ownWait, terminated, blockedAfter }));
+const seen = { blockedDuring, source, ownWait, terminated, blockedAfter };
+if (WITH_WATCHERS) {
+  // The main thread's own waits after the Workers are gone: a wait and a watcher.
+  const [r2, w2] = pipe();
+  const p2 = poll();
+  p2.register(r2, POLLIN);
+  setTimeout(() => write(w2, new Uint8Array([1])), 20);
+  const ownWaitAfter = await within(p2.pollAsync(LIMIT_MS).then((ready) => ready.length), 0);
+  const watched = await within(
+    new Promise<number>((resolve) => {
+      const watcher = watch(r2, EVENT_READ, (events) => {
+        watcher.close();
+        resolve(events);
+      });
+    }),
+    0,
+  );
+  close(r2);
+  close(w2);
+  Object.assign(seen, { ownWaitAfter, watched });
+}
+console.log(JSON.stringify(seen));

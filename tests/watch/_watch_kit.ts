@@ -24,6 +24,19 @@ export function deferred<T>(): {
   return { promise, resolve, reject };
 }
 
+/** `size` random bytes (crypto.getRandomValues fills at most 65,536 at a time). */
+export function randomBytes(size: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+  return bytes;
+}
+
+/** Whether the hub watches nothing and has stopped: no watcher outlived its user. */
+export function hubStopped(): boolean {
+  const { running, fds } = hubState();
+  return !running && fds === 0;
+}
+
 /** Resolves at the callback of a fresh watcher on a fresh pair: one full round of the hub. */
 export async function nextRound(): Promise<void> {
   await withPair(async (r, w) => {
@@ -36,7 +49,7 @@ export async function nextRound(): Promise<void> {
 
 /** Resolves once the hub has no watcher left and has closed its selector. */
 export async function hubIdle(): Promise<void> {
-  while (hubState().running || hubState().fds > 0) {
+  while (!hubStopped()) {
     await new Promise((done) => setTimeout(done, 1));
   }
 }

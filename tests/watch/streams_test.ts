@@ -4,14 +4,8 @@ import { EVENT_READ, readable, watch, writable } from "../../watch/mod.ts";
 import { close, getBlocking, pipe, read, write } from "../../os/mod.ts";
 import { socketpair } from "../../socket/mod.ts";
 import { isOpen, withPipe } from "../_kit/fds.ts";
-import { watchLeakFree } from "./_watch_kit.ts";
+import { randomBytes, watchLeakFree } from "./_watch_kit.ts";
 import { PIPE_WAITS } from "../_kit/platform.ts";
-
-function randomBytes(size: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
-  return bytes;
-}
 
 async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());

@@ -1,63 +1,25 @@
 import assert from "node:assert/strict";
-import process from "node:process";
 import { deferred } from "./_watch_kit.ts";
 import { describe, it } from "node:test";
 import { EVENT_READ, ValueError, Waker, watch } from "../../watch/mod.ts";
 import { poll, POLLIN, POLLRDNORM, select } from "../../select/mod.ts";
 import { DefaultSelector } from "../../selectors/mod.ts";
 import { isOpen, leakFree } from "../_kit/fds.ts";
-
-interface AnyWorker {
-  postMessage(message: unknown): void;
-  terminate(): unknown;
-}
-
-/** A Worker running `_waker_worker`, and its messages one by one. */
-async function startWorker(): Promise<[AnyWorker, () => Promise<unknown>]> {
-  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
-  const url = new URL(`./_waker_worker${ext}`, import.meta.url);
-  const queue: unknown[] = [];
-  let waiting: ((message: unknown) => void) | undefined;
-  const deliver = (message: unknown) => {
-    if (waiting !== undefined) {
-      const resolve = waiting;
-      waiting = undefined;
-      resolve(message);
-    } else queue.push(message);
-  };
-  let worker: AnyWorker;
-  if ("Deno" in globalThis) {
-    const w = new Worker(url, { type: "module" });
-    w.onmessage = (event) => deliver(event.data);
-    worker = w;
-  } else {
-    const { Worker } = process.getBuiltinModule("node:worker_threads") as {
-      Worker: new (url: URL) => AnyWorker & { on(name: string, f: (m: unknown) => void): void };
-    };
-    const w = new Worker(url);
-    w.on("message", deliver);
-    worker = w;
-  }
-  const next = () =>
-    queue.length > 0
-      ? Promise.resolve(queue.shift())
-      : new Promise<unknown>((resolve) => waiting = resolve);
-  assert.equal(await next(), "ready");
-  return [worker, next];
-}
+import { startWorker, workerUrl } from "../_kit/workers.ts";
 
 describe("Waker", () => {
   it("ends a blocking select() from another Worker", async () => {
     using waker = new Waker();
-    const [worker, next] = await startWorker();
+    const worker = startWorker(workerUrl("./_waker_worker", import.meta.url));
     try {
-      worker.postMessage(waker.wakeFd);
+      assert.equal(await worker.next(), "ready");
+      worker.post(waker.wakeFd);
       // Blocks this thread; only the Worker's wake can end it before 60 s.
       const start = performance.now();
       const [readable] = select([waker], [], [], 60);
       assert.deepEqual(readable, [waker]);
       assert.ok(performance.now() - start < 30_000);
-      assert.equal(await next(), "woke");
+      assert.equal(await worker.next(), "woke");
       assert.equal(waker.drain(), true);
     } finally {
       await worker.terminate();
