@@ -152,6 +152,27 @@ const base = {
     eaiNonameMessage: "Name does not resolve",
     EAI_ADDRFAMILY: 1,
     eaiAddrfamilyMessage: "Address family for hostname not supported",
+    msg: {
+      size: 48,
+      name: 0,
+      namelen: 8,
+      iov: 16,
+      iovlen: 24,
+      iovlenBytes: 4,
+      control: 32,
+      controllen: 40,
+      controllenBytes: 4,
+      flags: 44,
+      iovecSize: 16,
+      cmsghdrSize: 12,
+      cmsgLenBytes: 4,
+      cmsgLevel: 4,
+      cmsgType: 8,
+      // sys/socket.h: _ALIGN, 8 bytes on amd64 (register_t) and arm64 (long long).
+      cmsgAlign: 8,
+      SCM_RIGHTS: 1,
+      SCM_CREDENTIALS: 0,
+    },
   },
 } as const;
 

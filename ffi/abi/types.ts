@@ -218,6 +218,42 @@ export interface SocketAbi {
   /** `EAI_ADDRFAMILY` (or `EAI_FAMILY` where absent) and its text. */
   readonly EAI_ADDRFAMILY: number;
   readonly eaiAddrfamilyMessage: string;
+  /** `sendmsg`/`recvmsg`'s structs; `null` where CPython has no `sendmsg` (Windows). */
+  readonly msg: MsgAbi | null;
+}
+
+/**
+ * `struct msghdr`, `struct iovec` and `struct cmsghdr` (`sys/socket.h`, `sys/uio.h`)
+ * and the alignment of the `CMSG_*` macros, with the control-message constants.
+ * Pointers are 8 bytes (every target is LP64); `iov_base` is at 0 and `iov_len` at 8.
+ */
+export interface MsgAbi {
+  /** `sizeof(struct msghdr)`: 56 on Linux, 48 on the BSDs. */
+  readonly size: number;
+  readonly name: number;
+  readonly namelen: number;
+  readonly iov: number;
+  readonly iovlen: number;
+  /** `sizeof(msg_iovlen)`: `size_t` on Linux, `int` on the BSDs. */
+  readonly iovlenBytes: 4 | 8;
+  readonly control: number;
+  readonly controllen: number;
+  /** `sizeof(msg_controllen)`: `size_t` on Linux, `socklen_t` on the BSDs. */
+  readonly controllenBytes: 4 | 8;
+  readonly flags: number;
+  /** `sizeof(struct iovec)`. */
+  readonly iovecSize: 16;
+  /** `sizeof(struct cmsghdr)`: 16 on Linux, 12 on the BSDs. */
+  readonly cmsghdrSize: number;
+  /** `sizeof(cmsg_len)` (at offset 0): `size_t` on Linux, `socklen_t` on the BSDs. */
+  readonly cmsgLenBytes: 4 | 8;
+  readonly cmsgLevel: number;
+  readonly cmsgType: number;
+  /** What `CMSG_ALIGN` rounds to: 8 on Linux and FreeBSD, 4 on macOS. */
+  readonly cmsgAlign: 4 | 8;
+  readonly SCM_RIGHTS: number;
+  /** Linux's `SCM_CREDENTIALS` (`struct ucred`); 0 elsewhere. */
+  readonly SCM_CREDENTIALS: number;
 }
 
 /** The socket constants iomux exports. */

@@ -308,6 +308,8 @@ const base = {
     eaiNonameMessage: "No such host is known",
     EAI_ADDRFAMILY: 10047,
     eaiAddrfamilyMessage: "An address incompatible with the requested protocol was used",
+    // CPython's socket has no sendmsg/recvmsg on Windows.
+    msg: null,
   },
   winsock,
   devices: WINDOWS_DEVICES,
