@@ -103,6 +103,10 @@ export function recvFds(
   maxfds: number,
   flags: number = 0,
 ): [msg: Uint8Array, fds: number[], msgFlags: number, address: Address | null] {
+  // `maxfds * fds.itemsize` in Python: a float stays a float, a str repeats.
+  if (typeof maxfds === "string" || (typeof maxfds === "number" && !Number.isInteger(maxfds))) {
+    throw new TypeError(`'${pyTypeName(maxfds)}' object cannot be interpreted as an integer`);
+  }
   if (typeof maxfds !== "number" && typeof maxfds !== "bigint") {
     throw new TypeError(
       `unsupported operand type(s) for *: '${pyTypeName(maxfds)}' and 'int'`,
