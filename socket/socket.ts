@@ -10,7 +10,7 @@ import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { byteLengthOf, bytesFrom, plainBytes } from "../ffi/bytes.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { argInt, pyTypeName } from "../_py/convert.ts";
+import { argInt, pyTypeName, ssizeArg as nbytesArgument } from "../_py/convert.ts";
 import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
 import {
   adoptNewFd,
@@ -39,20 +39,6 @@ export { SocketBase } from "./socket_base.ts";
 
 const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;
 const { EINTR, EAGAIN, EINPROGRESS } = abi.errno;
-
-function nbytesArgument(value: unknown): number {
-  const n = typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value))
-    ? value
-    : undefined;
-  if (n === undefined) {
-    throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
-  }
-  // Py_ssize_t: a size beyond 64 bits is an overflow, not a negative or huge buffer.
-  if (n >= 2 ** 63 || n < -(2 ** 63)) {
-    throw new RangeError("Python int too large to convert to C ssize_t");
-  }
-  return Number(n);
-}
 
 /**
  * The caller's buffer for `recv_into`/`recvfrom_into`, its extent from
