@@ -6,45 +6,16 @@
 // Skipped, saying why, where clang is not installed or the runtime is not Deno.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { ABI_TABLES, platformKey } from "../../ffi/abi.ts";
+import { ABI_TABLES } from "../../ffi/abi.ts";
+import { CHECKER_SKIP as skip, HOST as host, runChecker } from "../_kit/abi_checker.ts";
 
-interface Report {
-  target: string;
-  skipped?: string;
-  checked?: number;
-  mismatches?: string[];
-}
-
-const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
-const script = fileURLToPath(new URL("../../scripts/check_abi_devices.ts", import.meta.url));
-const hasClang = spawnSync("clang", ["--version"], { stdio: "ignore" }).status === 0;
-const host = platformKey();
-const skip = !deno
-  ? "runs under Deno (the checker is a Deno script)"
-  : !hasClang
-  ? "clang is not installed (Debian: apt-get install clang)"
-  : host !== "linux-x86_64"
-  ? `the host control needs linux-x86_64 headers, this is ${host}`
-  : false;
-
-function check(...args: string[]): { status: number | null; reports: Report[] } {
-  const run = spawnSync(deno!.execPath(), [
-    "run",
-    "--allow-read",
-    "--allow-write",
-    "--allow-run",
-    "--allow-env",
-    script,
-    "--json",
-    ...args,
-  ], { encoding: "utf8" });
-  assert.ok(run.stdout.trim().length > 0, run.stderr);
-  return { status: run.status, reports: JSON.parse(run.stdout) };
+function check(...args: string[]) {
+  const run = runChecker("check_abi_devices.ts", ...args);
+  assert.ok(run.reports.length > 0, run.stderr);
+  return run;
 }
 
 describe("device ABI entries against C headers", () => {
