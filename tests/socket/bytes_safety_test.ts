@@ -18,10 +18,10 @@ import {
   SOCK_DGRAM,
   SOCK_STREAM,
   Socket,
-  socketpair,
   SOL_SOCKET,
 } from "../../socket/mod.ts";
 import { closeQuietly, leakFree } from "../_kit/fds.ts";
+import { withSocketPair as withPair } from "../_kit/sockets.ts";
 import {
   arena,
   CLAIM,
@@ -60,19 +60,6 @@ function drain(sock: Socket): number[] {
 
 function awaitReadable(sock: Socket): void {
   assert.equal(select([sock], [], [], 10)[0].length, 1, "premise: the peer's bytes arrived");
-}
-
-/** Runs `body` on a fresh AF_UNIX socketpair of `type`, leak-checked. */
-function withPair(type: number, body: (a: Socket, b: Socket) => void): () => Promise<void> {
-  return leakFree(() => {
-    const [a, b] = socketpair(AF_UNIX, type);
-    try {
-      body(a, b);
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
 }
 
 /** Runs `body` with a UDP receiver bound to loopback and a sender. */

@@ -33,6 +33,7 @@ import {
 import { isCloseOnExec } from "../_kit/child.ts";
 import { assertRaises } from "../_kit/errors.ts";
 import { leakFree } from "../_kit/fds.ts";
+import { withSocketPair as withPair } from "../_kit/sockets.ts";
 import { UNIX_SOCKETS } from "../_kit/platform.ts";
 import { hasPython, pythonJson } from "../_kit/python.ts";
 
@@ -44,19 +45,6 @@ const text = (s: string) => encoder.encode(s);
 function fdsOf(data: Uint8Array): number[] {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   return Array.from({ length: data.byteLength >> 2 }, (_, i) => view.getInt32(i * 4, true));
-}
-
-/** Runs `body` on a fresh AF_UNIX pair of `type`, leak-checked. */
-function withPair(type: number, body: (a: Socket, b: Socket) => void): () => Promise<void> {
-  return leakFree(() => {
-    const [a, b] = socketpair(AF_UNIX, type);
-    try {
-      body(a, b);
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
 }
 
 function withTempDir<R>(body: (dir: string) => R): R {
