@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bsdMsg } from "./_bsd_msg.ts";
 import { DARWIN_DEVICES } from "./devices.ts";
 import type { Abi } from "./types.ts";
 import { BSD_ERRNO, BSD_ERRNO_NAMES } from "./_bsd_errno.ts";
@@ -163,27 +164,8 @@ const base = {
     eaiNonameMessage: "nodename nor servname provided, or not known",
     EAI_ADDRFAMILY: 1,
     eaiAddrfamilyMessage: "Address family for hostname not supported",
-    msg: {
-      size: 48,
-      name: 0,
-      namelen: 8,
-      iov: 16,
-      iovlen: 24,
-      iovlenBytes: 4,
-      control: 32,
-      controllen: 40,
-      controllenBytes: 4,
-      flags: 44,
-      iovecSize: 16,
-      cmsghdrSize: 12,
-      cmsgLenBytes: 4,
-      cmsgLevel: 4,
-      cmsgType: 8,
-      // sys/socket.h: the CMSG_* macros align with __DARWIN_ALIGN32, on arm64 too.
-      cmsgAlign: 4,
-      SCM_RIGHTS: 1,
-      SCM_CREDENTIALS: 0,
-    },
+    // sys/socket.h: the CMSG_* macros align with __DARWIN_ALIGN32, on arm64 too.
+    msg: bsdMsg(4),
   },
 } as const;
 
