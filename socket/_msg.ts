@@ -24,18 +24,17 @@ import { pyWarn } from "../_py/resource_warning.ts";
 import { type Address, decodeAddress, encodeAddress } from "./_address.ts";
 import { MAX_IO, SEND_FLAGS, socketCall } from "./_syscall.ts";
 import {
-  cmsgAlign,
+  closeReceivedFds,
   cmsgDataOffset,
   cmsgLenOf,
   cmsgSpaceOf,
   msgLayout,
-  SCM_RIGHTS,
   SOCKLEN_T_LIMIT,
+  walk,
 } from "./cmsg.ts";
 import type { SocketBase } from "./socket_base.ts";
 
-const { AF_UNIX, AF_INET, AF_INET6, SOL_SOCKET } = abi.socket.constants;
-const LINUX = abi.os === "linux";
+const { AF_UNIX, AF_INET, AF_INET6 } = abi.socket.constants;
 
 /** A received control message, as Python's `(cmsg_level, cmsg_type, cmsg_data)`. */
 export type AncillaryItem = [level: number, type: number, data: Uint8Array];
@@ -54,6 +53,7 @@ export type RecvmsgResult<T> = [
 ];
 
 interface Block {
+  readonly buffer: ArrayBuffer;
   readonly bytes: Uint8Array;
   /** The `msghdr`, what the system call gets. */
   readonly msghdr: Uint8Array;
@@ -72,11 +72,14 @@ let cached: Block | undefined;
 function blockOf(size: number): Block {
   if (cached !== undefined && cached.size >= size) return cached;
   const capacity = size <= CACHE_LIMIT ? Math.max(4096, 2 ** Math.ceil(Math.log2(size))) : size;
-  const bytes = new Uint8Array(new ArrayBuffer(capacity));
+  // The ArrayBuffer is kept: `.buffer` is a getter that caller code can redefine.
+  const buffer = new ArrayBuffer(capacity);
+  const bytes = new Uint8Array(buffer);
   const block = {
+    buffer,
     bytes,
-    msghdr: new Uint8Array(bytes.buffer, MSGHDR_AT, MSGHDR_ROOM),
-    view: new DataView(bytes.buffer),
+    msghdr: new Uint8Array(buffer, MSGHDR_AT, MSGHDR_ROOM),
+    view: new DataView(buffer),
     size: capacity,
     base: addressOf(bytes),
   };
@@ -140,7 +143,7 @@ function writeHeader(
 }
 
 function window(block: Block, at: number, length: number): Uint8Array {
-  return new Uint8Array(block.bytes.buffer, at, length);
+  return new Uint8Array(block.buffer, at, length);
 }
 
 /** `PySequence_Fast`: anything iterable, as a list; else `TypeError(message)`. */
@@ -247,42 +250,6 @@ function sockaddrLength(family: number): number {
   return SOCKADDR_STORAGE_SIZE;
 }
 
-/**
- * Walks the control messages as `CMSG_FIRSTHDR`/`CMSG_NXTHDR` do on this platform;
- * `visit(offset, status, dataLength)` gets CPython's `get_cmsg_data_len` answer
- * (0 whole, 1 truncated, -1 malformed) and returns whether to go on.
- */
-function walk(
-  m: MsgAbi,
-  v: DataView,
-  at: number,
-  controllen: number,
-  visit: (offset: number, status: number, dataLength: number) => boolean,
-): void {
-  const header = cmsgDataOffset(m);
-  let off = controllen >= m.cmsghdrSize ? 0 : -1;
-  while (off >= 0) {
-    const len = off + Math.max(header, m.cmsgLenBytes) <= controllen
-      ? getWord(v, at + off, m.cmsgLenBytes)
-      : -1;
-    let status = -1, dataLength = 0;
-    if (len >= header && off + header <= controllen) {
-      const room = controllen - (off + header);
-      status = room >= len - header ? 0 : 1;
-      dataLength = Math.min(room, len - header);
-    }
-    if (!visit(off, status, dataLength) || status !== 0) return;
-    // glibc's __cmsg_nxthdr; the BSDs' CMSG_NXTHDR macro.
-    if (LINUX && len < m.cmsghdrSize) return;
-    const next = off + cmsgAlign(m, len);
-    const fits = LINUX
-      ? next + m.cmsghdrSize <= controllen &&
-        next + cmsgAlign(m, getWord(v, at + next, m.cmsgLenBytes)) <= controllen
-      : next + cmsgAlign(m, m.cmsghdrSize) <= controllen;
-    off = fits ? next : -1;
-  }
-}
-
 /** What `sock_recvmsg_guts` hands back, the data left in the block. */
 interface Received {
   readonly count: number;
@@ -291,20 +258,6 @@ interface Received {
   readonly address: Address | null;
   readonly block: Block;
   readonly dataAt: number;
-}
-
-/** Closes every fd an `SCM_RIGHTS` message brought (CPython's `err_closefds`). */
-function closeReceivedFds(m: MsgAbi, v: DataView, at: number, controllen: number): void {
-  const c = libc();
-  walk(m, v, at, controllen, (off, status, dataLength) => {
-    if (status < 0) return false;
-    const level = v.getInt32(at + off + m.cmsgLevel, true);
-    if (level === SOL_SOCKET && v.getInt32(at + off + m.cmsgType, true) === SCM_RIGHTS) {
-      const data = at + off + cmsgDataOffset(m);
-      for (let i = 0; i + 4 <= dataLength; i += 4) c.close(v.getInt32(data + i, true));
-    }
-    return true;
-  });
 }
 
 /** `sock_recvmsg_guts`: one `recvmsg(2)` into `sizes` bytes of iovecs and `controllen`. */

@@ -1,15 +1,19 @@
 /**
  * Control messages (ancillary data) for `Socket.sendmsg` and `Socket.recvmsg`: Python's `socket.CMSG_LEN`, `socket.CMSG_SPACE`,
  * `SCM_RIGHTS` and `SCM_CREDENTIALS`, with the platform's `struct cmsghdr` and
- * alignment (`ffi/abi`).
+ * alignment (`ffi/abi`), and the walk over received ones that `CMSG_FIRSTHDR`,
+ * `CMSG_NXTHDR` and CPython's `get_cmsg_data_len` make.
  *
  * @module
  */
 import { abi } from "../ffi/abi.ts";
 import type { MsgAbi } from "../ffi/abi/types.ts";
+import { libc } from "../ffi/libc.ts";
 import { ssizeArg } from "../_py/convert.ts";
 
 const layout = abi.socket.msg;
+const { SOL_SOCKET } = abi.socket.constants;
+const LINUX = abi.os === "linux";
 
 /**
  * Passes open fds to the peer of a Unix socket: the data of an `SOL_SOCKET` control
@@ -111,4 +115,59 @@ export function CMSG_SPACE(length: number): number {
   const result = n < 0 ? undefined : cmsgSpaceOf(m, n);
   if (result === undefined) throw new RangeError("CMSG_SPACE() argument out of range");
   return result;
+}
+
+/** `cmsg_len` (4 or 8 bytes, at the header's start). */
+function lengthAt(m: MsgAbi, v: DataView, at: number): number {
+  return m.cmsgLenBytes === 8 ? Number(v.getBigUint64(at, true)) : v.getUint32(at, true);
+}
+
+/**
+ * Walks the control messages as `CMSG_FIRSTHDR`/`CMSG_NXTHDR` do on this platform;
+ * `visit(offset, status, dataLength)` gets CPython's `get_cmsg_data_len` answer
+ * (0 whole, 1 truncated, -1 malformed) and returns whether to go on.
+ */
+export function walk(
+  m: MsgAbi,
+  v: DataView,
+  at: number,
+  controllen: number,
+  visit: (offset: number, status: number, dataLength: number) => boolean,
+): void {
+  const header = cmsgDataOffset(m);
+  let off = controllen >= m.cmsghdrSize ? 0 : -1;
+  while (off >= 0) {
+    const len = off + Math.max(header, m.cmsgLenBytes) <= controllen
+      ? lengthAt(m, v, at + off)
+      : -1;
+    let status = -1, dataLength = 0;
+    if (len >= header && off + header <= controllen) {
+      const room = controllen - (off + header);
+      status = room >= len - header ? 0 : 1;
+      dataLength = Math.min(room, len - header);
+    }
+    if (!visit(off, status, dataLength) || status !== 0) return;
+    // glibc's __cmsg_nxthdr; the BSDs' CMSG_NXTHDR macro.
+    if (LINUX && len < m.cmsghdrSize) return;
+    const next = off + cmsgAlign(m, len);
+    const fits = LINUX
+      ? next + m.cmsghdrSize <= controllen &&
+        next + cmsgAlign(m, lengthAt(m, v, at + next)) <= controllen
+      : next + cmsgAlign(m, m.cmsghdrSize) <= controllen;
+    off = fits ? next : -1;
+  }
+}
+
+/** Closes every fd an `SCM_RIGHTS` message brought (CPython's `err_closefds`). */
+export function closeReceivedFds(m: MsgAbi, v: DataView, at: number, controllen: number): void {
+  const c = libc();
+  walk(m, v, at, controllen, (off, status, dataLength) => {
+    if (status < 0) return false;
+    const level = v.getInt32(at + off + m.cmsgLevel, true);
+    if (level === SOL_SOCKET && v.getInt32(at + off + m.cmsgType, true) === SCM_RIGHTS) {
+      const data = at + off + cmsgDataOffset(m);
+      for (let i = 0; i + 4 <= dataLength; i += 4) c.close(v.getInt32(data + i, true));
+    }
+    return true;
+  });
 }

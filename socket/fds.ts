@@ -5,6 +5,7 @@
  * @module
  */
 import { abi } from "../ffi/abi.ts";
+import { byteLengthOf } from "../ffi/bytes.ts";
 import { argInt, pyTypeName } from "../_py/convert.ts";
 import type { Address, AddressLike } from "./_address.ts";
 import { CMSG_LEN, SCM_RIGHTS } from "./cmsg.ts";
@@ -118,8 +119,11 @@ export function recvFds(
   const fds: number[] = [];
   for (const [level, type, data] of ancdata) {
     if (level !== SOL_SOCKET || type !== SCM_RIGHTS) continue;
-    const ints = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    for (let i = 0; i + 4 <= data.byteLength; i += 4) fds.push(ints.getInt32(i, true));
+    // Copied by the intrinsic length, so that no view of it (a subclass's recvmsg) misleads.
+    const copy = new Uint8Array(byteLengthOf(data));
+    copy.set(data);
+    const ints = new DataView(copy.buffer);
+    for (let i = 0; i + 4 <= copy.byteLength; i += 4) fds.push(ints.getInt32(i, true));
   }
   return [msg, fds, msgFlags, address];
 }
