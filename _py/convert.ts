@@ -181,3 +181,18 @@ export function uintBitwise(value: unknown): number {
   if (typeof value === "number" && Number.isInteger(value)) return value >>> 0;
   throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
 }
+
+/**
+ * A `Py_ssize_t` argument (`PyArg_ParseTuple`'s `"n"`, `PyNumber_AsSsize_t`): a
+ * non-integer is a `TypeError` naming its type, an integer beyond 64 bits
+ * `"Python int too large to convert to C ssize_t"`.
+ */
+export function ssizeArg(value: unknown): number {
+  if (!isIntegral(value)) {
+    throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+  }
+  if (value >= 2 ** 63 || value < -(2 ** 63)) {
+    throw new RangeError("Python int too large to convert to C ssize_t");
+  }
+  return Number(value);
+}

@@ -27,13 +27,16 @@ interface WarningProcess {
   emitWarning?: (message: string, type: string) => void;
 }
 
-/** The warning, as CPython prints it; through `process.emitWarning` where there is one. */
-function warn(message: string): void {
+/**
+ * A Python warning of `category` (`"ResourceWarning"`, `"RuntimeWarning"`), as
+ * CPython prints it; through `process.emitWarning` where there is one.
+ */
+export function pyWarn(message: string, category: string): void {
   const process = (globalThis as { process?: WarningProcess }).process;
   if (typeof process?.emitWarning === "function") {
-    process.emitWarning(message, "ResourceWarning");
+    process.emitWarning(message, category);
   } else {
-    console.warn(`ResourceWarning: ${message}`);
+    console.warn(`${category}: ${message}`);
   }
 }
 
@@ -48,7 +51,9 @@ function finalize(held: Held): void {
   finalized.count++;
   try {
     // Described before closing: a socket's repr reads its address from the fd.
-    if (held.describe !== undefined) warn(`unclosed ${held.describe(held.fd)}`);
+    if (held.describe !== undefined) {
+      pyWarn(`unclosed ${held.describe(held.fd)}`, "ResourceWarning");
+    }
   } finally {
     // As CPython's finalizers: the result of close(2) is not reported.
     libc().close(held.fd);

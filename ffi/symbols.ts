@@ -238,6 +238,24 @@ export const LIBC_SYMBOLS = {
     ],
     result: "int",
   },
+  // The msghdr is one iomux-made block whose pointers point into itself
+  // (socket/_msg.ts); results are read as int, as recv's.
+  sendmsg: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // const struct msghdr *msg
+      "int", // int flags
+    ],
+    result: "int",
+  },
+  recvmsg: {
+    parameters: [
+      "int", // int sockfd
+      "void *", // struct msghdr *msg
+      "int", // int flags
+    ],
+    result: "int",
+  },
   shutdown: { parameters: ["int", /* int sockfd */ "int" /* int how */], result: "int" },
   getsockopt: {
     parameters: [

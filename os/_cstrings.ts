@@ -5,7 +5,7 @@
  * @module
  */
 import { ValueError } from "../errors.ts";
-import { libc } from "../ffi/libc.ts";
+import { addressOf } from "../ffi/address.ts";
 
 const encoder = new TextEncoder();
 
@@ -24,10 +24,8 @@ export function cString(text: string): Uint8Array {
 }
 
 /**
- * Lays `lists` out as pointer arrays followed by their strings. The block's address
- * is learnt from libc itself (`strtol` on a string with no digits stores its own
- * `nptr` in `*endptr`), which works the same under every FFI backend; the block is
- * a fresh `ArrayBuffer`, whose memory the engines never move.
+ * Lays `lists` out as pointer arrays followed by their strings, in one block whose
+ * address comes from `ffi/address.ts`.
  */
 export function cStringArrays(lists: readonly (readonly string[])[]): CStringArrays {
   const encoded = lists.map((list) => list.map(cString));
@@ -36,9 +34,7 @@ export function cStringArrays(lists: readonly (readonly string[])[]): CStringArr
   const stringsAt = 8 + pointerSlots * 8;
   const size = encoded.flat().reduce((n, s) => n + s.byteLength, stringsAt);
   const block = new Uint8Array(new ArrayBuffer(size));
-  const cell = new BigUint64Array(1);
-  libc().strtol(block, cell, 10);
-  const base = cell[0]!;
+  const base = addressOf(block);
   const pointers = new BigUint64Array(block.buffer, 8, pointerSlots);
   const arrays: Uint8Array[] = [];
   let slot = 0;

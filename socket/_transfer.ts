@@ -12,7 +12,7 @@ import { abi } from "../ffi/abi.ts";
 import { byteLengthOf, bytesFrom, plainBytes } from "../ffi/bytes.ts";
 import { libc } from "../ffi/libc.ts";
 import { bytesOf } from "../os/_fd.ts";
-import { argInt, pyTypeName } from "../_py/convert.ts";
+import { argInt, pyTypeName, ssizeArg } from "../_py/convert.ts";
 import { ValueError } from "../errors.ts";
 import {
   deadlineAfter,
@@ -27,19 +27,7 @@ import {
 export const SOCK_STREAM: number = abi.socket.constants.SOCK_STREAM;
 
 /** `Py_ssize_t`'s `"n"` converter, as recv's `bufsize` and recv_into's `nbytes` take it. */
-export function nbytesArgument(value: unknown): number {
-  const n = typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value))
-    ? value
-    : undefined;
-  if (n === undefined) {
-    throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
-  }
-  // Py_ssize_t: a size beyond 64 bits is an overflow, not a negative or huge buffer.
-  if (n >= 2 ** 63 || n < -(2 ** 63)) {
-    throw new RangeError("Python int too large to convert to C ssize_t");
-  }
-  return Number(n);
-}
+export const nbytesArgument: (value: unknown) => number = ssizeArg;
 
 /**
  * The caller's buffer for `recv_into`/`recvfrom_into`, its extent from

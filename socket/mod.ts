@@ -37,6 +37,9 @@
  */
 export { Socket, SocketBase } from "./socket.ts";
 export type { Address, AddressLike, IPv4Address, IPv6Address, NetlinkAddress } from "./socket.ts";
+export type { AncillaryItem, AncillaryItemLike, RecvmsgResult } from "./socket.ts";
+export { CMSG_LEN, CMSG_SPACE } from "./cmsg.ts";
+export { recvFds, sendFds } from "./fds.ts";
 export { socketpair } from "./socketpair.ts";
 export { createConnection, createServer } from "./create.ts";
 export type { CreateConnectionOptions, CreateServerOptions } from "./create.ts";

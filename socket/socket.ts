@@ -37,8 +37,16 @@ import {
   SOCK_STREAM,
   writableBytes,
 } from "./_transfer.ts";
+import {
+  type AncillaryItemLike,
+  recvmsg,
+  recvmsgInto,
+  type RecvmsgResult,
+  sendmsg,
+} from "./_msg.ts";
 
 export type { Address, AddressLike, IPv4Address, IPv6Address, NetlinkAddress } from "./_address.ts";
+export type { AncillaryItem, AncillaryItemLike, RecvmsgResult } from "./_msg.ts";
 export { SocketBase } from "./socket_base.ts";
 
 const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;
@@ -384,5 +392,84 @@ export class Socket extends SocketBase {
     const f = flags | SEND_FLAGS;
     const n = Math.min(byteLengthOf(bytes), MAX_IO);
     return socketCall(fd, timeout, true, () => c.sendto(fd, bytes, n, f, scratchAddress, length));
+  }
+
+  /**
+   * Sends the bytes of `buffers`, gathered into one message, with control messages,
+   * as Python's `sendmsg(buffers[, ancdata[, flags[, address]]])` (not on Windows,
+   * as in CPython).
+   *
+   * @param buffers Bytes-like values, sent as one message.
+   * @param ancdata `[level, type, data]` items, e.g. `[SOL_SOCKET, SCM_RIGHTS, fds]`.
+   * @param flags `MSG_*` flags.
+   * @param address The destination (unconnected datagram sockets); `null` for none.
+   * @returns How many bytes of `buffers` were sent.
+   * @throws {BlockingIOError} Non-blocking, and the send buffer is full.
+   * @throws {OSError} `"ancillary data item too large"`, `"too much ancillary data"`,
+   *   EMSGSIZE (more than `IOV_MAX` buffers), EBADF…
+   *
+   * @example Passing a pipe's read end to the peer
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { close, pipe } from "@iomux/iomux/os";
+   * import { AF_UNIX, CMSG_SPACE, SCM_RIGHTS, SOL_SOCKET, socketpair } from "@iomux/iomux/socket";
+   *
+   * const [a, b] = socketpair(AF_UNIX);
+   * const [r, w] = pipe();
+   * a.sendmsg([new Uint8Array([1])], [[SOL_SOCKET, SCM_RIGHTS, new Int32Array([r])]]);
+   * const [, ancdata] = b.recvmsg(1, CMSG_SPACE(4));
+   * const [level, type, data] = ancdata[0]!;
+   * assert.equal(level, SOL_SOCKET);
+   * assert.equal(type, SCM_RIGHTS);
+   * close(new DataView(data.buffer).getInt32(0, true));
+   * [r, w].forEach(close);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendmsg(
+    buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+    ancdata?: Iterable<AncillaryItemLike>,
+    flags: number = 0,
+    address: AddressLike | null = null,
+  ): number {
+    return sendmsg(this, buffers, ancdata, flags, address);
+  }
+
+  /**
+   * Receives up to `bufsize` bytes and up to `ancbufsize` bytes of control messages,
+   * as Python's `recvmsg(bufsize[, ancbufsize[, flags]])`. Size `ancbufsize` with
+   * `CMSG_SPACE`; what does not fit is cut, and `MSG_CTRUNC` is set in the flags.
+   * Fds received with `SCM_RIGHTS` are yours to close, and inheritable, as in CPython
+   * (pass `MSG_CMSG_CLOEXEC`, Linux's 0x40000000, in `flags` to make them
+   * close-on-exec).
+   *
+   * @param bufsize The most data bytes to read.
+   * @param ancbufsize The control buffer's size (0: no control messages).
+   * @param flags `MSG_*` flags.
+   * @returns `[data, ancdata, msgFlags, address]`; `address` is `null` when the kernel
+   *   gives none.
+   * @throws {ValueError} `"negative buffer size in recvmsg()"`,
+   *   `"invalid ancillary data buffer length"`.
+   * @throws {BlockingIOError} Non-blocking, and nothing to read.
+   */
+  recvmsg(bufsize: number, ancbufsize: number = 0, flags: number = 0): RecvmsgResult<Uint8Array> {
+    return recvmsg(this, bufsize, ancbufsize, flags);
+  }
+
+  /**
+   * `recvmsg` into the caller's buffers, filled in order, as Python's `recvmsg_into`.
+   *
+   * @param buffers Writable bytes-like values.
+   * @param ancbufsize The control buffer's size.
+   * @param flags `MSG_*` flags.
+   * @returns `[count, ancdata, msgFlags, address]`.
+   */
+  recvmsgInto(
+    buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+    ancbufsize: number = 0,
+    flags: number = 0,
+  ): RecvmsgResult<number> {
+    return recvmsgInto(this, buffers, ancbufsize, flags);
   }
 }

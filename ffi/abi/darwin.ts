@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bsdMsg } from "./_bsd_msg.ts";
 import { DARWIN_DEVICES } from "./devices.ts";
 import { DARWIN_NETDB } from "./netdb.ts";
 import type { Abi } from "./types.ts";
@@ -164,6 +165,8 @@ const base = {
     sunPathSize: 104,
     hasAccept4: false,
     hasSockFlags: false,
+    // sys/socket.h: the CMSG_* macros align with __DARWIN_ALIGN32, on arm64 too.
+    msg: bsdMsg(4),
   },
 } as const;
 

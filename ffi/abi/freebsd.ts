@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { bsdMsg } from "./_bsd_msg.ts";
 import { FREEBSD_DEVICES } from "./devices.ts";
 import { FREEBSD_NETDB } from "./netdb.ts";
 import type { Abi } from "./types.ts";
@@ -153,6 +154,8 @@ const base = {
     sunPathSize: 104,
     hasAccept4: true,
     hasSockFlags: true,
+    // sys/socket.h: _ALIGN, 8 bytes on amd64 (register_t) and arm64 (long long).
+    msg: bsdMsg(8),
   },
 } as const;
 

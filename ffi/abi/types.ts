@@ -222,6 +222,39 @@ export interface SocketAbi {
   readonly hasAccept4: boolean;
   /** `SOCK_CLOEXEC`/`SOCK_NONBLOCK` are accepted by `socket(2)` and `socketpair(2)`. */
   readonly hasSockFlags: boolean;
+  /** `sendmsg`/`recvmsg`'s structs; `null` where CPython has no `sendmsg` (Windows). */
+  readonly msg: MsgAbi | null;
+}
+
+/**
+ * `struct msghdr`, `struct iovec` and `struct cmsghdr` (`sys/socket.h`, `sys/uio.h`)
+ * and the alignment of the `CMSG_*` macros, with the control-message constants.
+ * Pointers are 8 bytes (every target is LP64); `iov_base` is at 0 and `iov_len` at 8.
+ */
+export interface MsgAbi {
+  /** `sizeof(struct msghdr)`: 56 on Linux, 48 on the BSDs. */
+  readonly size: number;
+  readonly name: number;
+  readonly namelen: number;
+  readonly iov: number;
+  readonly iovlen: number;
+  /** `sizeof(msg_iovlen)`: `size_t` on Linux, `int` on the BSDs. */
+  readonly iovlenBytes: 4 | 8;
+  readonly control: number;
+  readonly controllen: number;
+  /** `sizeof(msg_controllen)`: `size_t` on Linux, `socklen_t` on the BSDs. */
+  readonly controllenBytes: 4 | 8;
+  readonly flags: number;
+  /** `sizeof(struct iovec)`. */
+  readonly iovecSize: 16;
+  /** `sizeof(struct cmsghdr)`: 16 on Linux, 12 on the BSDs. */
+  readonly cmsghdrSize: number;
+  /** `sizeof(cmsg_len)` (at offset 0): `size_t` on Linux, `socklen_t` on the BSDs. */
+  readonly cmsgLenBytes: 4 | 8;
+  readonly cmsgLevel: number;
+  readonly cmsgType: number;
+  /** What `CMSG_ALIGN` rounds to: 8 on Linux and FreeBSD, 4 on macOS. */
+  readonly cmsgAlign: 4 | 8;
 }
 
 /**

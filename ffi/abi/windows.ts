@@ -310,6 +310,8 @@ const base = {
     sunPathSize: 108,
     hasAccept4: false,
     hasSockFlags: false,
+    // CPython's socket has no sendmsg/recvmsg on Windows.
+    msg: null,
   },
   winsock,
   devices: WINDOWS_DEVICES,

@@ -55,7 +55,15 @@ function interruptedErrno(errno: number): boolean {
 }
 
 /** What a blocking call waits in, as the kernel sees it. */
-export type Wait = "poll" | "select" | "epoll" | "read" | "recv" | "accept" | "restart";
+export type Wait =
+  | "poll"
+  | "select"
+  | "epoll"
+  | "read"
+  | "recv"
+  | "recvmsg"
+  | "accept"
+  | "restart";
 
 /**
  * Linux system call numbers of each kind of wait, by architecture: x86_64 from
@@ -69,6 +77,7 @@ const SYSCALLS: Readonly<Record<string, Readonly<Record<Wait, readonly number[]>
     epoll: [232, 281, 441], // epoll_wait, epoll_pwait, epoll_pwait2
     read: [0],
     recv: [45], // recvfrom (glibc's recv)
+    recvmsg: [47],
     accept: [43, 288], // accept, accept4
     restart: [219], // restart_syscall: a poll the kernel resumes after a handler-less signal
   },
@@ -78,6 +87,7 @@ const SYSCALLS: Readonly<Record<string, Readonly<Record<Wait, readonly number[]>
     epoll: [22, 441], // epoll_pwait, epoll_pwait2
     read: [63],
     recv: [207], // recvfrom
+    recvmsg: [212],
     accept: [202, 242], // accept, accept4
     restart: [128], // restart_syscall
   },
@@ -259,6 +269,7 @@ export type Interruptible =
   | "read"
   | "recv"
   | "recvfrom"
+  | "recvmsg"
   | "accept"
   | "accept4";
 

@@ -12,13 +12,16 @@ import { select } from "../../select/mod.ts";
 import {
   AF_INET,
   AF_UNIX,
+  CMSG_SPACE,
   IPPROTO_IP,
+  SCM_RIGHTS,
   SOCK_DGRAM,
   SOCK_STREAM,
   Socket,
-  socketpair,
+  SOL_SOCKET,
 } from "../../socket/mod.ts";
-import { leakFree } from "../_kit/fds.ts";
+import { closeQuietly, leakFree } from "../_kit/fds.ts";
+import { withSocketPair as withPair } from "../_kit/sockets.ts";
 import {
   arena,
   CLAIM,
@@ -59,19 +62,6 @@ function awaitReadable(sock: Socket): void {
   assert.equal(select([sock], [], [], 10)[0].length, 1, "premise: the peer's bytes arrived");
 }
 
-/** Runs `body` on a fresh AF_UNIX socketpair of `type`, leak-checked. */
-function withPair(type: number, body: (a: Socket, b: Socket) => void): () => Promise<void> {
-  return leakFree(() => {
-    const [a, b] = socketpair(AF_UNIX, type);
-    try {
-      body(a, b);
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
-}
-
 /** Runs `body` with a UDP receiver bound to loopback and a sender. */
 function withUdp(body: (rx: Socket, tx: Socket) => void): () => Promise<void> {
   return leakFree(() => {
@@ -99,6 +89,11 @@ const SENDS: readonly [string, (data: ArrayBufferView) => () => Promise<void>][]
       a.sendAll(data);
       assert.deepEqual(drain(b), WINDOW_PATTERN);
     })],
+  ["sendmsg", (data) =>
+    withPair(SOCK_STREAM, (a, b) => {
+      assert.equal(a.sendmsg([data]), WINDOW);
+      assert.deepEqual(drain(b), WINDOW_PATTERN);
+    })],
   ["sendTo", (data) =>
     withUdp((rx, tx) => {
       assert.equal(tx.sendTo(data, rx.getsockname()), WINDOW);
@@ -111,6 +106,7 @@ const SENDS: readonly [string, (data: ArrayBufferView) => () => Promise<void>][]
 const RECEIVES: readonly [string, (b: Socket, view: ArrayBufferView) => number, number][] = [
   ["recvInto", (b, view) => b.recvInto(view), SOCK_STREAM],
   ["recvFromInto", (b, view) => b.recvFromInto(view)[0], SOCK_DGRAM],
+  ["recvmsgInto", (b, view) => b.recvmsgInto([view])[0], SOCK_STREAM],
 ];
 
 function receiving(
@@ -143,6 +139,26 @@ describe(
         await assert.rejects(check(detachedView()), ValueError);
       });
     }
+
+    it(
+      "sendmsg: ancillary data is sized from the real extent (a 2-fd view claiming 4096 bytes)",
+      withPair(SOCK_STREAM, (a, b) => {
+        const [r, w] = [a.fileno(), b.fileno()];
+        const liar = new LongUint8Array(WINDOW);
+        new DataView(liar.buffer).setInt32(0, r, true);
+        new DataView(liar.buffer).setInt32(4, w, true);
+        assert.equal((liar as Uint8Array).length, CLAIM, "premise: the view lies");
+        assert.equal(a.sendmsg([new Uint8Array(1)], [[SOL_SOCKET, SCM_RIGHTS, liar]]), 1);
+        const [, ancdata, flags] = b.recvmsg(1, CMSG_SPACE(4096));
+        assert.equal(flags, 0);
+        assert.equal(ancdata.length, 1);
+        const data = ancdata[0]![2];
+        assert.equal(data.byteLength, WINDOW, "exactly two fds reached the peer");
+        const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+        closeQuietly(view.getInt32(0, true));
+        closeQuietly(view.getInt32(4, true));
+      }),
+    );
 
     it(
       "sendTo under lying %TypedArray%.prototype getters sends the 8 real bytes",
@@ -203,7 +219,7 @@ describe("socket receives: the kernel writes only inside the view", { skip: POSI
           // The "w*" format's words (Python/getargs.c converterr).
           assert.match(
             (e as Error).message,
-            /^recv(from)?_into\(\) argument 1 must be read-write bytes-like object, not /,
+            /^recv(from|msg)?_into\(\) argument 1 must be (read-write bytes-like object, not |an iterable of single-segment read-write buffers)/,
           );
           return true;
         });
