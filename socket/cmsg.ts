@@ -15,7 +15,6 @@ const layout = abi.socket.msg;
 const { SOL_SOCKET, SCM_RIGHTS } = abi.socket.constants;
 const LINUX = abi.os === "linux";
 
-
 /**
  * CPython's `SOCKLEN_T_LIMIT` (`Modules/socketmodule.c`): the largest control length
  * it stores in a `socklen_t`, the smaller of 2**31-1 and `INT_MAX`.
