@@ -9,12 +9,15 @@ import { OSError } from "../errors.ts";
 import { nativeKqueue } from "../select/kqueue.ts";
 import { poll } from "../select/poll.ts";
 import { WINDOWS } from "../select/_internal.ts";
+import { abi } from "../ffi/abi.ts";
 import { EpollSelector } from "./epoll_selector.ts";
 import { BaseSelectorImpl } from "./impl.ts";
 import { KqueueSelector } from "./kqueue_selector.ts";
 import type { SelectorKey } from "./key.ts";
 import { PollSelector } from "./poll_selector.ts";
 import { SelectSelector } from "./select_selector.ts";
+
+const LINUX = abi.os === "linux";
 
 // deno-lint-ignore no-explicit-any
 type SelectorClass = new () => BaseSelectorImpl<any>;
@@ -36,7 +39,8 @@ interface Mechanism {
  */
 const MECHANISMS: readonly Mechanism[] = [
   { selector: KqueueSelector, present: nativeKqueue },
-  { selector: EpollSelector, present: true },
+  // epoll exists only on Linux (`select/epoll.ts` refuses elsewhere with ENOSYS).
+  { selector: EpollSelector, present: LINUX },
   // Windows Python has no select.poll, so CPython's _can_use('poll') is False there;
   // iomux's WSAPoll-based PollSelector exists but is never the default.
   { selector: PollSelector, present: !WINDOWS, probe: () => void poll().poll(0) },

@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { BlockingIOError, OSError, select, ValueError } from "../../select/mod.ts";
 import { libc } from "../../ffi/libc.ts";
+import { DefaultSelector } from "../../selectors/mod.ts";
 import {
   closeSocket,
   nonBlocking,
@@ -18,6 +19,19 @@ import {
   tcpPair,
   tcpSocket,
 } from "./_winsock.ts";
+
+describe("DefaultSelector on Windows", { skip: NOT_WINDOWS }, () => {
+  it("is SelectSelector, as in CPython, before and after one is made", () => {
+    assert.equal(DefaultSelector.name, "SelectSelector");
+    const sel = new DefaultSelector();
+    try {
+      assert.equal(sel.constructor.name, "SelectSelector");
+      assert.equal(DefaultSelector.name, "SelectSelector");
+    } finally {
+      sel.close();
+    }
+  });
+});
 
 describe("select() on Winsock", { skip: NOT_WINDOWS }, () => {
   it("a connected socket is writable, and readable once the peer sends", () => {
