@@ -88,14 +88,15 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
       return lib;
     });
   const symbols = bindLibrary(open, table);
-  const call = offThreadCalls({
+  const worker = {
     bindOnWorker,
     data: {
       library,
       symbols: workerSymbols(table, "pointer", (key, spec) => bunSignature(key, spec)),
     },
-    address: (view) => ffi().ptr(view),
-  });
+    address: (view: ArrayBufferView) => ffi().ptr(view),
+  };
+  const call = offThreadCalls(worker);
   for (const [key, spec] of Object.entries(table)) {
     if (spec.nonblocking) symbols[key] = call(key);
   }
@@ -105,6 +106,7 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
   return {
     backend: "bun:ffi",
     symbols,
+    worker,
     errno: () => errnoCell[0]!,
     cString: (p) => p ? new (ffi().CString)(p as number).toString() : null,
   };

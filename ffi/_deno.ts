@@ -6,6 +6,7 @@
  */
 import type { AnyFunction, Backend, NativeSpec, RawLibc } from "./types.ts";
 import { openLibc, runtimeName } from "./_native.ts";
+import { type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -97,7 +98,12 @@ function withCachedPointer(f: AnyFunction, at: number): AnyFunction {
 /** Opens libc with Deno's FFI. */
 function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
   const declared = withPointers(table);
-  const symbols = openLibc({ libcNames }, (path) => bindLibrary(path, declared));
+  let library = "";
+  const symbols = openLibc({ libcNames }, (path) => {
+    const bound = bindLibrary(path, declared);
+    library = path;
+    return bound;
+  });
   for (const [key, at] of Object.entries(PERSISTENT_BUFFER)) {
     const f = symbols[key];
     if (f && declared[key] !== table[key]) symbols[key] = withCachedPointer(f, at);
@@ -108,6 +114,12 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
   return {
     backend: "deno",
     symbols,
+    worker: {
+      bindOnWorker,
+      data: { library, symbols: workerSymbols(table, "pointer", (_key, spec) => spec) },
+      address: (view) =>
+        Deno.UnsafePointer.value(Deno.UnsafePointer.of(view as Uint8Array<ArrayBuffer>)),
+    },
     errno: () => errnoCell[0]!,
     cString: (p: unknown) =>
       p === null ? null : Deno.UnsafePointerView.getCString(p as Deno.PointerObject),
@@ -121,3 +133,30 @@ export const denoBackend: Backend = {
   loadLibc,
   openLibrary: bindLibrary,
 };
+
+/**
+ * The worker side of a thread that makes blocking calls (`watch/_source_worker.ts`):
+ * binds each symbol with the worker's own `Deno.dlopen` (one each, so that a missing
+ * optional one fails alone); a `pointer` argument arrives as a raw address and becomes
+ * a pointer object here. Runs as source text on the worker, so it uses nothing but
+ * its argument and globals.
+ */
+export function bindOnWorker(data: WorkerLibrary<NativeSpec>): Record<string, AnyFunction> {
+  const bound: Record<string, AnyFunction> = {};
+  for (const { key, name, optional, signature } of data.symbols) {
+    let f: AnyFunction;
+    try {
+      const lib = Deno.dlopen(data.library, { [name]: signature } as Deno.ForeignLibraryInterface);
+      f = lib.symbols[name] as unknown as AnyFunction;
+    } catch (e) {
+      if (!optional) throw e;
+      continue;
+    }
+    const pointers = signature.parameters.flatMap((t, i) => t === "pointer" ? [i] : []);
+    bound[key] = (...args) => {
+      for (const i of pointers) args[i] = Deno.UnsafePointer.create(args[i]);
+      return f(...args);
+    };
+  }
+  return bound;
+}

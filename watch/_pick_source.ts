@@ -1,0 +1,48 @@
+/**
+ * Which {@linkcode ReadinessSource} the watchers' hub uses: the runtime's fastest
+ * whose prerequisites load, else the portable {@linkcode SelectorSource}.
+ * `IOMUX_WATCH_SOURCE` forces one (`selector`, `uv`, `koffi`, `worker`), for the
+ * tests and the benches; a forced source that cannot run here throws, saying why.
+ *
+ * - Deno: the worker source (`_source_worker.ts`), a thread blocked in `poll(2)`
+ *   that wakes the JS thread through `Atomics.notify`: about half the selector
+ *   source's latency, and its wait can be unref'd.
+ * - Bun: the selector source; the worker source runs there too but measured no
+ *   faster (`bench/watch_results.md`).
+ *
+ * @module
+ */
+import { environmentVariable, runtimeName } from "../ffi/_native.ts";
+import { type ReadinessSource, SelectorSource } from "./_source.ts";
+import { WorkerSource, workerSourceUnavailable } from "./_source_worker.ts";
+
+/** The sources `IOMUX_WATCH_SOURCE` can name. */
+const NAMES = ["selector", "uv", "koffi", "worker"] as const;
+
+/** The hub's source: the forced one, else the runtime's fastest that can run here. */
+export function pickSource(): ReadinessSource {
+  const forced = environmentVariable("IOMUX_WATCH_SOURCE");
+  switch (forced) {
+    case undefined:
+    case "":
+      break;
+    case "selector":
+      return new SelectorSource();
+    case "worker":
+      return new WorkerSource();
+    default:
+      throw new Error(
+        (NAMES as readonly string[]).includes(forced)
+          ? `iomux: the ${forced} readiness source cannot run here`
+          : `iomux: unknown IOMUX_WATCH_SOURCE "${forced}" (one of ${NAMES.join(", ")})`,
+      );
+  }
+  if (runtimeName() === "deno" && workerSourceUnavailable() === undefined) {
+    try {
+      return new WorkerSource();
+    } catch {
+      // No thread could be started (a resource limit): the portable source still works.
+    }
+  }
+  return new SelectorSource();
+}
