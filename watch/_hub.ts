@@ -36,6 +36,8 @@ let source: ReadinessSource | undefined;
 const byFd = new Map<number, Set<Entry>>();
 let refs = 0;
 let running = false;
+/** A wait of the source is pending (not the unref'd timer's sleep). */
+let waiting = false;
 /** Ends the pending wait or sleep when the hub's mode changes. */
 let interrupt: AbortController | undefined;
 
@@ -111,12 +113,23 @@ export function remove(entry: Entry): void {
   else if (entry.refed && refs === 0) refsChanged();
 }
 
-/**
- * For tests: how many fds and ref'd watchers the hub holds, whether it runs, and
- * whether its source keeps its wait pending while no watcher is ref'd.
- */
-export function hubState(): { fds: number; refs: number; running: boolean; canUnref: boolean } {
-  return { fds: byFd.size, refs, running, canUnref: source?.canUnref ?? false };
+/** What {@linkcode hubState} reports. */
+export interface HubState {
+  /** Watched fds. */
+  fds: number;
+  /** Ref'd watchers. */
+  refs: number;
+  /** Whether the hub's loop runs. */
+  running: boolean;
+  /** Whether a wait of the source is pending (rather than the unref'd timer's sleep). */
+  waiting: boolean;
+  /** Whether the source keeps its wait pending while no watcher is ref'd. */
+  canUnref: boolean;
+}
+
+/** For tests: what the hub holds and does. */
+export function hubState(): HubState {
+  return { fds: byFd.size, refs, running, waiting, canUnref: source?.canUnref ?? false };
 }
 
 function kick(refsCrossed: boolean): void {
@@ -154,11 +167,14 @@ async function run(): Promise<void> {
       let ready: Readiness[];
       const controller = interrupt = new AbortController();
       if (refs > 0 || source!.canUnref) {
+        waiting = true;
         try {
           ready = await source!.wait(controller.signal);
         } catch (error) {
           if (!controller.signal.aborted) throw error;
           ready = [];
+        } finally {
+          waiting = false;
         }
       } else {
         await sleep(UNREF_POLL_MS, controller.signal);
