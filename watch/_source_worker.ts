@@ -219,19 +219,31 @@ export class WorkerSource extends SelectorSource {
     }
     // A round left pending by the last holder was woken: it ends at once, whatever it polls.
     this.#thread.watch(selectorFd);
+    // Ref'd until told otherwise: a pending wait keeps the process alive.
+    this.#thread.setRef(true);
   }
 
-  override wait(signal: AbortSignal): Promise<Readiness[]> {
+  override async wait(signal: AbortSignal): Promise<Readiness[]> {
     const thread = this.#thread;
-    if (thread.failure !== undefined) return Promise.reject(thread.failure);
-    if (signal.aborted) return Promise.reject(signal.reason);
-    // Through answer(): an fd that stays ready must not starve timers and I/O.
-    const now = this.ready();
-    if (now.length > 0) return answer(now);
-    // A round still pending (an aborted wait's) ends this wait too; a spurious wake.
-    if (!thread.polling) thread.start();
+    for (;;) {
+      if (thread.failure !== undefined) throw thread.failure;
+      signal.throwIfAborted();
+      // Through answer(): an fd that stays ready must not starve timers and I/O.
+      const now = this.ready();
+      if (now.length > 0) return answer(now);
+      // A round still pending (an aborted wait's, woken) is waited out first: it
+      // ends at once, and the next round starts with the wake-up drained.
+      if (!thread.polling) thread.start();
+      await this.#roundEnd(thread, signal);
+      // Closed meanwhile (by a caller that broke the contract): nothing to report.
+      if (this.#closed) return [];
+    }
+  }
+
+  /** Resolves when the thread's pending round ends; rejects on abort (waking it) or failure. */
+  #roundEnd(thread: ReadinessThread, signal: AbortSignal): Promise<void> {
     const pending = waitAsync!(thread.control, DONE, thread.round - 1);
-    if (!pending.async) return Promise.resolve(this.ready());
+    if (!pending.async) return Promise.resolve();
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = () => {
@@ -252,7 +264,7 @@ export class WorkerSource extends SelectorSource {
       void pending.value.then(() => {
         if (settled) return;
         settle();
-        resolve(this.ready());
+        resolve();
       });
     });
   }
