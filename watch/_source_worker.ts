@@ -110,6 +110,8 @@ export function workerSourceUnavailable(): string | undefined {
   return typeof found === "string" ? found : undefined;
 }
 
+let threadsStarted = 0;
+
 /**
  * One worker thread and the memory it shares with the JS thread: the control cells
  * and the two `struct pollfd` records it polls (the selector's fd, the wake-up fd),
@@ -146,6 +148,7 @@ class ReadinessThread {
       closeWake(this.wake);
       throw error;
     }
+    threadsStarted++;
     this.#worker.unref();
     this.#worker.on("error", (error) => {
       this.failure = new Error(`iomux: the readiness thread failed: ${error.message}`, {
@@ -192,6 +195,10 @@ class ReadinessThread {
 
 /** Threads no source holds: idle, unref'd, kept for the next source. */
 const idleThreads: ReadinessThread[] = [];
+/** For tests: how many readiness threads this process has started. */
+export function readinessThreadsStarted(): number {
+  return threadsStarted;
+}
 
 /** The worker-thread source (see the module doc). */
 export class WorkerSource extends SelectorSource {
