@@ -4,11 +4,10 @@
  * `IOMUX_WATCH_SOURCE` forces one (`selector`, `uv`, `koffi`, `worker`), for the
  * tests and the benches; a forced source that cannot run here throws, saying why.
  *
- * - Deno: the worker source (`_source_worker.ts`), a thread blocked in `poll(2)`
- *   that wakes the JS thread through `Atomics.notify`: about half the selector
- *   source's latency, and its wait can be unref'd.
- * - Bun: the selector source; the worker source runs there too but measured no
- *   faster (`bench/watch_results.md`).
+ * - Deno and Bun: the worker source (`_source_worker.ts`), a thread blocked in
+ *   `poll(2)` that wakes the JS thread through `Atomics.notify`: about half the
+ *   selector source's write-to-callback latency on both (`bench/watch_results.md`),
+ *   and its wait can be unref'd.
  *
  * @module
  */
@@ -37,7 +36,8 @@ export function pickSource(): ReadinessSource {
           : `iomux: unknown IOMUX_WATCH_SOURCE "${forced}" (one of ${NAMES.join(", ")})`,
       );
   }
-  if (runtimeName() === "deno" && workerSourceUnavailable() === undefined) {
+  const runtime = runtimeName();
+  if ((runtime === "deno" || runtime === "bun") && workerSourceUnavailable() === undefined) {
     try {
       return new WorkerSource();
     } catch {
