@@ -69,6 +69,43 @@ export async function sourcesHere(): Promise<[SourceName[], Map<SourceName, stri
   return [runnable, skipped];
 }
 
+const byte = new Uint8Array([1]);
+
+/**
+ * Write -> callback times (ms) of `events` events on the non-blocking read end `r` of a
+ * pipe: a timer writes one byte to `w`, the watcher's callback reads it.
+ */
+export async function wakeLatencies(
+  r: number,
+  w: number,
+  events: number,
+  ref: boolean,
+): Promise<number[]> {
+  const { watch, EVENT_READ } = watchModule;
+  const samples: number[] = [];
+  let writtenAt = 0;
+  let next: () => void = () => {};
+  const watcher = watch(r, EVENT_READ, () => {
+    samples.push(performance.now() - writtenAt);
+    osModule.read(r, 16);
+    next();
+  }, { ref });
+  try {
+    for (let i = 0; i < events; i++) {
+      await new Promise<void>((resolve) => {
+        next = resolve;
+        setTimeout(() => {
+          writtenAt = performance.now();
+          osModule.write(w, byte);
+        }, 0);
+      });
+    }
+  } finally {
+    watcher.close();
+  }
+  return samples;
+}
+
 /** The runtime, its version and the FFI backend: `Deno 2.9.6, deno`. */
 export const runtimeLabel: string = `${
   "Deno" in globalThis

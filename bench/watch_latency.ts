@@ -27,55 +27,32 @@ import {
   SOURCES,
   sourcesHere,
   useSource,
-  watchModule,
+  wakeLatencies,
   writeSection,
 } from "./_watch_bench.ts";
 
 import { availableParallelism, loadavg } from "node:os";
 
-const { watch, EVENT_READ } = watchModule;
-const { pipe, read, write, close, setBlocking } = osModule;
+const { pipe, close, setBlocking } = osModule;
 
 const BLOCKS = 20;
 const REF_EVENTS = 100; // per block
 const UNREF_EVENTS = 15; // per block: the selector source's unref'd wait is a 10 ms timer
-const byte = new Uint8Array([1]);
 
 /** Write -> callback times (ms) of `events` events on a fresh hub with source `name`. */
 async function latency(name: SourceName, ref: boolean, events: number): Promise<number[]> {
   await useSource(name);
   const [r, w] = pipe();
   setBlocking(r, false);
-  const samples: number[] = [];
-  let writtenAt = 0;
-  let next: () => void = () => {};
   // Something must keep the process alive while only unref'd watchers exist.
   const keepAlive = setInterval(() => {}, 1000);
   try {
-    const watcher = watch(r, EVENT_READ, () => {
-      samples.push(performance.now() - writtenAt);
-      read(r, 16);
-      next();
-    }, { ref });
-    try {
-      for (let i = 0; i < events; i++) {
-        await new Promise<void>((resolve) => {
-          next = resolve;
-          setTimeout(() => {
-            writtenAt = performance.now();
-            write(w, byte);
-          }, 0);
-        });
-      }
-    } finally {
-      watcher.close();
-    }
+    return await wakeLatencies(r, w, events, ref);
   } finally {
     clearInterval(keepAlive);
     close(r);
     close(w);
   }
-  return samples;
 }
 
 const label = runtimeLabel;

@@ -29,20 +29,20 @@ import {
   type SourceName,
   sourcesHere,
   useSource,
+  wakeLatencies,
   watchModule,
   writeSection,
 } from "./_watch_bench.ts";
 import { raiseFdLimit } from "../tests/_kit/selectors.ts";
 
 const { watch, EVENT_READ } = watchModule;
-const { pipe, read, write, close, setBlocking, eventfd, EFD_CLOEXEC, EFD_NONBLOCK } = osModule;
+const { pipe, close, setBlocking, eventfd, EFD_CLOEXEC, EFD_NONBLOCK } = osModule;
 type Watcher = ReturnType<typeof watch>;
 
 const SIZES = [100, 1_000, 10_000];
 const REPEATS = 3;
 const WAKES = 300;
 const TICKS = 500;
-const byte = new Uint8Array([1]);
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const median = (values: number[]) => percentile(sorted(values), 0.5);
 
@@ -68,28 +68,7 @@ function registration(count: number): [number, number] {
 
 /** Median µs from a write to its callback on a watched pipe, `WAKES` times. */
 async function wakeCost(r: number, w: number): Promise<number> {
-  const samples: number[] = [];
-  let writtenAt = 0;
-  let next: () => void = () => {};
-  const watcher = watch(r, EVENT_READ, () => {
-    samples.push(performance.now() - writtenAt);
-    read(r, 16);
-    next();
-  });
-  try {
-    for (let i = 0; i < WAKES; i++) {
-      await new Promise<void>((resolve) => {
-        next = resolve;
-        setTimeout(() => {
-          writtenAt = performance.now();
-          write(w, byte);
-        }, 0);
-      });
-    }
-  } finally {
-    watcher.close();
-  }
-  return median(samples) * 1000;
+  return median(await wakeLatencies(r, w, WAKES, true)) * 1000;
 }
 
 /** p50 and p99 (ms) of how late each tick of a 1 ms interval comes. */
