@@ -4,8 +4,8 @@
  * kqueue) fd and a wake-up eventfd, which tells the JS thread through
  * `Atomics.notify` on shared memory (`Atomics.waitAsync` on this side). No message
  * crosses between the threads and no thread pool is involved: a wait costs one
- * kernel wake-up of the worker and one of the JS thread, about half of a
- * `nonblocking` FFI call's hop. The Worker, not the wait, keeps the process alive,
+ * kernel wake-up of the worker and one of the JS thread. The Worker, not the wait,
+ * keeps the process alive,
  * so the wait can be unref'd (`worker.unref()`), and a process whose watchers are all
  * unref'd exits at once while the worker is still blocked in `poll(2)`.
  *
