@@ -5,9 +5,9 @@
  * `Atomics.notify` on shared memory (`Atomics.waitAsync` on this side). No message
  * crosses between the threads and no thread pool is involved: a wait costs one
  * kernel wake-up of the worker and one of the JS thread. The Worker, not the wait,
- * keeps the process alive,
- * so the wait can be unref'd (`worker.unref()`), and a process whose watchers are all
- * unref'd exits at once while the worker is still blocked in `poll(2)`.
+ * keeps the process alive, so the wait can be unref'd (`worker.unref()`), and a
+ * process whose watchers are all unref'd exits at once while the worker is still
+ * blocked in `poll(2)`.
  *
  * A worker inside an FFI call cannot be terminated, and each Deno worker holds fds of
  * its own event loop that it closes only some time after it returns. So a thread is
