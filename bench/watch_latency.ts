@@ -1,111 +1,103 @@
 /**
- * Watchers under load, on whichever runtime runs this file:
+ * Watcher wake-up latency, per readiness source, on whichever runtime runs this file:
+ * a timer writes one byte to a pipe, and the time from that write to the watcher's
+ * callback is recorded; p50 and p99 over many events, with the watcher ref'd and
+ * unref'd. Each source the runtime can run is forced in turn (`IOMUX_WATCH_SOURCE`),
+ * in alternating blocks so that the machine's noise falls on all of them alike.
  *
- * - wake-up latency: a timer writes one byte to a pipe, and the time from that
- *   write to the watcher's callback is recorded; p50 and p99 over many events, with
- *   the watcher ref'd (the shared off-thread wait) and unref'd (the unref'd timer);
- * - timer lag with 10,000 idle watchers: how late `setTimeout(f, 1)` fires while
- *   10,000 watchers sit on fds that never turn ready, against the same with none.
+ * The figures are printed and written to `bench/watch_results.md` (this runtime's
+ * section replaced, the others kept; `IOMUX_BENCH_RESULTS` names another file), with
+ * the target for the runtime's fast source marked met or not.
  *
- * Run: `deno run --allow-ffi --allow-read --allow-env bench/watch_latency.ts`,
+ * Run: `deno run --allow-ffi --allow-read --allow-write --allow-env --allow-sys bench/watch_latency.ts`,
  * `bun bench/watch_latency.ts`, `node bench/watch_latency.ts` (Node 26 strips the
  * types). Node 20 runs it on the npm build (`deno task build:npm` first), from this
  * file with its types stripped and `IOMUX_BUILD` set to the absolute path of `npm/`.
  *
  * @module
  */
-import process from "node:process";
+import {
+  hubIdle,
+  osModule,
+  percentile,
+  RESULTS,
+  RESULTS_HEADER,
+  runtimeLabel,
+  type SourceName,
+  SOURCES,
+  sourcesHere,
+  useSource,
+  wakeLatencies,
+  writeSection,
+} from "./_watch_bench.ts";
 
-type WatchModule = typeof import("../watch/mod.ts");
-type OsModule = typeof import("../os/mod.ts");
+import { availableParallelism, loadavg } from "node:os";
 
-const base = process.env.IOMUX_BUILD ?? "..";
-const ext = base === ".." ? "ts" : "js";
-const { watch, EVENT_READ }: WatchModule = await import(`${base}/watch/mod.${ext}`);
-const { pipe, read, write, close, setBlocking }: OsModule = await import(`${base}/os/mod.${ext}`);
+const { pipe, close, setBlocking } = osModule;
 
-const EVENTS = 2000;
-const IDLE = 10_000;
-const byte = new Uint8Array([1]);
+const BLOCKS = 20;
+const REF_EVENTS = 100; // per block
+const UNREF_EVENTS = 15; // per block: the selector source's unref'd wait is a 10 ms timer
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-}
-
-async function latency(ref: boolean, events: number): Promise<[number, number]> {
+/** Write -> callback times (ms) of `events` events on a fresh hub with source `name`. */
+async function latency(name: SourceName, ref: boolean, events: number): Promise<number[]> {
+  await useSource(name);
   const [r, w] = pipe();
   setBlocking(r, false);
-  const samples: number[] = [];
-  let writtenAt = 0;
-  let next: () => void = () => {};
-  const watcher = watch(r, EVENT_READ, () => {
-    samples.push(performance.now() - writtenAt);
-    read(r, 16);
-    next();
-  }, { ref });
   // Something must keep the process alive while only unref'd watchers exist.
   const keepAlive = setInterval(() => {}, 1000);
   try {
-    for (let i = 0; i < events; i++) {
-      await new Promise<void>((resolve) => {
-        next = resolve;
-        setTimeout(() => {
-          writtenAt = performance.now();
-          write(w, byte);
-        }, 0);
-      });
-    }
+    return await wakeLatencies(r, w, events, ref);
   } finally {
     clearInterval(keepAlive);
-    watcher.close();
     close(r);
     close(w);
   }
-  samples.sort((a, b) => a - b);
-  return [percentile(samples, 0.5), percentile(samples, 0.99)];
 }
 
-async function timerLag(rounds: number): Promise<[number, number]> {
-  const lags: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    lags.push(performance.now() - start - 1);
+const label = runtimeLabel;
+/** The median target of the runtime's fast source, µs. */
+const target = label.startsWith("Deno") || label.endsWith("node:ffi") ? 15 : 25;
+
+const [runnable, skipped] = await sourcesHere();
+const refd = new Map<SourceName, number[]>(runnable.map((n) => [n, []]));
+const unrefd = new Map<SourceName, number[]>(runnable.map((n) => [n, []]));
+for (let block = 0; block < BLOCKS; block++) {
+  for (const name of runnable) refd.get(name)!.push(...await latency(name, true, REF_EVENTS));
+  for (const name of runnable) unrefd.get(name)!.push(...await latency(name, false, UNREF_EVENTS));
+}
+await hubIdle();
+
+const us = (ms: number) => (ms * 1000).toFixed(1);
+const rows: string[] = [];
+for (const name of SOURCES) {
+  const why = skipped.get(name);
+  if (why !== undefined) {
+    rows.push(`| ${name} | n/a | n/a | n/a | n/a | ${why} |`);
+    continue;
   }
-  lags.sort((a, b) => a - b);
-  return [percentile(lags, 0.5), percentile(lags, 0.99)];
+  const a = refd.get(name)!.sort((x, y) => x - y);
+  const b = unrefd.get(name)!.sort((x, y) => x - y);
+  const p50 = percentile(a, 0.5) * 1000;
+  const verdict = name === "selector"
+    ? "portable baseline"
+    : `${p50 <= target ? "met" : "not met"} (target ≤ ${target} µs median)`;
+  rows.push(
+    `| ${name} | ${us(percentile(a, 0.5))} | ${us(percentile(a, 0.99))} | ${
+      us(percentile(b, 0.5))
+    } | ${us(percentile(b, 0.99))} | ${verdict} |`,
+  );
 }
 
-const runtime = "Deno" in globalThis
-  ? `deno ${Deno.version.deno}`
-  : "Bun" in globalThis
-  ? `bun ${(globalThis as unknown as { Bun: { version: string } }).Bun.version}`
-  : `node ${process.versions.node}`;
-const ms = (n: number) => n.toFixed(3);
-
-const [refP50, refP99] = await latency(true, EVENTS);
-const [unrefP50, unrefP99] = await latency(false, 200);
-const [lagNoneP50, lagNoneP99] = await timerLag(500);
-
-const pipes: [number, number][] = [];
-const idle = [];
-for (let i = 0; i < IDLE / 2; i++) {
-  const [r, w] = pipe();
-  pipes.push([r, w]);
-  idle.push(watch(r, EVENT_READ, () => {}), watch(w, EVENT_READ, () => {}));
-}
-const [lagIdleP50, lagIdleP99] = await timerLag(500);
-const [idleRefP50, idleRefP99] = await latency(true, 500);
-for (const watcher of idle) watcher.close();
-for (const [r, w] of pipes) {
-  close(r);
-  close(w);
-}
-
-console.log(`watch latency, ${runtime} (ms, write -> callback)`);
-console.log(`  ref'd watcher:                 p50 ${ms(refP50)}  p99 ${ms(refP99)}`);
-console.log(`  unref'd watcher:               p50 ${ms(unrefP50)}  p99 ${ms(unrefP99)}`);
-console.log(`  ref'd, ${IDLE} idle watchers:  p50 ${ms(idleRefP50)}  p99 ${ms(idleRefP99)}`);
-console.log(`timer lag, setTimeout(1) (ms late)`);
-console.log(`  no watchers:                   p50 ${ms(lagNoneP50)}  p99 ${ms(lagNoneP99)}`);
-console.log(`  ${IDLE} idle watchers:         p50 ${ms(lagIdleP50)}  p99 ${ms(lagIdleP99)}`);
+const date = new Date().toISOString().slice(0, 10);
+const body = [
+  `${date}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores; ` +
+  `${BLOCKS} alternating blocks of ${REF_EVENTS} ref'd and ${UNREF_EVENTS} unref'd events ` +
+  "per source; µs from the write to the callback.",
+  "",
+  "| source | ref'd p50 | ref'd p99 | unref'd p50 | unref'd p99 | target |",
+  "| ------ | --------: | --------: | ----------: | ----------: | ------ |",
+  ...rows,
+].join("\n");
+console.log(`${label}\n\n${body}`);
+writeSection(RESULTS, RESULTS_HEADER, `Latency: ${label}`, body);

@@ -3,9 +3,21 @@
  *
  * @module
  */
-import type { AnyFunction, Backend, NativeSpec, NativeType, RawLibc } from "./types.ts";
+import type {
+  AnyFunction,
+  Backend,
+  NativeSpec,
+  NativeType,
+  RawLibc,
+  WorkerBinding,
+} from "./types.ts";
 import { builtinModule, cName, openLibc, runtimeName } from "./_native.ts";
-import { bindOffThread, type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
+import {
+  bindOffThread,
+  type OffThreadBinding,
+  type WorkerLibrary,
+  workerSymbols,
+} from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -82,19 +94,27 @@ function bindLibrary(open: Open, table: Table): Record<string, AnyFunction> {
  * Adds the `nonblocking` symbols of `table` to `symbols`: calls run on worker threads
  * that open `library` themselves (libc, or `ws2_32.dll`'s `WSAPoll` on Windows).
  */
-function withOffThread(
-  symbols: Record<string, AnyFunction>,
+/** The worker-side binding of `table`'s symbols from `library`. */
+function workerBinding(
   library: string,
   table: Table,
-): Record<string, AnyFunction> {
-  return bindOffThread(symbols, table, () => ({
+): OffThreadBinding<WorkerLibrary<Record<string, Signature>>> & WorkerBinding {
+  return {
     bindOnWorker,
     data: {
       library,
       symbols: workerSymbols(table, "pointer", (key, spec) => bunSignature(key, spec)),
     },
-    address: (view) => ffi().ptr(view),
-  }));
+    address: (view: ArrayBufferView) => ffi().ptr(view),
+  };
+}
+
+function withOffThread(
+  symbols: Record<string, AnyFunction>,
+  library: string,
+  table: Table,
+): Record<string, AnyFunction> {
+  return bindOffThread(symbols, table, () => workerBinding(library, table));
 }
 
 /** Opens libc with `bun:ffi`. */
@@ -107,12 +127,14 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
       return lib;
     });
   const symbols = withOffThread(bindLibrary(open, table), library, table);
+  const worker = workerBinding(library, table);
   const errnoPointer = symbols[errnoFunction]!() as number;
   // errno lives at a fixed address per thread: view it once and read it directly.
   const errnoCell = new Int32Array(ffi().toArrayBuffer(errnoPointer, 0, 4));
   return {
     backend: "bun:ffi",
     symbols,
+    worker,
     errno: () => errnoCell[0]!,
     cString: (p) => p ? new (ffi().CString)(p as number).toString() : null,
   };

@@ -12,6 +12,7 @@ import {
   withCachedPointers,
   withPointers,
 } from "./_native.ts";
+import { type WorkerLibrary, workerSymbols } from "./_off_thread.ts";
 
 type Table = Readonly<Record<string, NativeSpec>>;
 
@@ -41,7 +42,12 @@ function withBigIntSizes(f: AnyFunction, spec: NativeSpec): AnyFunction {
 /** Opens libc with Deno's FFI. */
 function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: string): RawLibc {
   const declared = withPointers(table);
-  const symbols = openLibc({ libcNames }, (path) => bindLibrary(path, declared));
+  let library = "";
+  const symbols = openLibc({ libcNames }, (path) => {
+    const bound = bindLibrary(path, declared);
+    library = path;
+    return bound;
+  });
   withCachedPointers(symbols, table, declared, (bytes) => Deno.UnsafePointer.of(bytes), null);
   const errnoPointer = symbols[errnoFunction]!() as Deno.PointerObject;
   // errno lives at a fixed address per thread: view it once and read it directly.
@@ -49,6 +55,12 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
   return {
     backend: "deno",
     symbols,
+    worker: {
+      bindOnWorker,
+      data: { library, symbols: workerSymbols(table, "pointer", (_key, spec) => spec) },
+      address: (view) =>
+        Deno.UnsafePointer.value(Deno.UnsafePointer.of(view as Uint8Array<ArrayBuffer>)),
+    },
     errno: () => errnoCell[0]!,
     cString: (p: unknown) =>
       p === null ? null : Deno.UnsafePointerView.getCString(p as Deno.PointerObject),
@@ -62,3 +74,30 @@ export const denoBackend: Backend = {
   loadLibc,
   openLibrary: bindLibrary,
 };
+
+/**
+ * The worker side of a thread that makes blocking calls (`watch/_source_worker.ts`):
+ * binds each symbol with the worker's own `Deno.dlopen` (one each, so that a missing
+ * optional one fails alone); a `pointer` argument arrives as a raw address and becomes
+ * a pointer object here. Runs as source text on the worker, so it uses nothing but
+ * its argument and globals.
+ */
+export function bindOnWorker(data: WorkerLibrary<NativeSpec>): Record<string, AnyFunction> {
+  const bound: Record<string, AnyFunction> = {};
+  for (const { key, name, optional, signature } of data.symbols) {
+    let f: AnyFunction;
+    try {
+      const lib = Deno.dlopen(data.library, { [name]: signature } as Deno.ForeignLibraryInterface);
+      f = lib.symbols[name] as unknown as AnyFunction;
+    } catch (e) {
+      if (!optional) throw e;
+      continue;
+    }
+    const pointers = signature.parameters.flatMap((t, i) => t === "pointer" ? [i] : []);
+    bound[key] = (...args) => {
+      for (const i of pointers) args[i] = Deno.UnsafePointer.create(args[i]);
+      return f(...args);
+    };
+  }
+  return bound;
+}

@@ -17,6 +17,7 @@ import type {
   Nfds,
   RawLibc,
   SymbolSpec,
+  WorkerBinding,
 } from "./types.ts";
 import { denoBackend } from "./_deno.ts";
 import { bunBackend } from "./_bun.ts";
@@ -24,7 +25,7 @@ import { nodeFfiBackend } from "./_node_ffi.ts";
 import { koffiBackend, koffiFirstBackend } from "./_koffi.ts";
 import { loadWindowsLibc } from "./_winsock.ts";
 
-export type { Nfds } from "./types.ts";
+export type { Nfds, WorkerBinding } from "./types.ts";
 
 /**
  * libc as iomux uses it: one function per entry of `LIBC_SYMBOLS`, typed from the
@@ -120,6 +121,7 @@ const BACKENDS: readonly Backend[] = [
 
 let backend: Backend | undefined;
 let loaded: Libc | undefined;
+let loadedWorker: WorkerBinding | undefined;
 
 /**
  * Wraps a bound symbol where the C types ask for it, generically: a `char *`
@@ -183,7 +185,19 @@ export function libc(): Libc {
   const raw = abi.winsock
     ? loadWindowsLibc(backend, abi)
     : backend.loadLibc(abi.libcNames, symbolsFor(abi), abi.errnoFunction);
+  loadedWorker = raw.worker;
   return loaded = adapt(raw);
+}
+
+/**
+ * How a worker thread of the caller's own binds the table's `nonblocking` symbols as
+ * synchronous calls (`poll_async` becomes a blocking `poll`), with buffers passed as
+ * raw addresses; `undefined` where the backend has no such binding (Node's backends,
+ * Windows).
+ */
+export function workerBinding(): WorkerBinding | undefined {
+  libc();
+  return loadedWorker;
 }
 
 /**

@@ -126,6 +126,28 @@ export interface RawLibc {
   /** The calling thread's errno, read right after the failing call. */
   errno(): number;
   cString(pointer: unknown): string | null;
+  /**
+   * How a worker thread binds the table's `nonblocking` symbols as synchronous calls,
+   * for code that runs its own blocking loop on a thread of its own
+   * (`watch/_source_worker.ts`); absent where the backend offers none.
+   */
+  readonly worker?: WorkerBinding;
+}
+
+/**
+ * A worker thread's binding of the table's `nonblocking` symbols, called synchronously
+ * there (`poll_async` binds `poll`). `bindOnWorker`'s source text becomes part of the
+ * worker's code, so it uses only its argument and globals; buffers reach it as raw
+ * addresses (`address`), so only memory that outlives the call and is visible to both
+ * threads may be passed (a `SharedArrayBuffer`).
+ */
+export interface WorkerBinding {
+  // deno-lint-ignore no-explicit-any
+  readonly bindOnWorker: (data: any) => Record<string, AnyFunction>;
+  /** Everything `bindOnWorker` needs, structured-cloneable. */
+  readonly data: unknown;
+  /** A buffer argument as the worker's FFI takes it: the raw address of its bytes. */
+  readonly address: (view: ArrayBufferView) => unknown;
 }
 
 /** What each FFI backend provides; the dispatcher picks one per runtime. */

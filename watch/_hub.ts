@@ -5,18 +5,22 @@
  * callbacks it asks again with no wait, so an fd that stays ready is reported again
  * (level-triggered, as asyncio's `add_reader` and libuv's `uv_poll_t`).
  *
- * Keeping the process alive: a wait pending off the JS thread keeps every runtime
- * alive until it returns (Deno's `nonblocking` FFI calls cannot be unref'd). So while
- * no watcher is ref'd the hub makes no such wait: it asks the source with a zero
- * timeout on an unref'd timer every {@linkcode UNREF_POLL_MS} ms instead, which lets
- * the process exit and still delivers readiness, later, while something else keeps
- * it running.
+ * Keeping the process alive: the source is the runtime's fastest
+ * (`_pick_source.ts`). One whose pending wait can be unref'd
+ * (`ReadinessSource.canUnref`) keeps its wait pending whatever the watchers' refs
+ * and is told when the first is ref'd or the last unref'd, so readiness is delivered
+ * at once either way. With one that cannot (the selector source: a `nonblocking` FFI
+ * call keeps every runtime alive until it returns), the hub makes no wait while no
+ * watcher is ref'd: it asks the source with a zero timeout on an unref'd timer every
+ * {@linkcode UNREF_POLL_MS} ms instead, which lets the process exit and still
+ * delivers readiness, later, while something else keeps it running.
  *
  * @module
  */
-import { type Readiness, type ReadinessSource, SelectorSource } from "./_source.ts";
+import type { Readiness, ReadinessSource } from "./_source.ts";
+import { pickSource } from "./_pick_source.ts";
 
-/** How often readiness is asked for while every watcher is unref'd. */
+/** How often readiness is asked for while every watcher is unref'd and the source cannot unref. */
 export const UNREF_POLL_MS = 10;
 
 /** One watcher as the hub sees it. */
@@ -32,6 +36,8 @@ let source: ReadinessSource | undefined;
 const byFd = new Map<number, Set<Entry>>();
 let refs = 0;
 let running = false;
+/** A wait of the source is pending (not the unref'd timer's sleep). */
+let waiting = false;
 /** Ends the pending wait or sleep when the hub's mode changes. */
 let interrupt: AbortController | undefined;
 
@@ -47,7 +53,7 @@ function changed(fd: number, entries: Set<Entry>, renew = false): void {
 
 /** Starts delivering `entry`'s events. Throws (and adds nothing) when the kernel refuses its fd. */
 export function add(entry: Entry): void {
-  source ??= new SelectorSource();
+  source ??= pickSource();
   let entries = byFd.get(entry.fd);
   const fresh = entries === undefined;
   entries ??= new Set();
@@ -68,6 +74,15 @@ export function add(entry: Entry): void {
   if (fresh) byFd.set(entry.fd, entries);
   if (entry.refed) refs++;
   kick(entry.refed && refs === 1);
+}
+
+/**
+ * The first watcher was ref'd or the last unref'd: a source that can unref its wait
+ * is told; otherwise the pending wait or sleep ends, and the next is of the other kind.
+ */
+function refsChanged(): void {
+  if (source?.canUnref) source.setRef(refs > 0);
+  else interrupt?.abort();
 }
 
 /** `entry.events` changed. */
@@ -94,19 +109,35 @@ export function remove(entry: Entry): void {
   } catch {
     // The fd was closed before its watcher: the kernel has already forgotten it.
   }
-  if (byFd.size === 0 || refs === 0) interrupt?.abort();
+  if (byFd.size === 0) interrupt?.abort();
+  else if (entry.refed && refs === 0) refsChanged();
 }
 
-/** For tests: how many fds and ref'd watchers the hub holds, and whether it runs. */
-export function hubState(): { fds: number; refs: number; running: boolean } {
-  return { fds: byFd.size, refs, running };
+/** What {@linkcode hubState} reports. */
+export interface HubState {
+  /** Watched fds. */
+  fds: number;
+  /** Ref'd watchers. */
+  refs: number;
+  /** Whether the hub's loop runs. */
+  running: boolean;
+  /** Whether a wait of the source is pending (rather than the unref'd timer's sleep). */
+  waiting: boolean;
+  /** Whether the source keeps its wait pending while no watcher is ref'd. */
+  canUnref: boolean;
 }
 
-function kick(modeChange: boolean): void {
+/** For tests: what the hub holds and does. */
+export function hubState(): HubState {
+  return { fds: byFd.size, refs, running, waiting, canUnref: source?.canUnref ?? false };
+}
+
+function kick(refsCrossed: boolean): void {
   if (!running) {
     running = true;
+    if (source!.canUnref) source!.setRef(refs > 0);
     void run();
-  } else if (modeChange) interrupt?.abort();
+  } else if (refsCrossed) refsChanged();
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -135,12 +166,15 @@ async function run(): Promise<void> {
     while (byFd.size > 0) {
       let ready: Readiness[];
       const controller = interrupt = new AbortController();
-      if (refs > 0) {
+      if (refs > 0 || source!.canUnref) {
+        waiting = true;
         try {
           ready = await source!.wait(controller.signal);
         } catch (error) {
           if (!controller.signal.aborted) throw error;
           ready = [];
+        } finally {
+          waiting = false;
         }
       } else {
         await sleep(UNREF_POLL_MS, controller.signal);

@@ -34,6 +34,18 @@ export interface ReadinessSource {
   wait(signal: AbortSignal): Promise<Readiness[]>;
   /** Releases the source's fds; no wait may be pending. */
   close(): void;
+  /**
+   * Whether a pending {@linkcode wait} can stop keeping the process alive
+   * ({@linkcode setRef}). When it cannot, the hub makes no wait while no watcher is
+   * ref'd and polls {@linkcode ready} on an unref'd timer instead.
+   */
+  readonly canUnref: boolean;
+  /**
+   * `false`: a pending wait no longer keeps the process alive (readiness is still
+   * delivered at once while something else does); `true`: it does again. Called only
+   * where {@linkcode canUnref} is true.
+   */
+  setRef(refed: boolean): void;
 }
 
 /**
@@ -43,10 +55,13 @@ export interface ReadinessSource {
  * is one `epoll_ctl`/`kevent` call whatever the number of watchers.
  */
 export class SelectorSource implements ReadinessSource {
-  readonly #selector: BaseSelectorImpl<undefined> = new DefaultSelector<undefined>();
+  /** The selector that holds every watched fd's combined interest. */
+  protected readonly selector: BaseSelectorImpl<undefined> = new DefaultSelector<undefined>();
+  /** A pending `selectAsync` keeps the process alive: it runs on a thread no one can unref. */
+  readonly canUnref: boolean = false;
 
   set(fd: number, events: number, renew = false): void {
-    const selector = this.#selector;
+    const selector = this.selector;
     if (events === 0) {
       try {
         selector.unregister(fd);
@@ -76,15 +91,19 @@ export class SelectorSource implements ReadinessSource {
   }
 
   ready(): Readiness[] {
-    return this.#pairs(this.#selector.select(0));
+    return this.#pairs(this.selector.select(0));
   }
 
   async wait(signal: AbortSignal): Promise<Readiness[]> {
-    return this.#pairs(await this.#selector.selectAsync(null, { signal }));
+    return this.#pairs(await this.selector.selectAsync(null, { signal }));
   }
 
   close(): void {
-    this.#selector.close();
+    this.selector.close();
+  }
+
+  setRef(_refed: boolean): void {
+    throw new Error("iomux: SelectorSource cannot unref its wait");
   }
 
   #pairs(keys: [{ readonly fd: number }, number][]): Readiness[] {

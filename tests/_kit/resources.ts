@@ -45,21 +45,30 @@ export function collectGarbage(): void {
   gcFunction();
 }
 
-/** A field of /proc/self/status (the number before its unit), or NaN. */
-export function procStatus(field: string): number {
+/**
+ * The text of a /proc file (at most 64 KiB), read through iomux's FFI `open`/`read`
+ * (Deno refuses /proc/self paths without --allow-all), or `undefined` where it cannot
+ * be opened.
+ */
+export function procText(path: string): string | undefined {
   let fd: number;
   try {
-    fd = open("/proc/self/status", O_RDONLY);
+    fd = open(path, O_RDONLY);
   } catch {
-    return NaN;
+    return undefined;
   }
   try {
-    const text = new TextDecoder().decode(read(fd, 1 << 16));
-    const match = new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(text);
-    return match ? Number(match[1]) : NaN;
+    return new TextDecoder().decode(read(fd, 1 << 16));
   } finally {
     close(fd);
   }
+}
+
+/** A field of /proc/self/status (the number before its unit), or NaN. */
+export function procStatus(field: string): number {
+  const text = procText("/proc/self/status");
+  const match = text === undefined ? null : new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(text);
+  return match ? Number(match[1]) : NaN;
 }
 
 /** Measures the process now (after a full GC). */

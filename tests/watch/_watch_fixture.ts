@@ -5,6 +5,7 @@
 // "throw"  - a callback that throws: the runtime reports it as an uncaught error.
 import process from "node:process";
 import { EVENT_READ, watch } from "../../watch/mod.ts";
+import { hubState } from "../../watch/_hub.ts";
 import { openPair, writeTo } from "../_kit/pairs.ts";
 
 const mode = process.argv[process.argv.length - 1];
@@ -12,6 +13,12 @@ const [r, w] = openPair();
 if (mode === "unref") {
   watch(r, EVENT_READ, () => console.log("fired")).unref();
   watch(w, EVENT_READ, () => console.log("fired")).unref();
+  // A source that can unref its wait keeps it pending (delivery is immediate) and
+  // still lets the process exit.
+  const { canUnref, waiting } = hubState();
+  if (canUnref && !waiting) {
+    throw new Error("the source can unref its wait, yet the hub is not waiting");
+  }
 } else if (mode === "ref") {
   const watcher = watch(r, EVENT_READ, () => {
     console.log("fired");

@@ -203,6 +203,9 @@ describe("watch", () => {
       using watcher = watch(r, EVENT_READ, (e) => got.resolve(e), { ref: false });
       assert.equal(watcher.hasRef(), false);
       assert.equal(hubState().refs, 0);
+      // A source whose wait can be unref'd keeps it pending: delivery is immediate,
+      // not at the next tick of the unref'd poll timer.
+      assert.equal(hubState().waiting, hubState().canUnref);
       const keepAlive = setTimeout(() => {}, 60_000);
       writeTo(w, ONE);
       assert.equal(await got.promise, EVENT_READ);
@@ -354,10 +357,15 @@ describe("watch, the hub's edges", () => {
     await withPairs(3, async (pipes) => {
       const watchers = pipes.map(([r]) => watch(r, EVENT_READ, () => {}));
       await nextRound();
-      assert.ok(waiterState().pending >= 1, "premise: the hub waits off the thread");
+      assert.ok(hubState().waiting, "premise: the hub waits on its source");
+      // The selector source waits on the shared thread; the others on their own.
+      if (!hubState().canUnref) {
+        assert.ok(waiterState().pending >= 1, "premise: the hub waits off the thread");
+      }
       for (const watcher of watchers) watcher.close();
       await hubIdle();
       assert.equal(waiterState().pending, 0);
+      assert.equal(hubState().waiting, false);
     });
   });
 });
