@@ -5,16 +5,19 @@
  * callbacks it asks again with no wait, so an fd that stays ready is reported again
  * (level-triggered, as asyncio's `add_reader` and libuv's `uv_poll_t`).
  *
- * Keeping the process alive: a wait pending off the JS thread keeps every runtime
- * alive until it returns (Deno's `nonblocking` FFI calls cannot be unref'd). So while
- * no watcher is ref'd the hub makes no such wait: it asks the source with a zero
- * timeout on an unref'd timer every {@linkcode UNREF_POLL_MS} ms instead, which lets
- * the process exit and still delivers readiness, later, while something else keeps
- * it running.
+ * Keeping the process alive: a source whose wait can be unref'd (`canUnref`: a poll
+ * handle on Node's loop) keeps its wait pending and is told whether any watcher is
+ * ref'd (`setRef`), so unref'd watchers hear at once. Otherwise a pending wait keeps
+ * every runtime alive until it returns (Deno's `nonblocking` FFI calls cannot be
+ * unref'd). So while no watcher is ref'd the hub makes no such wait: it asks the
+ * source with a zero timeout on an unref'd timer every {@linkcode UNREF_POLL_MS} ms
+ * instead, which lets the process exit and still delivers readiness, later, while
+ * something else keeps it running.
  *
  * @module
  */
-import { type Readiness, type ReadinessSource, SelectorSource } from "./_source.ts";
+import type { Readiness, ReadinessSource } from "./_source.ts";
+import { pickSource } from "./_pick_source.ts";
 
 /** How often readiness is asked for while every watcher is unref'd. */
 export const UNREF_POLL_MS = 10;
@@ -31,6 +34,8 @@ export interface Entry {
 let source: ReadinessSource | undefined;
 const byFd = new Map<number, Set<Entry>>();
 let refs = 0;
+/** What the source was last told by `setRef` (a new one starts ref'd). */
+let sourceRefed = true;
 let running = false;
 /** Ends the pending wait or sleep when the hub's mode changes. */
 let interrupt: AbortController | undefined;
@@ -47,7 +52,10 @@ function changed(fd: number, entries: Set<Entry>, renew = false): void {
 
 /** Starts delivering `entry`'s events. Throws (and adds nothing) when the kernel refuses its fd. */
 export function add(entry: Entry): void {
-  source ??= new SelectorSource();
+  if (source === undefined) {
+    source = pickSource();
+    sourceRefed = true;
+  }
   let entries = byFd.get(entry.fd);
   const fresh = entries === undefined;
   entries ??= new Set();
@@ -67,6 +75,7 @@ export function add(entry: Entry): void {
   }
   if (fresh) byFd.set(entry.fd, entries);
   if (entry.refed) refs++;
+  refsChanged();
   kick(entry.refed && refs === 1);
 }
 
@@ -80,6 +89,7 @@ export function setRef(entry: Entry, refed: boolean): void {
   if (entry.refed === refed) return;
   entry.refed = refed;
   refs += refed ? 1 : -1;
+  refsChanged();
   kick(refs === (refed ? 1 : 0));
 }
 
@@ -88,25 +98,36 @@ export function remove(entry: Entry): void {
   const entries = byFd.get(entry.fd);
   if (entries === undefined || !entries.delete(entry)) return;
   if (entry.refed) refs--;
+  refsChanged();
   if (entries.size === 0) byFd.delete(entry.fd);
   try {
     source!.set(entry.fd, combined(entries));
   } catch {
     // The fd was closed before its watcher: the kernel has already forgotten it.
   }
-  if (byFd.size === 0 || refs === 0) interrupt?.abort();
+  if (byFd.size === 0 || (refs === 0 && !source!.canUnref)) interrupt?.abort();
 }
 
-/** For tests: how many fds and ref'd watchers the hub holds, and whether it runs. */
-export function hubState(): { fds: number; refs: number; running: boolean } {
-  return { fds: byFd.size, refs, running };
+/** Tells a source that can unref its wait whether any watcher is ref'd. */
+function refsChanged(): void {
+  if (source?.canUnref !== true || sourceRefed === refs > 0) return;
+  sourceRefed = refs > 0;
+  source.setRef(sourceRefed);
+}
+
+/**
+ * For tests: how many fds and ref'd watchers the hub holds, whether it runs, and
+ * whether its source's wait can be unref'd.
+ */
+export function hubState(): { fds: number; refs: number; running: boolean; canUnref: boolean } {
+  return { fds: byFd.size, refs, running, canUnref: source?.canUnref ?? false };
 }
 
 function kick(modeChange: boolean): void {
   if (!running) {
     running = true;
     void run();
-  } else if (modeChange) interrupt?.abort();
+  } else if (modeChange && !source!.canUnref) interrupt?.abort();
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -135,7 +156,7 @@ async function run(): Promise<void> {
     while (byFd.size > 0) {
       let ready: Readiness[];
       const controller = interrupt = new AbortController();
-      if (refs > 0) {
+      if (refs > 0 || source!.canUnref) {
         try {
           ready = await source!.wait(controller.signal);
         } catch (error) {

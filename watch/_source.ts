@@ -17,6 +17,14 @@ export type Readiness = readonly [fd: number, events: number];
 /** What the hub needs from a waiter. */
 export interface ReadinessSource {
   /**
+   * Whether a pending {@linkcode wait} can stop keeping the process alive
+   * ({@linkcode setRef}). When it cannot, the hub makes no wait while every watcher
+   * is unref'd and polls on an unref'd timer instead.
+   */
+  readonly canUnref: boolean;
+  /** Whether a pending wait keeps the process alive; only called when `canUnref`. */
+  setRef(refed: boolean): void;
+  /**
    * Watches `fd` for `events` (`EVENT_READ`/`EVENT_WRITE` bits); `0` stops watching
    * it. O(1) per call. Throws the `OSError` the kernel gave for a bad fd.
    * `renew` (a new watcher joined the fd) registers the fd with the kernel again even
@@ -43,7 +51,17 @@ export interface ReadinessSource {
  * is one `epoll_ctl`/`kevent` call whatever the number of watchers.
  */
 export class SelectorSource implements ReadinessSource {
+  /** `_wait/`'s pending calls keep every runtime alive (Deno's cannot be unref'd). */
+  readonly canUnref = false;
   readonly #selector: BaseSelectorImpl<undefined> = new DefaultSelector<undefined>();
+
+  setRef(_refed: boolean): void {}
+
+  /** The selector's own fd (epoll, kqueue), readable while anything is ready; none for poll/select. */
+  fileno(): number | undefined {
+    const selector = this.#selector as { fileno?(): number };
+    return selector.fileno?.();
+  }
 
   set(fd: number, events: number, renew = false): void {
     const selector = this.#selector;
