@@ -97,3 +97,20 @@ export function openLibc<T>(
   }
   throw new Error(`iomux: cannot open libc (${failures.join("; ")})`);
 }
+
+interface ExitEvents {
+  once(event: "exit", listener: () => void): unknown;
+  off(event: "exit", listener: () => void): unknown;
+}
+
+/**
+ * Runs `callback` when the process (or the Worker thread) is about to exit, before
+ * the runtime tears its event loop down (Node's and Bun's `exit` event); returns
+ * what takes it back. Nothing on Deno, which tears no loop handle of ours down.
+ */
+export function onExit(callback: () => void): () => void {
+  const process = builtinModule<ExitEvents>("process");
+  if (process === undefined) return () => {};
+  process.once("exit", callback);
+  return () => process.off("exit", callback);
+}

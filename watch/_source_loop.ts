@@ -12,8 +12,13 @@
  * it polls (`uv_poll_init`), and refuses a second handle on one fd (`UV_EEXIST`);
  * watched fds stay as `selectors.DefaultSelector` treats them.
  *
+ * At exit the handle is closed: Node runs the loop once more while it tears the
+ * environment down (`Environment::CleanupHandles`), where a handle that fires would
+ * call into JavaScript that can no longer run, and the process would abort.
+ *
  * @module
  */
+import { onExit } from "../ffi/_native.ts";
 import { type Readiness, type ReadinessSource, SelectorSource } from "./_source.ts";
 
 /** A poll handle on the runtime's loop, watching one fd for reading. */
@@ -60,6 +65,7 @@ export class LoopSource implements ReadinessSource {
   #started = true;
   #scheduled = false;
   #pending: PendingWait | undefined;
+  #offExit: () => void = () => {};
 
   /** Opens the selector and its wake; throws (and leaves nothing open) when either fails. */
   constructor(openWake: OpenWake) {
@@ -73,6 +79,7 @@ export class LoopSource implements ReadinessSource {
       throw error;
     }
     open++;
+    this.#offExit = onExit(() => this.#wake.close());
   }
 
   set(fd: number, events: number, renew = false): void {
@@ -105,6 +112,7 @@ export class LoopSource implements ReadinessSource {
 
   close(): void {
     open--;
+    this.#offExit();
     this.#wake.close();
     this.#selector.close();
   }

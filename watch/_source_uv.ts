@@ -28,13 +28,11 @@ interface Uv {
   readonly eventLoop: () => bigint;
   /** `uv_poll_cb`, one for every handle: it finds the handle's wake by address. */
   readonly onPoll: bigint;
-  /** `uv_close_cb`: the handle's memory may go once libuv is done with it. */
-  readonly onClose: bigint;
 }
 
-/** Open handles by address, and the memory of those libuv is still closing. */
+/** Open handles by address, and the memory of those libuv may still be closing. */
 const wakes = new Map<bigint, () => void>();
-const closing = new Map<bigint, ArrayBuffer>();
+const closing = new Set<ArrayBuffer>();
 let uv: Uv | undefined;
 
 function bindUv(): Uv {
@@ -56,10 +54,22 @@ function bindUv(): Uv {
     onPoll: symbols.callback(["pointer", "i32", "i32"], "void", (handle: bigint) => {
       wakes.get(handle)?.();
     }),
-    onClose: symbols.callback(["pointer"], "void", (handle: bigint) => {
-      closing.delete(handle);
-    }),
   };
+}
+
+type Immediate = (callback: () => void) => unknown;
+
+/**
+ * Closes a handle. No close callback: one could run in Node's last loop run at exit,
+ * when JavaScript can no longer be called. libuv is done with the memory after the
+ * loop's next close phase, which comes before the second `setImmediate` from now
+ * (check, then close, in each iteration): the memory is held until then.
+ */
+function closeHandle(api: Uv, handle: bigint, memory: ArrayBuffer): void {
+  api.close(handle, 0n);
+  closing.add(memory);
+  const later = (globalThis as { setImmediate?: Immediate }).setImmediate!;
+  later(() => later(() => closing.delete(memory)));
 }
 
 /** For tests: uv handles not yet given back by libuv (open, or closing). */
@@ -83,8 +93,7 @@ function openUvWake(fd: number, onReadable: () => void): LoopWake {
   try {
     start();
   } catch (error) {
-    closing.set(handle, memory);
-    api.close(handle, api.onClose);
+    closeHandle(api, handle, memory);
     throw error;
   }
   wakes.set(handle, onReadable);
@@ -93,9 +102,8 @@ function openUvWake(fd: number, onReadable: () => void): LoopWake {
     stop: () => api.pollStop(handle),
     setRef: (refed) => (refed ? api.ref : api.unref)(handle),
     close: () => {
-      wakes.delete(handle);
-      closing.set(handle, memory);
-      api.close(handle, api.onClose);
+      if (!wakes.delete(handle)) return;
+      closeHandle(api, handle, memory);
     },
   };
 }
