@@ -48,15 +48,19 @@ function nativeSource(): SourceKind {
 
 let picked: SourceKind | undefined;
 
-/** The kind of source {@linkcode pickSource} gives (after its first call: the one it gave). */
+/**
+ * The kind of source {@linkcode pickSource} gives: the forced one, else (after its
+ * first call) the one it gave, else the runtime's own.
+ */
 export function sourceKind(): SourceKind {
-  return picked ?? forcedSource() ?? nativeSource();
+  return forcedSource() ?? picked ?? nativeSource();
 }
 
 /** A new source for the hub. */
 export function pickSource(): ReadinessSource {
   const forced = forcedSource();
-  const kind = picked ?? forced ?? nativeSource();
+  // Forced is read at each call: a benchmark compares sources in one process.
+  const kind = forced ?? picked ?? nativeSource();
   try {
     const source = OPENERS[kind]();
     picked = kind;

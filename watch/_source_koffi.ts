@@ -13,7 +13,9 @@ const READABLE = { readable: true } as const;
 /** A `koffi.node.poll` handle watching `fd` for reading; started and ref'd. */
 function openKoffiWake(fd: number, onReadable: () => void): LoopWake {
   const poll = koffiNodePoll();
-  if (poll === undefined) throw new Error("iomux: the koffi source needs koffi 2.9 or later");
+  if (poll === undefined) {
+    throw new Error("iomux: the koffi source needs Node with koffi (2.9 or later) installed");
+  }
   // koffi calls this from the loop with the status and events; a status < 0
   // (POLLERR on the selector's fd) is handled as readable: the zero-timeout select
   // that follows reports the error.
