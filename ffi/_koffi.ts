@@ -257,9 +257,11 @@ export const koffiFirstBackend: Backend = {
 
 /**
  * `koffi.node.poll`, for `watch/`'s koffi source; `undefined` where koffi is not
- * installed or is too old to have it.
+ * installed or is too old to have it, and off Node: Bun's libuv has no `uv_poll_t`
+ * (its `uv_poll_init_socket` panics, "unsupported uv function").
  */
 export function koffiNodePoll(): KoffiPoll | undefined {
+  if (runtimeName() !== "node") return undefined;
   let k: Koffi;
   try {
     k = requireKoffi();

@@ -201,10 +201,12 @@ let processLibrary: ProcessSymbols | undefined;
 
 /**
  * The running program's own symbols (`dlopen(NULL)`), or `undefined` where
- * `node:ffi` is missing or lacks what this needs.
+ * `node:ffi` is missing or lacks what this needs, and off Node (Bun's libuv
+ * functions for N-API have no `uv_poll_t`: they panic).
  */
 export function processSymbols(): ProcessSymbols | undefined {
   if (processLibrary) return processLibrary;
+  if (runtimeName() !== "node") return undefined;
   const node = ffi() as NodeFfiProcess | undefined;
   if (node?.DynamicLibrary === undefined || node.getCurrentEventLoop === undefined) return;
   const lib = new node.DynamicLibrary(null);
