@@ -2,6 +2,7 @@
 // "unref"  - an unref'd watcher on a pipe nobody writes: the process must exit on its own.
 // "ref"    - a ref'd watcher on the same pipe, written by an unref'd timer: the process
 //            stays alive until the callback has run (it prints "fired").
+// "reref"  - as "ref", with the watcher unref'd, and ref'd again a loop iteration later.
 // "throw"  - a callback that throws: the runtime reports it as an uncaught error.
 // "unref-now" - an unref'd watcher on a pipe written at once, while an interval keeps
 //            the process alive: prints how many setImmediate rounds the callback took
@@ -17,11 +18,15 @@ const [r, w] = pipe();
 if (mode === "unref") {
   watch(r, EVENT_READ, () => console.log("fired")).unref();
   watch(w, EVENT_READ, () => console.log("fired")).unref();
-} else if (mode === "ref") {
+} else if (mode === "ref" || mode === "reref") {
   const watcher = watch(r, EVENT_READ, () => {
     console.log("fired");
     watcher.close();
   });
+  if (mode === "reref") {
+    watcher.unref();
+    setImmediate(() => watcher.ref());
+  }
   const timer = setTimeout(() => write(w, new Uint8Array([1])), 200);
   if (typeof timer === "number") Deno.unrefTimer(timer);
   else (timer as { unref(): void }).unref();

@@ -212,6 +212,8 @@ describe("watch", () => {
     // The premise: a ref'd watcher does keep it alive (only its callback ends it).
     const ref = await runFixture("ref");
     assert.deepEqual([ref.code, ref.stdout.trim()], [0, "fired"], ref.stderr);
+    const reref = await runFixture("reref");
+    assert.deepEqual([reref.code, reref.stdout.trim()], [0, "fired"], reref.stderr);
   });
 
   it("reports a callback's error as an uncaught error", async () => {
