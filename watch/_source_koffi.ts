@@ -11,15 +11,13 @@ import { LoopSource, type LoopWake } from "./_source_loop.ts";
 const READABLE = { readable: true } as const;
 
 /** A `koffi.node.poll` handle watching `fd` for reading; started and ref'd. */
-function openKoffiWake(fd: number, onReadable: () => void): LoopWake {
+function openKoffiWake(fd: number, onReadable: (stopped: boolean) => void): LoopWake {
   const poll = koffiNodePoll();
   if (poll === undefined) {
     throw new Error("iomux: the koffi source needs Node with koffi (2.9 or later) installed");
   }
-  // koffi calls this from the loop with the status and events; a status < 0
-  // (POLLERR on the selector's fd) is handled as readable: the zero-timeout select
-  // that follows reports the error.
-  const callback = () => onReadable();
+  // koffi calls this from the loop with libuv's status and the events.
+  const callback = (status: number) => onReadable(status < 0);
   // koffi closes a handle that is garbage-collected: the wake object holds it.
   const handle = poll(fd, READABLE, callback);
   return {

@@ -36,9 +36,10 @@ export interface LoopWake {
 /**
  * Opens a started, ref'd {@linkcode LoopWake} on `fd`. `onReadable` runs from the
  * loop's poll phase, where Node runs no microtask checkpoint after it: it must not
- * rely on a promise settling (nor throw).
+ * rely on a promise settling (nor throw). `stopped` says the loop stopped the handle
+ * itself (libuv does on `POLLERR`, calling back with `UV_EBADF`: `uv__poll_io`).
  */
-export type OpenWake = (fd: number, onReadable: () => void) => LoopWake;
+export type OpenWake = (fd: number, onReadable: (stopped: boolean) => void) => LoopWake;
 
 interface PendingWait {
   readonly resolve: (ready: Readiness[]) => void;
@@ -73,7 +74,7 @@ export class LoopSource implements ReadinessSource {
       const fd = this.#selector.fileno();
       if (fd === undefined) throw new Error("iomux: the default selector here has no fd to poll");
       this.#setImmediate = (globalThis as { setImmediate?: Immediate }).setImmediate!;
-      this.#wake = openWake(fd, () => this.#readable());
+      this.#wake = openWake(fd, (stopped) => this.#readable(stopped));
     } catch (error) {
       this.#selector.close();
       throw error;
@@ -122,10 +123,13 @@ export class LoopSource implements ReadinessSource {
    * iteration (`setImmediate`): a promise settled here would run its reactions only
    * at the next microtask checkpoint, after whatever the loop does next. Readable
    * with no wait pending, the handle is stopped until the next wait, or it would
-   * fire on every iteration.
+   * fire on every iteration. Stopped by the loop, it is started again by the next
+   * wait, whose zero-timeout select reports what there is.
    */
-  #readable(): void {
+  #readable(stopped: boolean): void {
+    if (stopped) this.#started = false;
     if (this.#pending === undefined) {
+      if (!this.#started) return;
       this.#started = false;
       this.#wake.stop();
     } else if (!this.#scheduled) {

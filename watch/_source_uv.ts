@@ -31,7 +31,7 @@ interface Uv {
 }
 
 /** Open handles by address, and the memory of those libuv may still be closing. */
-const wakes = new Map<bigint, () => void>();
+const wakes = new Map<bigint, (stopped: boolean) => void>();
 const closing = new Set<ArrayBuffer>();
 let uv: Uv | undefined;
 
@@ -51,9 +51,13 @@ function bindUv(): Uv {
     address: symbols.address,
     eventLoop: symbols.eventLoop,
     // A node:ffi callback must not throw: wakes.get(...) only schedules work.
-    onPoll: symbols.callback(["pointer", "i32", "i32"], "void", (handle: bigint) => {
-      wakes.get(handle)?.();
-    }),
+    onPoll: symbols.callback(
+      ["pointer", "i32", "i32"],
+      "void",
+      (handle: bigint, status: number) => {
+        wakes.get(handle)?.(status < 0);
+      },
+    ),
   };
 }
 
@@ -83,7 +87,7 @@ function check(status: number): void {
 }
 
 /** A `uv_poll_t` on this thread's loop watching `fd` for reading; started and ref'd. */
-function openUvWake(fd: number, onReadable: () => void): LoopWake {
+function openUvWake(fd: number, onReadable: (stopped: boolean) => void): LoopWake {
   const api = bindUv();
   // An ArrayBuffer's bytes never move (a small Uint8Array's own may): libuv keeps the address.
   const memory = new ArrayBuffer(api.handleSize);
