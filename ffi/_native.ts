@@ -114,3 +114,8 @@ export function onExit(callback: () => void): () => void {
   process.once("exit", callback);
   return () => process.off("exit", callback);
 }
+
+/** Whether this is the process's main thread (not a `node:worker_threads` Worker). */
+export function isMainThread(): boolean {
+  return builtinModule<{ isMainThread: boolean }>("worker_threads")?.isMainThread ?? true;
+}

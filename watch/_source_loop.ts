@@ -14,11 +14,13 @@
  *
  * At exit the handle is closed: Node runs the loop once more while it tears the
  * environment down (`Environment::CleanupHandles`), where a handle that fires would
- * call into JavaScript that can no longer run, and the process would abort.
+ * call into JavaScript that can no longer run, and the process would abort. A Worker
+ * thread that is `terminate()`d runs no JavaScript before that teardown (no `exit`
+ * event), so these sources are for the main thread only; Workers keep the selector.
  *
  * @module
  */
-import { onExit } from "../ffi/_native.ts";
+import { isMainThread, onExit } from "../ffi/_native.ts";
 import { type Readiness, type ReadinessSource, SelectorSource } from "./_source.ts";
 
 /** A poll handle on the runtime's loop, watching one fd for reading. */
@@ -71,6 +73,11 @@ export class LoopSource implements ReadinessSource {
   /** Opens the selector and its wake; throws (and leaves nothing open) when either fails. */
   constructor(openWake: OpenWake) {
     try {
+      if (!isMainThread()) {
+        throw new Error(
+          "iomux: a loop source is for the main thread (a Worker's teardown would abort)",
+        );
+      }
       const fd = this.#selector.fileno();
       if (fd === undefined) throw new Error("iomux: the default selector here has no fd to poll");
       this.#setImmediate = (globalThis as { setImmediate?: Immediate }).setImmediate!;

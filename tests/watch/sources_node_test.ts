@@ -12,6 +12,7 @@ import { execFile } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
+import { Worker } from "node:worker_threads";
 import { runtimeName } from "../../ffi/_native.ts";
 import { libc } from "../../ffi/libc.ts";
 import { koffiNodePoll } from "../../ffi/_koffi.ts";
@@ -133,6 +134,48 @@ for (const kind of ["uv", "koffi"] as const) {
     });
   });
 }
+
+/**
+ * A Worker with a watcher whose fd stays readable, terminated: Node tears the Worker
+ * down running no JavaScript first, where a loop handle that fired would abort the
+ * whole process, so a Worker's hub keeps the selector source.
+ */
+function watchInWorkerThenTerminate(): Promise<boolean> {
+  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
+  const url = (path: string) => new URL(`${path}${ext}`, import.meta.url).href;
+  const source = `
+    const { watch, EVENT_READ } = await import(${JSON.stringify(url("../../watch/mod"))});
+    const { hubState } = await import(${JSON.stringify(url("../../watch/_hub"))});
+    const { pipe, write } = await import(${JSON.stringify(url("../../os/mod"))});
+    const { parentPort } = await import("node:worker_threads");
+    const [r, w] = pipe();
+    write(w, new Uint8Array([1]));
+    let calls = 0;
+    watch(r, EVENT_READ, () => {
+      if (++calls === 2) parentPort.postMessage(hubState().canUnref);
+    });
+  `;
+  const env: Record<string, string | undefined> = { ...process.env };
+  delete env.IOMUX_WATCH_SOURCE;
+  const worker = new Worker(source, { eval: true, env });
+  return new Promise((resolve, reject) => {
+    worker.once("error", reject);
+    worker.once("message", (canUnref: boolean) => {
+      // The watcher keeps firing (its fd stays readable) while the Worker is torn down.
+      void worker.terminate().then(() => resolve(canUnref), reject);
+    });
+  });
+}
+
+describe(
+  "loop sources and Workers",
+  { skip: onNode ? false : "node:worker_threads on Node" },
+  () => {
+    it("a Worker's watchers use the selector source, and terminating it is safe", async () => {
+      assert.equal(await watchInWorkerThenTerminate(), false);
+    });
+  },
+);
 
 const WATCH_TESTS = ["events_test", "streams_test", "waker_test", "watch_test"];
 
