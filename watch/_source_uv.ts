@@ -30,8 +30,11 @@ interface Uv {
   readonly onPoll: bigint;
 }
 
-/** Open handles by address, and the memory of those libuv may still be closing. */
-const wakes = new Map<bigint, (stopped: boolean) => void>();
+/**
+ * Open handles by address, with their memory (held here, whatever becomes of their
+ * wake object), and the memory of those libuv may still be closing.
+ */
+const wakes = new Map<bigint, { onReadable(stopped: boolean): void; memory: ArrayBuffer }>();
 const closing = new Set<ArrayBuffer>();
 let uv: Uv | undefined;
 
@@ -55,7 +58,7 @@ function bindUv(): Uv {
       ["pointer", "i32", "i32"],
       "void",
       (handle: bigint, status: number) => {
-        wakes.get(handle)?.(status < 0);
+        wakes.get(handle)?.onReadable(status < 0);
       },
     ),
   };
@@ -100,7 +103,7 @@ function openUvWake(fd: number, onReadable: (stopped: boolean) => void): LoopWak
     closeHandle(api, handle, memory);
     throw error;
   }
-  wakes.set(handle, onReadable);
+  wakes.set(handle, { onReadable, memory });
   return {
     start,
     stop: () => api.pollStop(handle),
