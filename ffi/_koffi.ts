@@ -21,7 +21,35 @@ export interface Koffi {
   load(path: string): KoffiLibrary;
   errno(): number;
   decode(pointer: unknown, type: string, length: number): string;
+  /** libuv's `uv_poll_t` on Node's loop (koffi 2.9 and later). */
+  node?: { poll?: KoffiPoll };
 }
+
+/** The events `koffi.node.poll` watches and reports. */
+export interface KoffiPollEvents {
+  readable?: boolean;
+  writable?: boolean;
+  disconnect?: boolean;
+}
+
+/** A `koffi.node.poll` handle: a `uv_poll_t` on Node's loop, started when made. */
+export interface KoffiPollHandle {
+  start(events: KoffiPollEvents, callback: KoffiPollCallback): void;
+  stop(): void;
+  ref(): void;
+  unref(): void;
+  close(): void;
+}
+
+/** Called from the loop with libuv's status (0, or a negative errno) and the events. */
+export type KoffiPollCallback = (status: number, events: KoffiPollEvents) => void;
+
+/** `koffi.node.poll(fd, events, callback)`. */
+export type KoffiPoll = (
+  fd: number,
+  events: KoffiPollEvents,
+  callback: KoffiPollCallback,
+) => KoffiPollHandle;
 
 const TYPES: Readonly<Record<NativeType, string>> = {
   i32: "int32",
@@ -235,3 +263,20 @@ export const koffiFirstBackend: Backend = {
   openLibrary: (path, table) =>
     bindLibrary(requireKoffi().load(path), table, offThreadFor(path, table)),
 };
+
+/**
+ * `koffi.node.poll`, for `watch/`'s koffi source; `undefined` where koffi is not
+ * installed or is too old to have it, and off Node: Bun's libuv has no `uv_poll_t`
+ * (its `uv_poll_init_socket` panics, "unsupported uv function").
+ */
+export function koffiNodePoll(): KoffiPoll | undefined {
+  if (runtimeName() !== "node") return undefined;
+  let k: Koffi;
+  try {
+    k = requireKoffi();
+  } catch {
+    return undefined;
+  }
+  const poll = k.node?.poll;
+  return poll === undefined ? undefined : (fd, events, callback) => poll(fd, events, callback);
+}

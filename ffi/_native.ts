@@ -198,3 +198,25 @@ export function withCachedPointers(
       : (epfd, events, max, ms) => f(epfd, pointerOf(events as Uint8Array | null), max, ms);
   }
 }
+
+interface ExitEvents {
+  once(event: "exit", listener: () => void): unknown;
+  off(event: "exit", listener: () => void): unknown;
+}
+
+/**
+ * Runs `callback` when the process (or the Worker thread) is about to exit, before
+ * the runtime tears its event loop down (Node's and Bun's `exit` event); returns
+ * what takes it back. Nothing on Deno, which tears no loop handle of ours down.
+ */
+export function onExit(callback: () => void): () => void {
+  const process = builtinModule<ExitEvents>("process");
+  if (process === undefined) return () => {};
+  process.once("exit", callback);
+  return () => process.off("exit", callback);
+}
+
+/** Whether this is the process's main thread (not a `node:worker_threads` Worker). */
+export function isMainThread(): boolean {
+  return builtinModule<{ isMainThread: boolean }>("worker_threads")?.isMainThread ?? true;
+}

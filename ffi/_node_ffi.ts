@@ -201,3 +201,52 @@ export function bindOnWorker(data: WorkerLibrary<Signature>): Record<string, Any
   }
   return bound;
 }
+
+/** The process's own symbols (libuv's among them) through `node:ffi`, for `watch/`'s uv_poll source. */
+export interface ProcessSymbols {
+  /** Binds one function of the process, `parameters` and `result` in `symbols.ts` notation. */
+  bind(name: string, parameters: readonly NativeType[], result: NativeType): AnyFunction;
+  /**
+   * A C function pointer that calls `fn` on this thread, kept alive for the process's
+   * life (node:ffi holds a callback weakly unless it is ref'd).
+   */
+  callback(parameters: readonly NativeType[], result: NativeType, fn: AnyFunction): bigint;
+  /** The address of a view's bytes; `ArrayBuffer`-backed views only (they never move). */
+  address(view: ArrayBufferView): bigint;
+  /** This thread's libuv loop (`uv_loop_t *`): Node's own, or a Worker's. */
+  eventLoop(): bigint;
+}
+
+interface NodeFfiProcess extends NodeFfi {
+  DynamicLibrary: new (path: string | null) => NodeLibrary & {
+    registerCallback(sig: Signature, fn: AnyFunction): bigint;
+    refCallback(pointer: bigint): void;
+  };
+  getCurrentEventLoop(): bigint;
+}
+
+let processLibrary: ProcessSymbols | undefined;
+
+/**
+ * The running program's own symbols (`dlopen(NULL)`), or `undefined` where
+ * `node:ffi` is missing or lacks what this needs, and off Node (Bun's libuv
+ * functions for N-API have no `uv_poll_t`: they panic).
+ */
+export function processSymbols(): ProcessSymbols | undefined {
+  if (processLibrary) return processLibrary;
+  if (runtimeName() !== "node") return undefined;
+  const node = ffi() as NodeFfiProcess | undefined;
+  if (node?.DynamicLibrary === undefined || node.getCurrentEventLoop === undefined) return;
+  const lib = new node.DynamicLibrary(null);
+  return processLibrary = {
+    bind: (name, parameters, result) =>
+      widenArguments(lib.getFunction(name, nodeSignature(parameters, result)), parameters),
+    callback: (parameters, result, fn) => {
+      const pointer = lib.registerCallback(nodeSignature(parameters, result), fn);
+      lib.refCallback(pointer);
+      return pointer;
+    },
+    address: (view) => node.getRawPointer(view),
+    eventLoop: () => node.getCurrentEventLoop(),
+  };
+}

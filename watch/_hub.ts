@@ -160,6 +160,42 @@ function unrefTimer(timer: TimerId): void {
   else (timer as { unref?(): void }).unref?.();
 }
 
+type Immediate = { unref?(): void };
+const timers = globalThis as unknown as {
+  setImmediate?: (callback: () => void) => Immediate;
+  clearImmediate?: (immediate: Immediate) => void;
+};
+
+/**
+ * Lets the event loop turn (timers, I/O, the process's exit) between rounds that
+ * delivered something. A callback that leaves its fd ready is then called again on
+ * the next turn, as libuv's `uv_poll_t` calls it on the next loop iteration, never in
+ * a loop of microtasks that would starve timers. While no watcher is ref'd the turn
+ * is unref'd, so such a watcher does not keep the process alive either. `signal`
+ * (the hub's interrupt: the last watcher went) ends the turn at once.
+ */
+function nextTurn(refed: boolean, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    let cancel: () => void;
+    const done = () => {
+      signal.removeEventListener("abort", done);
+      cancel();
+      resolve();
+    };
+    const { setImmediate, clearImmediate } = timers;
+    if (setImmediate !== undefined && clearImmediate !== undefined) {
+      const immediate = setImmediate(done);
+      if (!refed) immediate.unref?.();
+      cancel = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(done, 0);
+      if (!refed) unrefTimer(timer);
+      cancel = () => clearTimeout(timer);
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 async function run(): Promise<void> {
   let failed = false;
   try {
@@ -182,6 +218,11 @@ async function run(): Promise<void> {
       }
       interrupt = undefined;
       dispatch(ready);
+      if (ready.length > 0 && byFd.size > 0) {
+        const turn = interrupt = new AbortController();
+        await nextTurn(refs > 0, turn.signal);
+        interrupt = undefined;
+      }
     }
   } catch (error) {
     failed = true;

@@ -2,58 +2,96 @@
  * Which {@linkcode ReadinessSource} the watchers' hub uses: the runtime's fastest
  * whose prerequisites load, else the portable {@linkcode SelectorSource}.
  * `IOMUX_WATCH_SOURCE` forces one (`selector`, `uv`, `koffi`, `worker`), for the
- * tests and the benches; a forced source that cannot run here throws, saying why.
+ * tests and the benches; it is read at each pick, so a benchmark compares sources in
+ * one process. A forced source that cannot run here throws, saying why; never a
+ * silent fallback.
  *
- * - Deno and Bun: the worker source (`_source_worker.ts`), a thread blocked in
- *   `poll(2)` that wakes the JS thread through `Atomics.notify`. Its wait can be
- *   unref'd (an unref'd watcher's callback comes at once, not on a 10 ms timer), its
- *   p99 is shorter, and its median write-to-callback time is the selector source's
- *   or lower: equal to 40 % lower on Deno, 35-50 % lower on Bun, across runs
- *   (`bench/watch_results.md`). It keeps no thread of Deno's blocking pool.
- *   On the main thread only: inside a Worker the hub keeps the selector source, as
- *   a terminated Worker runs none of its code again, so a readiness thread started
- *   there (a Worker of its own, with an eventfd) could never be ended.
+ * - Node with the `node:ffi` backend: `uv`, a `uv_poll_t` on Node's own loop through
+ *   `node:ffi` (`_source_uv.ts`); with the koffi backend: `koffi`,
+ *   `koffi.node.poll` (`_source_koffi.ts`). Both watch the hub's epoll/kqueue fd
+ *   (`_source_loop.ts`).
+ * - Deno and Bun: `worker`, a thread blocked in `poll(2)` that wakes the JS thread
+ *   through `Atomics.notify` (`_source_worker.ts`). Its median write-to-callback
+ *   time is the selector source's or lower (equal to 40 % lower on Deno, 35-50 %
+ *   lower on Bun, across runs: `bench/watch_results.md`), its p99 shorter, and it
+ *   keeps no thread of Deno's blocking pool.
+ *
+ * Each can unref its wait (an unref'd watcher's callback comes at once, not on the
+ * selector source's 10 ms timer). All are for the main thread only: a terminated
+ * Worker runs none of its code again, so a loop handle could fire into a torn-down
+ * loop and a readiness thread started there could never be ended. Workers keep the
+ * selector source.
  *
  * @module
  */
-import { builtinModule, environmentVariable, runtimeName } from "../ffi/_native.ts";
+import { environmentVariable, isMainThread, runtimeName } from "../ffi/_native.ts";
+import { libc } from "../ffi/libc.ts";
 import { type ReadinessSource, SelectorSource } from "./_source.ts";
+import { koffiSource } from "./_source_koffi.ts";
+import { uvSource } from "./_source_uv.ts";
 import { WorkerSource, workerSourceUnavailable } from "./_source_worker.ts";
 
-/** The sources `IOMUX_WATCH_SOURCE` can name. */
-const NAMES = ["selector", "uv", "koffi", "worker"] as const;
+/** The sources there are. */
+export type SourceKind = "selector" | "uv" | "koffi" | "worker";
 
-/** The hub's source: the forced one, else the runtime's fastest that can run here. */
-export function pickSource(): ReadinessSource {
-  const forced = environmentVariable("IOMUX_WATCH_SOURCE");
-  switch (forced) {
-    case undefined:
-    case "":
-      break;
-    case "selector":
-      return new SelectorSource();
-    case "worker":
-      return new WorkerSource();
-    default:
-      throw new Error(
-        (NAMES as readonly string[]).includes(forced)
-          ? `iomux: the ${forced} readiness source cannot run here`
-          : `iomux: unknown IOMUX_WATCH_SOURCE "${forced}" (one of ${NAMES.join(", ")})`,
-      );
+const OPENERS: Readonly<Record<SourceKind, () => ReadinessSource>> = {
+  selector: () => new SelectorSource(),
+  uv: uvSource,
+  koffi: koffiSource,
+  worker: () => new WorkerSource(),
+};
+
+/** The source forced by `IOMUX_WATCH_SOURCE`, if any; throws on an unknown name. */
+export function forcedSource(): SourceKind | undefined {
+  const name = environmentVariable("IOMUX_WATCH_SOURCE");
+  if (name === undefined || name === "") return undefined;
+  if (!Object.hasOwn(OPENERS, name)) {
+    throw new Error(
+      `iomux: unknown IOMUX_WATCH_SOURCE "${name}" (one of ${Object.keys(OPENERS).join(", ")})`,
+    );
+  }
+  return name as SourceKind;
+}
+
+/** The runtime's own fast source: by libc's FFI backend on Node, the worker elsewhere. */
+function nativeSource(): SourceKind {
+  if (!isMainThread() || "WorkerGlobalScope" in globalThis) return "selector";
+  switch (libc().backend) {
+    case "node:ffi":
+      return "uv";
+    case "koffi":
+      return "koffi";
   }
   const runtime = runtimeName();
-  const mainThread =
-    builtinModule<{ isMainThread: boolean }>("node:worker_threads")?.isMainThread !== false &&
-    !("WorkerGlobalScope" in globalThis);
-  if (
-    (runtime === "deno" || runtime === "bun") && mainThread &&
-    workerSourceUnavailable() === undefined
-  ) {
-    try {
-      return new WorkerSource();
-    } catch {
-      // No thread could be started (a resource limit): the portable source still works.
-    }
+  if ((runtime === "deno" || runtime === "bun") && workerSourceUnavailable() === undefined) {
+    return "worker";
   }
-  return new SelectorSource();
+  return "selector";
+}
+
+let picked: SourceKind | undefined;
+
+/**
+ * The kind of source {@linkcode pickSource} gives: the forced one, else (after its
+ * first call) the one it gave, else the runtime's own.
+ */
+export function sourceKind(): SourceKind {
+  return forcedSource() ?? picked ?? nativeSource();
+}
+
+/** A new source for the hub. */
+export function pickSource(): ReadinessSource {
+  const forced = forcedSource();
+  const kind = forced ?? picked ?? nativeSource();
+  try {
+    const source = OPENERS[kind]();
+    picked = kind;
+    return source;
+  } catch (error) {
+    if (forced !== undefined) throw error;
+    // The fast source's prerequisites did not load (koffi without node.poll, no
+    // thread could be started): the portable source still works.
+    picked = "selector";
+    return new SelectorSource();
+  }
 }

@@ -60,6 +60,12 @@ export class SelectorSource implements ReadinessSource {
   /** A pending `selectAsync` keeps the process alive: it runs on a thread no one can unref. */
   readonly canUnref: boolean = false;
 
+  /** The selector's own fd (epoll, kqueue), readable while anything is ready; none for poll/select. */
+  fileno(): number | undefined {
+    const selector = this.selector as { fileno?(): number };
+    return selector.fileno?.();
+  }
+
   set(fd: number, events: number, renew = false): void {
     const selector = this.selector;
     if (events === 0) {

@@ -15,6 +15,7 @@ import {
 } from "../../watch/mod.ts";
 import { hubState } from "../../watch/_hub.ts";
 import { waiterState } from "../../_wait/waiter.ts";
+import { loopSources } from "../../watch/_source_loop.ts";
 import { close, OSError, pipe } from "../../os/mod.ts";
 import { leakFree } from "../_kit/fds.ts";
 import { readFrom, setNonBlocking, withPair, withPairs, writeTo } from "../_kit/pairs.ts";
@@ -216,9 +217,47 @@ describe("watch", () => {
   it("unref() lets the process exit with watchers pending", async () => {
     const unref = await runFixture("unref");
     assert.deepEqual([unref.code, unref.stdout], [0, ""], unref.stderr);
+    // A source whose wait can be unref'd delivers to unref'd watchers at once (within
+    // the first loop iterations after the write: one for uv_poll through node:ffi, two
+    // for koffi's), not on the unref'd timer's next tick.
+    const now = await runFixture("unref-now");
+    assert.equal(now.code, 0, now.stderr);
+    const { canUnref, loop, fired, rounds } = JSON.parse(now.stdout);
+    // A source that can unref delivers with no ref'd watcher (the selector source's
+    // 10 ms timer would, too, but only later); a loop source within 3 iterations.
+    if (canUnref) assert.ok(fired, now.stdout);
+    if (loop) assert.ok(rounds <= 3, now.stdout);
     // The premise: a ref'd watcher does keep it alive (only its callback ends it).
     const ref = await runFixture("ref");
     assert.deepEqual([ref.code, ref.stdout.trim()], [0, "fired"], ref.stderr);
+    const reref = await runFixture("reref");
+    assert.deepEqual([reref.code, reref.stdout.trim()], [0, "fired"], reref.stderr);
+  });
+
+  it("a callback that leaves its fd ready runs again without starving timers or the exit", async () => {
+    const spin = await runFixture("spin");
+    assert.deepEqual([spin.code, spin.stdout.trim()], [0, "called again"], spin.stderr);
+    await withPair(async (r, w) => {
+      let calls = 0;
+      let ticks = 0;
+      const watcher = watch(r, EVENT_READ, () => void calls++);
+      try {
+        writeTo(w, new Uint8Array([1]));
+        // Timers keep running while the callback is called again and again: were the
+        // rounds a loop of microtasks, this interval would never tick.
+        await new Promise<void>((resolve) => {
+          const interval = setInterval(() => {
+            if (++ticks === 5) {
+              clearInterval(interval);
+              resolve();
+            }
+          }, 1);
+        });
+        assert.ok(calls >= 2, `called ${calls} times`);
+      } finally {
+        watcher.close();
+      }
+    });
   });
 
   it("reports a callback's error as an uncaught error", async () => {
@@ -356,16 +395,27 @@ describe("watch, the hub's edges", () => {
   it("leaves no pending wait behind once every watcher is closed", async () => {
     await withPairs(3, async (pipes) => {
       const watchers = pipes.map(([r]) => watch(r, EVENT_READ, () => {}));
-      await nextRound();
-      assert.ok(hubState().waiting, "premise: the hub waits on its source");
-      // The selector source waits on the shared thread; the others on their own.
-      if (!hubState().canUnref) {
-        assert.ok(waiterState().pending >= 1, "premise: the hub waits off the thread");
+      try {
+        await nextRound();
+        // After a round's callbacks the hub lets the loop turn once, then waits.
+        for (let turn = 0; turn < 100 && !hubState().waiting; turn++) {
+          await new Promise((done) => setTimeout(done, 1));
+        }
+        assert.ok(hubState().waiting, "premise: the hub waits on its source");
+        // The selector source waits on the shared thread; a loop source on Node's
+        // loop; the worker source on its own thread.
+        if (!hubState().canUnref) {
+          assert.ok(waiterState().pending >= 1, "premise: the hub waits off the thread");
+        } else if (loopSources() > 0) {
+          assert.equal(loopSources(), 1, "premise: the hub waits on the loop");
+        }
+      } finally {
+        for (const watcher of watchers) watcher.close();
       }
-      for (const watcher of watchers) watcher.close();
       await hubIdle();
       assert.equal(waiterState().pending, 0);
       assert.equal(hubState().waiting, false);
+      assert.equal(loopSources(), 0);
     });
   });
 });

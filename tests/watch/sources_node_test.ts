@@ -1,0 +1,210 @@
+/**
+ * The readiness sources woken by Node's own loop (`uv_poll_t` through `node:ffi`,
+ * `koffi.node.poll`), each on its own, and the whole `tests/watch/` suite run again in
+ * a child `node --test` with each source forced by `IOMUX_WATCH_SOURCE`. Where a
+ * source cannot load (Deno, Bun, Node without node:ffi or koffi) its tests skip,
+ * saying why.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { describe, it } from "node:test";
+import { Worker } from "node:worker_threads";
+import { runtimeName } from "../../ffi/_native.ts";
+import { libc } from "../../ffi/libc.ts";
+import { koffiNodePoll } from "../../ffi/_koffi.ts";
+import { EVENT_READ, EVENT_WRITE } from "../../selectors/mod.ts";
+import { getBlocking, read, write } from "../../os/mod.ts";
+import type { LoopSource } from "../../watch/_source_loop.ts";
+import { loopSources } from "../../watch/_source_loop.ts";
+import { uvHandles, uvSource } from "../../watch/_source_uv.ts";
+import { koffiSource } from "../../watch/_source_koffi.ts";
+import { leakFree, withPipe } from "../_kit/fds.ts";
+
+const ONE = new Uint8Array([1]);
+const onNode = runtimeName() === "node";
+
+/** Why each source cannot run here, or `false` where it can. */
+const skips: Record<"uv" | "koffi", string | false> = {
+  uv: !onNode
+    ? "uv_poll_t lives on Node's loop"
+    : libc().backend !== "node:ffi"
+    ? "libc is bound through koffi here (IOMUX_FFI=node:ffi on Node 26 tests this one)"
+    : false,
+  koffi: !onNode
+    ? "koffi.node.poll lives on Node's loop"
+    : koffiNodePoll() === undefined
+    ? "koffi (2.9+, with node.poll) is not installed"
+    : false,
+};
+
+const OPEN: Record<"uv" | "koffi", () => LoopSource> = { uv: uvSource, koffi: koffiSource };
+
+function immediate(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Two immediates: past the loop's close phase, where libuv lets a closed handle go. */
+async function pastClosePhase(): Promise<void> {
+  await immediate();
+  await immediate();
+}
+
+for (const kind of ["uv", "koffi"] as const) {
+  const skip = skips[kind];
+  describe(`${kind} source`, { skip }, () => {
+    it(
+      "waits for readiness, reports it level-triggered, and closes everything",
+      leakFree(async () => {
+        await withPipe(async (r, w) => {
+          const source = OPEN[kind]();
+          try {
+            assert.equal(source.canUnref, true);
+            source.set(r, EVENT_READ);
+            source.set(w, EVENT_WRITE);
+            assert.deepEqual(await source.wait(new AbortController().signal), [[w, EVENT_WRITE]]);
+            source.set(w, 0);
+            write(w, ONE);
+            const signal = new AbortController().signal;
+            assert.deepEqual(await source.wait(signal), [[r, EVENT_READ]]);
+            // Undrained, it is reported again; drained, the next wait stays pending.
+            assert.deepEqual(await source.wait(signal), [[r, EVENT_READ]]);
+            read(r, 10);
+            assert.deepEqual(source.ready(), []);
+          } finally {
+            source.close();
+          }
+          assert.equal(loopSources(), 0);
+        });
+        await pastClosePhase();
+        if (kind === "uv") assert.equal(uvHandles(), 0);
+      }),
+    );
+
+    it("an abort rejects the pending wait with the reason; the next wait still hears", async () => {
+      await withPipe(async (r, w) => {
+        const source = OPEN[kind]();
+        try {
+          source.set(r, EVENT_READ);
+          const controller = new AbortController();
+          const waiting = source.wait(controller.signal);
+          const reason = new Error("stop");
+          controller.abort(reason);
+          await assert.rejects(waiting, (e) => e === reason);
+          await assert.rejects(source.wait(controller.signal), (e) => e === reason);
+          write(w, ONE);
+          // Readable while no wait was pending: the handle stopped, the next wait restarts it.
+          await pastClosePhase();
+          assert.deepEqual(await source.wait(new AbortController().signal), [[r, EVENT_READ]]);
+        } finally {
+          source.close();
+        }
+      });
+    });
+
+    it("watches the selector's fd only: a watched fd keeps its blocking mode", async () => {
+      await withPipe(async (r) => {
+        assert.equal(getBlocking(r), true, "premise: a fresh pipe blocks");
+        const source = OPEN[kind]();
+        try {
+          source.set(r, EVENT_READ);
+          await pastClosePhase();
+          assert.equal(getBlocking(r), true);
+        } finally {
+          source.close();
+        }
+      });
+    });
+
+    it("an fd closed right after it was watched is forgotten, as by the selector", async () => {
+      const source = OPEN[kind]();
+      try {
+        await withPipe((r) => {
+          source.set(r, EVENT_READ);
+        });
+        // libuv would abort here had it been given the closed fd itself.
+        await pastClosePhase();
+        assert.deepEqual(source.ready(), []);
+      } finally {
+        source.close();
+      }
+    });
+  });
+}
+
+/**
+ * A Worker with a watcher whose fd stays readable, terminated: Node tears the Worker
+ * down running no JavaScript first, where a loop handle that fired would abort the
+ * whole process, so a Worker's hub keeps the selector source.
+ */
+function watchInWorkerThenTerminate(): Promise<boolean> {
+  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
+  const url = (path: string) => new URL(`${path}${ext}`, import.meta.url).href;
+  const source = `
+    const { watch, EVENT_READ } = await import(${JSON.stringify(url("../../watch/mod"))});
+    const { hubState } = await import(${JSON.stringify(url("../../watch/_hub"))});
+    const { pipe, write } = await import(${JSON.stringify(url("../../os/mod"))});
+    const { parentPort } = await import("node:worker_threads");
+    const [r, w] = pipe();
+    write(w, new Uint8Array([1]));
+    let calls = 0;
+    watch(r, EVENT_READ, () => {
+      if (++calls === 2) parentPort.postMessage(hubState().canUnref);
+    });
+  `;
+  const env: Record<string, string | undefined> = { ...process.env };
+  delete env.IOMUX_WATCH_SOURCE;
+  const worker = new Worker(source, { eval: true, env });
+  return new Promise((resolve, reject) => {
+    worker.once("error", reject);
+    worker.once("message", (canUnref: boolean) => {
+      // The watcher keeps firing (its fd stays readable) while the Worker is torn down.
+      void worker.terminate().then(() => resolve(canUnref), reject);
+    });
+  });
+}
+
+describe(
+  "loop sources and Workers",
+  { skip: onNode ? false : "node:worker_threads on Node" },
+  () => {
+    it("a Worker's watchers use the selector source, and terminating it is safe", async () => {
+      assert.equal(await watchInWorkerThenTerminate(), false);
+    });
+  },
+);
+
+const WATCH_TESTS = ["events_test", "streams_test", "waker_test", "watch_test"];
+
+function runForced(source: string): Promise<{ code: number; output: string }> {
+  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
+  const files = WATCH_TESTS.map((name) =>
+    fileURLToPath(new URL(`./${name}${ext}`, import.meta.url))
+  );
+  // The parent runner's NODE_TEST_CONTEXT would make the child report to it instead.
+  const env: Record<string, string | undefined> = { ...process.env, IOMUX_WATCH_SOURCE: source };
+  delete env.NODE_TEST_CONTEXT;
+  const args = [...process.execArgv, "--test", "--test-reporter=tap", ...files];
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { env, timeout: 300_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+      resolve({ code, output: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
+describe("tests/watch/ with the source forced", () => {
+  // On Node the default is a loop source: the selector's run keeps it under test there.
+  const forced = { ...skips, selector: onNode ? false : "the default source here" };
+  for (const kind of ["selector", "uv", "koffi"] as const) {
+    it(`IOMUX_WATCH_SOURCE=${kind}`, { skip: forced[kind] }, async () => {
+      const { code, output } = await runForced(kind);
+      assert.equal(code, 0, output);
+      assert.match(output, /^# fail 0$/m);
+      assert.doesNotMatch(output, /^# pass 0$/m, "premise: the suite ran");
+    });
+  }
+});

@@ -1,0 +1,34 @@
+/**
+ * The koffi readiness source (Node 20+ with koffi installed): `koffi.node.poll`, a
+ * `uv_poll_t` on Node's own loop, with its own `ref()`/`unref()`. See
+ * `_source_loop.ts` for what it watches and why.
+ *
+ * @module
+ */
+import { koffiNodePoll } from "../ffi/_koffi.ts";
+import { LoopSource, type LoopWake } from "./_source_loop.ts";
+
+const READABLE = { readable: true } as const;
+
+/** A `koffi.node.poll` handle watching `fd` for reading; started and ref'd. */
+function openKoffiWake(fd: number, onReadable: (stopped: boolean) => void): LoopWake {
+  const poll = koffiNodePoll();
+  if (poll === undefined) {
+    throw new Error("iomux: the koffi source needs Node with koffi (2.9 or later) installed");
+  }
+  // koffi calls this from the loop with libuv's status and the events.
+  const callback = (status: number) => onReadable(status < 0);
+  // koffi closes a handle that is garbage-collected: the wake object holds it.
+  const handle = poll(fd, READABLE, callback);
+  return {
+    start: () => handle.start(READABLE, callback),
+    stop: () => handle.stop(),
+    setRef: (refed) => refed ? handle.ref() : handle.unref(),
+    close: () => handle.close(),
+  };
+}
+
+/** The koffi.node.poll source; throws where koffi or its `node.poll` is missing. */
+export function koffiSource(): LoopSource {
+  return new LoopSource(openKoffiWake);
+}
