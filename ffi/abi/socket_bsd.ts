@@ -5,8 +5,10 @@
  * `bsd/netinet/tcp.h`, compiled for both architectures by
  * `scripts/check_abi_socket.ts`. FreeBSD: read from `sys/sys/socket.h`,
  * `sys/netinet/in.h`, `sys/netinet6/in6.h` and `sys/netinet/tcp.h` (the same
- * checker compiles them when `FREEBSD_SRC` names a tree). No `AF_NETLINK` on
- * either. `SOL_IP`, `SOL_TCP`, `SOL_UDP` (and `IPPORT_USERRESERVED` on FreeBSD)
+ * checker compiles them when `FREEBSD_SRC` names a tree), and compared with
+ * golang.org/x/sys's `zerrors_freebsd_{amd64,arm64}.go`, which its maintainers
+ * generate on FreeBSD itself (every name both have agrees). No `AF_NETLINK` on
+ * either (FreeBSD 13.2 and later have one; iomux does not model it there yet). `SOL_IP`, `SOL_TCP`, `SOL_UDP` (and `IPPORT_USERRESERVED` on FreeBSD)
  * are CPython's own fallbacks (`Modules/socketmodule.c` `socket_exec`).
  *
  * @module
@@ -176,7 +178,7 @@ export const FREEBSD_SOCKET_EXTRA: Readonly<Record<SocketExtraConstantName, numb
   SOCK_RDM: 4,
   SO_BINDTODEVICE: 0,
   SO_BINDTOIFINDEX: 0,
-  SO_DOMAIN: 0,
+  SO_DOMAIN: 0x1019,
   SO_INCOMING_CPU: 0,
   SO_MARK: 0,
   SO_PASSCRED: 0,
@@ -214,7 +216,7 @@ export const FREEBSD_SOCKET_EXTRA: Readonly<Record<SocketExtraConstantName, numb
   IPPROTO_DSTOPTS: 60,
   IPPROTO_PIM: 103,
   IPPROTO_SCTP: 132,
-  IPPROTO_UDPLITE: 0,
+  IPPROTO_UDPLITE: 136,
   IPPROTO_MPTCP: 0,
   IPPROTO_RAW: 255,
   IPPORT_RESERVED: 1024,
