@@ -99,11 +99,12 @@ function warmRuntime(): Promise<void> {
 /** Options of {@linkcode leakFree}. */
 export interface LeakOptions {
   /**
-   * Count eventfds, epoll sets and sockets instead of naming them (Linux): Deno keeps
-   * a terminated Worker's event-loop fds (an eventfd, an epoll set, a socket pair)
-   * open until another Worker starts, when it closes them and opens the new one's
-   * under other numbers. One more of any kind (an `Epoll` left open, say) still
-   * fails the test.
+   * Count fds by kind instead of naming them (Linux: what `/proc/self/fd` links to,
+   * the inode number left out, so `pipe:`, `socket:`, `anon_inode:[eventfd]`, a
+   * path): Deno keeps a terminated Worker's event-loop fds (eventfds, epoll sets,
+   * socket pairs, pipes) open until another Worker starts, when it closes them and
+   * opens the new one's under other numbers. One more of any kind (an `Epoll` left
+   * open, say) still fails the test.
    */
   workerFds?: boolean;
 }
@@ -154,18 +155,10 @@ function ownFds(): number[] {
   return openFds().filter((fd) => !isPidfd(fd));
 }
 
-/** {@linkcode ownFds} with each eventfd, epoll set and socket as its kind, sorted (see `workerFds`). */
+/** {@linkcode ownFds} as their kinds, sorted (see `workerFds`); by number where there is no `/proc`. */
 function fdsByKind(): (number | string)[] {
-  const kinds = ["anon_inode:[eventfd]", "anon_inode:[eventpoll]", "socket:"];
-  const named: number[] = [];
-  const counted: string[] = [];
-  for (const fd of ownFds()) {
-    const link = process.platform === "linux" ? linkOf(fd) : "";
-    const kind = kinds.find((k) => link.startsWith(k));
-    if (kind !== undefined) counted.push(kind);
-    else named.push(fd);
-  }
-  return [...named, ...counted.sort()];
+  if (process.platform !== "linux") return ownFds();
+  return ownFds().map((fd) => linkOf(fd).replace(/\[\d+\]$/, "")).sort();
 }
 
 function linkOf(fd: number): string {
