@@ -20,6 +20,7 @@ const { SOL_SOCKET, SO_TYPE } = abi.socket.constants;
 const SO_TYPE_CELL = new Uint8Array(4);
 const SO_TYPE_LENGTH = new Uint8Array(new Int32Array([4]).buffer);
 
+const BUN = "Bun" in globalThis;
 /**
  * Whether `fd` is open (`fcntl(F_GETFL)` succeeds). On Windows, whether it is an open
  * socket (`getsockopt(SO_TYPE)` answers): the only handles iomux waits on there.
@@ -131,6 +132,13 @@ export function leakFree(
     await eventually(() => fds().join() === before.join(), 1000);
     const after = fds();
     const collected = finalized.count - finalizedBefore;
+    if (BUN) {
+      // Bun closes fds of its own (a finished Worker's, a child's pidfd) at a later
+      // collection, at any point of a later test: an old fd may be gone; a new one
+      // left open still fails.
+      assert.deepEqual(after.filter((fd) => !before.includes(fd)), [], "the test leaked fds");
+      return;
+    }
     if (collected === 0) {
       assert.deepEqual(after, before, "the test leaked file descriptors");
       return;

@@ -53,12 +53,12 @@ function runFixture(env: Record<string, string>): Promise<{ code: number; stdout
 }
 
 describe("the worker readiness source", { skip }, () => {
-  it("is the hub's source on Deno and Bun unless another is forced", () => {
+  it("is the hub's source on Deno unless another is forced (on Bun only when forced)", () => {
     const forced = process.env.IOMUX_WATCH_SOURCE;
     const source = pickSource();
     try {
       const runtime = runtimeName();
-      if (forced === "worker" || (!forced && (runtime === "deno" || runtime === "bun"))) {
+      if (forced === "worker" || (!forced && runtime === "deno")) {
         assert.ok(source instanceof WorkerSource);
       } else assert.ok(!(source instanceof WorkerSource));
     } finally {
