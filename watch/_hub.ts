@@ -167,12 +167,15 @@ const timers = globalThis as unknown as {
 };
 
 /**
- * Lets the event loop turn (timers, I/O, the process's exit) between rounds that
- * delivered something. A callback that leaves its fd ready is then called again on
- * the next turn, as libuv's `uv_poll_t` calls it on the next loop iteration, never in
- * a loop of microtasks that would starve timers. While no watcher is ref'd the turn
- * is unref'd, so such a watcher does not keep the process alive either. `signal`
- * (the hub's interrupt: the last watcher went) ends the turn at once.
+ * Lets the event loop turn (timers, I/O, the process's exit) before fds that are still
+ * ready after their callbacks are reported again. A callback that leaves its fd ready
+ * is then called again on the next turn, as libuv's `uv_poll_t` calls it on the next
+ * loop iteration, never in a loop of microtasks that would starve timers. While a
+ * watcher is ref'd the turn is an immediate; while none is, it is an unref'd
+ * zero-delay timer, so such a watcher does not keep the process alive either. (An
+ * unref'd immediate would not do: the loop runs it only once something else wakes
+ * it, and Bun's may never run it.) `signal` (the hub's interrupt: the last watcher
+ * went) ends the turn at once.
  */
 function nextTurn(refed: boolean, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -183,9 +186,8 @@ function nextTurn(refed: boolean, signal: AbortSignal): Promise<void> {
       resolve();
     };
     const { setImmediate, clearImmediate } = timers;
-    if (setImmediate !== undefined && clearImmediate !== undefined) {
+    if (refed && setImmediate !== undefined && clearImmediate !== undefined) {
       const immediate = setImmediate(done);
-      if (!refed) immediate.unref?.();
       cancel = () => clearImmediate(immediate);
     } else {
       const timer = setTimeout(done, 0);
@@ -199,29 +201,19 @@ function nextTurn(refed: boolean, signal: AbortSignal): Promise<void> {
 async function run(): Promise<void> {
   let failed = false;
   try {
+    let ready: Readiness[] = [];
     while (byFd.size > 0) {
-      let ready: Readiness[];
-      const controller = interrupt = new AbortController();
-      if (refs > 0 || source!.canUnref) {
-        waiting = true;
-        try {
-          ready = await source!.wait(controller.signal);
-        } catch (error) {
-          if (!controller.signal.aborted) throw error;
-          ready = [];
-        } finally {
-          waiting = false;
-        }
-      } else {
-        await sleep(UNREF_POLL_MS, controller.signal);
-        ready = byFd.size > 0 ? source!.ready() : [];
-      }
-      interrupt = undefined;
+      if (ready.length === 0) ready = await nextRound();
       dispatch(ready);
-      if (ready.length > 0 && byFd.size > 0) {
+      ready = [];
+      // What the callbacks left ready is reported again, once the loop has turned. When
+      // nothing is, the next wait starts at once: a turn there would hold the wait back
+      // until the loop woke for something else.
+      if (byFd.size > 0 && source!.ready().length > 0) {
         const turn = interrupt = new AbortController();
         await nextTurn(refs > 0, turn.signal);
         interrupt = undefined;
+        if (byFd.size > 0) ready = source!.ready();
       }
     }
   } catch (error) {
@@ -235,6 +227,32 @@ async function run(): Promise<void> {
       source?.close();
       source = undefined;
     }
+  }
+}
+
+/**
+ * The next readiness: a wait of the source, or, while no watcher is ref'd and the
+ * source cannot unref its wait, a zero-timeout ask after an unref'd sleep. Empty when
+ * the wait was interrupted (the hub's mode changed) or woke spuriously.
+ */
+async function nextRound(): Promise<Readiness[]> {
+  const controller = interrupt = new AbortController();
+  try {
+    if (refs > 0 || source!.canUnref) {
+      waiting = true;
+      try {
+        return await source!.wait(controller.signal);
+      } catch (error) {
+        if (!controller.signal.aborted) throw error;
+        return [];
+      } finally {
+        waiting = false;
+      }
+    }
+    await sleep(UNREF_POLL_MS, controller.signal);
+    return byFd.size > 0 ? source!.ready() : [];
+  } finally {
+    interrupt = undefined;
   }
 }
 
