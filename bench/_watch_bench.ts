@@ -18,12 +18,16 @@ type LibcModule = typeof import("../ffi/libc.ts");
 
 const base = process.env.IOMUX_BUILD ?? "..";
 const ext = base === ".." ? "ts" : "js";
+/** Imports iomux's module `path` (`watch/mod`) from the sources or from the build. */
+export function load<T>(path: string): Promise<T> {
+  return import(`${base}/${path}.${ext}`);
+}
 /** `watch/mod.ts` of the sources or of the build. */
-export const watchModule: WatchModule = await import(`${base}/watch/mod.${ext}`);
+export const watchModule: WatchModule = await load("watch/mod");
 /** `os/mod.ts` of the sources or of the build. */
-export const osModule: OsModule = await import(`${base}/os/mod.${ext}`);
-const { hubState }: HubModule = await import(`${base}/watch/_hub.${ext}`);
-const { libc }: LibcModule = await import(`${base}/ffi/libc.${ext}`);
+export const osModule: OsModule = await load("os/mod");
+const { hubState }: HubModule = await load("watch/_hub");
+const { libc }: LibcModule = await load("ffi/libc");
 
 /** The readiness sources `IOMUX_WATCH_SOURCE` names. */
 export const SOURCES = ["selector", "worker", "uv", "koffi"] as const;
@@ -73,7 +77,9 @@ const byte = new Uint8Array([1]);
 
 /**
  * Write -> callback times (ms) of `events` events on the non-blocking read end `r` of a
- * pipe: a timer writes one byte to `w`, the watcher's callback reads it.
+ * pipe: a timer of this thread writes one byte to `w`, the watcher's callback reads
+ * it. The cost of a round on this thread (for the scale bench); the wake-up from
+ * outside is `_wake_peer.ts`'s.
  */
 export async function wakeLatencies(
   r: number,

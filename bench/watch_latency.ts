@@ -1,15 +1,18 @@
 /**
  * Watcher wake-up latency, per readiness source, on whichever runtime runs this file:
- * a timer writes one byte to a pipe, and the time from that write to the watcher's
- * callback is recorded; p50 and p99 over many events, with the watcher ref'd and
- * unref'd. Each source the runtime can run is forced in turn (`IOMUX_WATCH_SOURCE`),
- * in alternating blocks so that the machine's noise falls on all of them alike.
+ * another process (`c/wake_peer.c`, built with the system's C compiler) writes to a
+ * Unix socket after 1 ms of idle time, and the time from that write to the watcher's
+ * callback is recorded on CLOCK_MONOTONIC (`_wake_peer.ts`); p50 and p99 over many
+ * events, with the watcher ref'd and unref'd. Each source the runtime can run is
+ * forced in turn (`IOMUX_WATCH_SOURCE`), in alternating blocks so that the machine's
+ * noise falls on all of them alike; the same program's C floor (one wake-up and two,
+ * after the same idle time) runs in the same blocks.
  *
  * The figures are printed and written to `bench/watch_results.md` (this runtime's
  * section replaced, the others kept; `IOMUX_BENCH_RESULTS` names another file), with
  * the target for the runtime's fast source marked met or not.
  *
- * Run: `deno run --allow-ffi --allow-read --allow-write --allow-env --allow-sys bench/watch_latency.ts`,
+ * Run: `deno run --allow-ffi --allow-read --allow-write --allow-env --allow-sys --allow-run bench/watch_latency.ts`,
  * `bun bench/watch_latency.ts`, `node bench/watch_latency.ts` (Node 26 strips the
  * types). Node 20 runs it on the npm build (`deno task build:npm` first), from this
  * file with its types stripped and `IOMUX_BUILD` set to the absolute path of `npm/`.
@@ -27,13 +30,11 @@ import {
   SOURCES,
   sourcesHere,
   useSource,
-  wakeLatencies,
   writeSection,
 } from "./_watch_bench.ts";
+import { GAP_US, peerLatencies, wakeFloor } from "./_wake_peer.ts";
 
 import { availableParallelism, loadavg } from "node:os";
-
-const { pipe, close, setBlocking } = osModule;
 
 const BLOCKS = 20;
 const REF_EVENTS = 100; // per block
@@ -42,16 +43,13 @@ const UNREF_EVENTS = 15; // per block: the selector source's unref'd wait is a 1
 /** Write -> callback times (ms) of `events` events on a fresh hub with source `name`. */
 async function latency(name: SourceName, ref: boolean, events: number): Promise<number[]> {
   await useSource(name);
-  const [r, w] = pipe();
-  setBlocking(r, false);
-  // Something must keep the process alive while only unref'd watchers exist.
-  const keepAlive = setInterval(() => {}, 1000);
+  // Something must keep the process alive while only unref'd watchers exist: a far
+  // timer, which wakes the loop for nothing meanwhile.
+  const keepAlive = setTimeout(() => {}, 600_000);
   try {
-    return await wakeLatencies(r, w, events, ref);
+    return await peerLatencies(events, ref);
   } finally {
-    clearInterval(keepAlive);
-    close(r);
-    close(w);
+    clearTimeout(keepAlive);
   }
 }
 
@@ -62,9 +60,14 @@ const target = label.startsWith("Deno") || label.endsWith("node:ffi") ? 15 : 25;
 const [runnable, skipped] = await sourcesHere();
 const refd = new Map<SourceName, number[]>(runnable.map((n) => [n, []]));
 const unrefd = new Map<SourceName, number[]>(runnable.map((n) => [n, []]));
+const floorOne: number[] = [];
+const floorTwo: number[] = [];
 for (let block = 0; block < BLOCKS; block++) {
   for (const name of runnable) refd.get(name)!.push(...await latency(name, true, REF_EVENTS));
   for (const name of runnable) unrefd.get(name)!.push(...await latency(name, false, UNREF_EVENTS));
+  const floor = wakeFloor(REF_EVENTS);
+  floorOne.push(...floor.one);
+  floorTwo.push(...floor.two);
 }
 await hubIdle();
 
@@ -89,11 +92,26 @@ for (const name of SOURCES) {
   );
 }
 
+for (
+  const [what, samples] of [
+    ["C, 1 wake-up: the waiting thread in `poll(2)` on the socket", floorOne],
+    ["C, 2 wake-ups: a helper thread in `poll(2)` wakes the waiting thread", floorTwo],
+  ] as const
+) {
+  const sorted = samples.sort((x, y) => x - y);
+  rows.push(
+    `| ${what} | ${us(percentile(sorted, 0.5))} | ${us(percentile(sorted, 0.99))} | | | floor |`,
+  );
+}
+
 const date = new Date().toISOString().slice(0, 10);
 const body = [
   `${date}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores; ` +
   `${BLOCKS} alternating blocks of ${REF_EVENTS} ref'd and ${UNREF_EVENTS} unref'd events ` +
-  "per source; µs from the write to the callback.",
+  `per source, each written by another process after ${GAP_US / 1000} ms idle; µs from the ` +
+  "write to the callback, on CLOCK_MONOTONIC. The C floor runs in the same blocks: " +
+  "`uv` and `koffi` watch the fd from the runtime's own loop (1 wake-up), `worker` from " +
+  "a thread of its own (2), `selector` from the shared waiting thread (2).",
   "",
   "| source | ref'd p50 | ref'd p99 | unref'd p50 | unref'd p99 | target |",
   "| ------ | --------: | --------: | ----------: | ----------: | ------ |",
