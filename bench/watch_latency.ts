@@ -21,7 +21,6 @@
  */
 import {
   hubIdle,
-  osModule,
   percentile,
   RESULTS,
   RESULTS_HEADER,
