@@ -150,13 +150,17 @@ type Table = Readonly<Record<string, NativeSpec>>;
  */
 const PERSISTENT_BUFFER: Readonly<Record<string, number>> = { epoll_wait: 1, poll: 0 };
 
-/** `table` with each persistent buffer parameter declared as a pointer. */
-export function withPointers(table: Table): Table {
+/**
+ * `table` with each persistent buffer parameter declared as a pointer, or as `as`: a
+ * backend that checks every `pointer` argument for strings and buffers on each call
+ * (`node:ffi`) takes the address as the unsigned 64-bit integer it is.
+ */
+export function withPointers(table: Table, as: "pointer" | "u64" = "pointer"): Table {
   const out: Record<string, NativeSpec> = { ...table };
   for (const [key, at] of Object.entries(PERSISTENT_BUFFER)) {
     const spec = table[key];
     if (spec?.parameters[at] !== "buffer") continue;
-    out[key] = { ...spec, parameters: spec.parameters.map((t, i) => i === at ? "pointer" : t) };
+    out[key] = { ...spec, parameters: spec.parameters.map((t, i) => i === at ? as : t) };
   }
   return out;
 }
@@ -192,10 +196,11 @@ export function withCachedPointers(
       }
       return pointer;
     };
-    // Fixed arities: poll(fds, nfds, timeout) and epoll_wait(epfd, events, max, timeout).
+    // Fixed arities: poll(fds, nfds, timeout) and epoll_wait(epfd, events, max, timeout);
+    // the same array as last time is its pointer without a call.
     symbols[key] = at === 0
-      ? (fds, nfds, ms) => f(pointerOf(fds as Uint8Array | null), nfds, ms)
-      : (epfd, events, max, ms) => f(epfd, pointerOf(events as Uint8Array | null), max, ms);
+      ? (fds, nfds, ms) => f(fds === last ? pointer : pointerOf(fds), nfds, ms)
+      : (epfd, events, max, ms) => f(epfd, events === last ? pointer : pointerOf(events), max, ms);
   }
 }
 

@@ -68,12 +68,14 @@ function ffi(): NodeFfi | undefined {
  * out. node:ffi binds one C function once per library handle ("already requested with
  * a different signature"), so a second signature of the same function (`ioctl` with
  * an int and with a buffer) is bound from another handle of the same library, opened
- * by `reopen`.
+ * by `reopen`. Numbers are widened to BigInt where `original` (the caller's table,
+ * before `withPointers`) declares a 64-bit integer.
  */
 function bindLibrary(
   lib: NodeLibrary,
   table: Table,
   reopen: () => NodeLibrary,
+  original: Table = table,
 ): Record<string, AnyFunction> {
   const symbols: Record<string, AnyFunction> = {};
   const handles: { lib: NodeLibrary; signatures: Map<string, string> }[] = [
@@ -90,7 +92,10 @@ function bindLibrary(
       handles.push(handle);
     }
     try {
-      symbols[key] = widenArguments(handle.lib.getFunction(name, signature), spec.parameters);
+      // Widened as the caller's table declares it: an address `withPointers` made a
+      // uint64_t is a BigInt already.
+      const declared = original[key] ?? spec;
+      symbols[key] = widenArguments(handle.lib.getFunction(name, signature), declared.parameters);
       handle.signatures.set(name, text);
     } catch (e) {
       if (!spec.optional) throw e;
@@ -132,9 +137,12 @@ function loadLibc(libcNames: readonly string[], table: Table, errnoFunction: str
     library = path;
     return opened;
   });
-  const declared = withPointers(table);
+  // A `pointer` argument costs node:ffi a check for strings and buffers on every call
+  // (about 25 ns of a 4-argument call); the cached address of a persistent buffer is
+  // a BigInt already, and every 64-bit ABI passes a pointer and a uint64_t alike.
+  const declared = withPointers(table, "u64");
   const symbols = withOffThread(
-    bindLibrary(lib, declared, () => node.dlopen(library).lib),
+    bindLibrary(lib, declared, () => node.dlopen(library).lib, table),
     library,
     table,
   );
