@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { cost, echoTargets, median, type ReportInput, variantLabel } from "./_report.ts";
+import { cost, echoTargets, mean, median, type ReportInput, variantLabel } from "./_report.ts";
 import { floorTargets } from "./_floor.ts";
 
 /** The markers in README.md that enclose the generated part. */
@@ -66,19 +66,19 @@ export function readmeSummary(input: ReportInput): string {
   const echo = input.echo.filter((e) => !e.error && e.rtt.length > 0);
   if (echo.length > 0) {
     const py = median(echo.find((e) => e.name === "python")?.rtt ?? []);
-    const pyCpu = median(echo.find((e) => e.name === "python")?.cpuUs ?? []);
+    const pyCpu = mean(echo.find((e) => e.name === "python")?.userUs ?? []);
     lines.push(
       "",
       `Echo server, ${input.echoLoad[0]} clients × ${num(input.echoLoad[1]!)} round trips of ` +
         `${input.echoLoad[2]} B on 127.0.0.1 (one C load client), median of ` +
         `${echo[0]!.rtt.length} rounds:`,
       "",
-      "| server | round trips/s | ÷ CPython | server CPU per round trip |",
+      "| server | round trips/s | ÷ CPython | server CPU (user) per round trip |",
       "|---|--:|--:|--:|",
       ...echo.map((e) => {
-        const r = median(e.rtt), cpu = median(e.cpuUs);
-        return `| ${e.label} | ${num(r)} | ${times(r / py)} | ${cpu.toFixed(1)} µs (CPython ${
-          pyCpu.toFixed(1)
+        const r = median(e.rtt), cpu = mean(e.userUs);
+        return `| ${e.label} | ${num(r)} | ${times(r / py)} | ${cpu.toFixed(2)} µs (CPython ${
+          pyCpu.toFixed(2)
         }) |`;
       }),
       "",

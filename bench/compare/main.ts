@@ -41,7 +41,7 @@ const budgetMs = option("budget", quick ? 150 : 350);
 const echoRounds = option("echo-rounds", quick ? 1 : 7);
 const floorRoundCount = option("floor-rounds", quick ? 1 : 3);
 const floorBudgetMs = option("floor-budget", quick ? 150 : 700);
-const echoLoad = quick ? [10, 200, 64] : [50, 2000, 64];
+const echoLoad = quick ? [10, 200, 64] : [50, 4000, 64];
 
 const log = (line: string) => console.error(line);
 
@@ -219,10 +219,11 @@ function echoServers(t: Toolchain, cBin: string): Server[] {
 
 /**
  * Starts a server, reads the port it prints first, runs the load client, stops it.
- * Returns round trips per second and the server's CPU time per round trip (µs, which
- * the client reads from /proc around its timed phase, after a warm-up).
+ * Returns round trips per second and the server's CPU time per round trip in user mode
+ * and in the kernel (µs, which the client reads from /proc around its timed phase,
+ * after a warm-up).
  */
-async function echoOnce(server: Server, cBin: string): Promise<[number, number]> {
+async function echoOnce(server: Server, cBin: string): Promise<[number, number, number]> {
   const child = new Deno.Command(server.cmd[0]!, {
     args: server.cmd.slice(1),
     cwd: ROOT,
@@ -253,7 +254,11 @@ async function echoOnce(server: Server, cBin: string): Promise<[number, number]>
     ]);
     if (!r.ok) throw new Error(`echo client against ${server.name}: ${r.stderr}`);
     const result = lastJson(r.stdout);
-    return [Number(result.rtt_per_s), Number(result.server_cpu_us_per_rtt ?? NaN)];
+    return [
+      Number(result.rtt_per_s),
+      Number(result.server_user_us_per_rtt ?? NaN),
+      Number(result.server_sys_us_per_rtt ?? NaN),
+    ];
   } finally {
     try {
       child.kill("SIGTERM");
@@ -273,7 +278,8 @@ async function echoRuns(t: Toolchain, cBin: string): Promise<EchoResult[]> {
     name: s.name,
     label: s.label,
     rtt: [] as number[],
-    cpuUs: [] as number[],
+    userUs: [] as number[],
+    sysUs: [] as number[],
   }));
   const errors = new Map<string, string>();
   for (let round = 0; round < echoRounds; round++) {
@@ -281,12 +287,13 @@ async function echoRuns(t: Toolchain, cBin: string): Promise<EchoResult[]> {
       const server = servers[i]!;
       if (errors.has(server.name)) continue;
       try {
-        const [rtt, cpuUs] = await echoOnce(server, cBin);
+        const [rtt, userUs, sysUs] = await echoOnce(server, cBin);
         results[i]!.rtt.push(rtt);
-        results[i]!.cpuUs.push(cpuUs);
+        results[i]!.userUs.push(userUs);
+        results[i]!.sysUs.push(sysUs);
         log(
           `  [${round + 1}/${echoRounds}] echo ${server.name.padEnd(15)} ${rtt} round trips/s, ` +
-            `server CPU ${cpuUs} µs per round trip`,
+            `server CPU ${userUs} µs user + ${sysUs} µs system per round trip`,
         );
       } catch (e) {
         errors.set(server.name, (e as Error).message.slice(0, 160));

@@ -6,7 +6,8 @@
  * Usage: echo_client PORT [CLIENTS ROUNDS SIZE SERVER_PID]   (defaults 50 2000 64)
  * Each client first does a tenth of its round trips untimed (warm-up). Prints one JSON
  * line: {"clients","rounds","size","seconds","rtt_per_s"}, and with SERVER_PID also
- * "server_cpu_us_per_rtt", the server's CPU time (from /proc) over the timed phase.
+ * "server_user_us_per_rtt" and "server_sys_us_per_rtt", the server's CPU time in user mode
+ * and in the kernel (from /proc) per round trip over the timed phase.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -45,12 +46,13 @@ static void send_message(struct client *c, const char *msg, int size) {
   c->received = 0;
 }
 
-/* The CPU time (user + system, seconds) process `pid` has used, or -1. */
-static double cpu_seconds(int pid) {
+/* The CPU time (seconds) process `pid` has used, in user mode and in the kernel; 0 when
+   it cannot be read. */
+static int cpu_seconds(int pid, double *user, double *sys) {
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/stat", pid);
   FILE *f = fopen(path, "r");
-  if (!f) return -1;
+  if (!f) return 0;
   char buf[1024];
   size_t n = fread(buf, 1, sizeof buf - 1, f);
   fclose(f);
@@ -60,8 +62,10 @@ static double cpu_seconds(int pid) {
   /* After ") ": state, then fields 4..13, then utime (14) and stime (15). */
   if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
                    &stime) != 2)
-    return -1;
-  return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+    return 0;
+  *user = (double)utime / (double)sysconf(_SC_CLK_TCK);
+  *sys = (double)stime / (double)sysconf(_SC_CLK_TCK);
+  return 1;
 }
 
 /* Every client does `rounds` round trips, all at once, driven by one epoll loop. */
@@ -135,18 +139,20 @@ int main(int argc, char **argv) {
   int warmup = rounds / 10 > 0 ? rounds / 10 : 1;
   run_phase(ep, clients, nclients, warmup, msg, size, buf);
 
-  double cpu0 = server_pid ? cpu_seconds(server_pid) : -1;
+  double user0 = 0, sys0 = 0, user1 = 0, sys1 = 0;
+  int cpu = server_pid && cpu_seconds(server_pid, &user0, &sys0);
   double t0 = now_s();
   run_phase(ep, clients, nclients, rounds, msg, size, buf);
   double seconds = now_s() - t0;
-  double cpu1 = server_pid ? cpu_seconds(server_pid) : -1;
+  cpu = cpu && cpu_seconds(server_pid, &user1, &sys1);
   for (int i = 0; i < nclients; i++) close(clients[i].fd);
 
   double round_trips = (double)nclients * rounds;
   printf("{\"clients\":%d,\"rounds\":%d,\"size\":%d,\"seconds\":%.4f,\"rtt_per_s\":%.0f", nclients,
          rounds, size, seconds, round_trips / seconds);
-  if (cpu0 >= 0 && cpu1 >= 0)
-    printf(",\"server_cpu_us_per_rtt\":%.2f", (cpu1 - cpu0) * 1e6 / round_trips);
+  if (cpu)
+    printf(",\"server_user_us_per_rtt\":%.3f,\"server_sys_us_per_rtt\":%.3f",
+           (user1 - user0) * 1e6 / round_trips, (sys1 - sys0) * 1e6 / round_trips);
   printf("}\n");
   return 0;
 }
