@@ -1,6 +1,7 @@
 /**
  * The Linux ready set: one private epoll instance that the waiting thread blocks on
- * in `epoll_wait(2)`, changed in place with `epoll_ctl(2)` as waits start and end.
+ * in `epoll_wait(2)` (or, on Node's main thread, that Node's own loop watches:
+ * `loop_round.ts`), changed in place with `epoll_ctl(2)` as waits start and end.
  * A wake-up then costs the events that happened, not the number of idle waits.
  *
  * Every fd is watched edge-triggered (`EPOLLET`), and each wait that starts re-arms
@@ -21,6 +22,8 @@ import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError, waitInterrupted } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { EPOLL_DATA_WORD, EPOLL_EVENT_SIZE, EPOLL_EVENT_WORDS } from "../ffi/structs.ts";
+import { LoopRound } from "./loop_round.ts";
+import { loopWakeOpener } from "./loop_wake.ts";
 import {
   closeWake,
   drainWake,
@@ -77,6 +80,8 @@ export class EpollSet implements ReadySet {
   ctlCalls = 0;
   readonly ownFds: readonly number[];
   interrupted = 0;
+  /** Rounds on Node's own loop, where a poll handle can watch the set (see `loop_round.ts`). */
+  #loop: LoopRound | null | undefined;
 
   constructor() {
     const c = libc();
@@ -193,9 +198,19 @@ export class EpollSet implements ReadySet {
     }
   }
 
+  /**
+   * Waits until something is ready or `timeout` ms have passed: in `epoll_wait` on a
+   * thread off the JS thread, or, where Node's own loop can watch the set's fd, on
+   * that loop, and then in a zero-timeout `epoll_wait` here.
+   */
   async round(timeout: number): Promise<Round> {
     const c = libc();
-    let n = await c.epoll_wait_async!(this.#epfd, this.#events, MAX_EVENTS, timeout);
+    const loop = this.#loopRound();
+    let n: number;
+    if (loop !== null) {
+      await loop.wait(timeout);
+      n = c.epoll_wait!(this.#epfd, this.#events, MAX_EVENTS, 0);
+    } else n = await c.epoll_wait_async!(this.#epfd, this.#events, MAX_EVENTS, timeout);
     // errno of the off-thread call stayed on its thread: ask again to learn it.
     if (n < 0) {
       this.interrupted++;
@@ -222,8 +237,26 @@ export class EpollSet implements ReadySet {
   }
 
   close(): void {
+    this.#loop?.close();
     closeWake(this.#wake);
     libc().close(this.#epfd);
+  }
+
+  /** Whether the rounds wait on the runtime's own loop rather than on a thread (after the first). */
+  get onLoop(): boolean {
+    return this.#loop instanceof LoopRound;
+  }
+
+  /** The loop's rounds, opened at the first round; `null` where there is no such loop. */
+  #loopRound(): LoopRound | null {
+    if (this.#loop !== undefined) return this.#loop;
+    const open = loopWakeOpener();
+    try {
+      return this.#loop = open === undefined ? null : new LoopRound(this.#epfd, open);
+    } catch {
+      // koffi without `node.poll`, or libuv's symbols missing: the thread still works.
+      return this.#loop = null;
+    }
   }
 
   #collect(n: number, ready: Set<Watch>): void {

@@ -19,6 +19,10 @@
  * ({@linkcode SLICE_MS}): a Worker torn down while its wait is pending then gets
  * its thread back (`Worker.terminate()` waits for the call to return).
  *
+ * On Node's main thread, with epoll, no thread is involved: Node's own loop watches
+ * the set's fd through a poll handle (`loop_round.ts`), and a round that turns ready
+ * costs one loop iteration instead of two thread wake-ups and a message.
+ *
  * The waiter only learns readiness; each owner then asks its own primitive with a
  * zero timeout for the exact results (see `async_wait.ts`).
  *
@@ -170,7 +174,8 @@ export function useReadySet(choice: "epoll" | "poll"): void {
  * The waiter's state, for tests: its ready set's kind, waits, whether a call is out, its wake-up fd (open
  * from the first wait on), every fd it holds, calls made (and those a signal
  * interrupted), and the work its set
- * did so far (`epoll_ctl` calls, or `poll(2)` array rebuilds).
+ * did so far (`epoll_ctl` calls, or `poll(2)` array rebuilds), and whether its
+ * rounds wait on the runtime's own loop (Node's main thread) instead of a thread.
  */
 export function waiterState(): {
   kind: "epoll" | "poll" | undefined;
@@ -181,6 +186,7 @@ export function waiterState(): {
   calls: number;
   interrupted: number;
   setWork: number;
+  onLoop: boolean;
 } {
   const own = set?.ownFds ?? [];
   return {
@@ -192,6 +198,7 @@ export function waiterState(): {
     calls,
     interrupted: set?.interrupted ?? 0,
     setWork: set === undefined ? 0 : set instanceof EpollSet ? set.ctlCalls : set.rebuilds,
+    onLoop: set instanceof EpollSet && set.onLoop,
   };
 }
 

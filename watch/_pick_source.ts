@@ -7,9 +7,8 @@
  * silent fallback.
  *
  * - Node with the `node:ffi` backend: `uv`, a `uv_poll_t` on Node's own loop through
- *   `node:ffi` (`_source_uv.ts`); with the koffi backend: `koffi`,
- *   `koffi.node.poll` (`_source_koffi.ts`). Both watch the hub's epoll/kqueue fd
- *   (`_source_loop.ts`).
+ *   `node:ffi`; with the koffi backend: `koffi`, `koffi.node.poll` (both in
+ *   `_wait/loop_wake.ts`). Both watch the hub's epoll/kqueue fd (`_source_loop.ts`).
  * - Deno: `worker`, a thread blocked in `poll(2)` that wakes the JS thread through
  *   `Atomics.notify` (`_source_worker.ts`). Its median write-to-callback time is the
  *   selector source's or lower (equal to 40 % lower on Deno, 35-50 % lower on Bun,
@@ -30,8 +29,7 @@
 import { environmentVariable, isMainThread, runtimeName } from "../ffi/_native.ts";
 import { libc } from "../ffi/libc.ts";
 import { type ReadinessSource, SelectorSource } from "./_source.ts";
-import { koffiSource } from "./_source_koffi.ts";
-import { uvSource } from "./_source_uv.ts";
+import { koffiSource, uvSource } from "./_source_loop.ts";
 import { WorkerSource, workerSourceUnavailable } from "./_source_worker.ts";
 
 /** The sources there are. */

@@ -1,47 +1,23 @@
 /**
  * A {@linkcode ReadinessSource} woken by the runtime's own event loop: the hub's
  * selector (epoll, kqueue) is watched by one poll handle on Node's libuv loop
- * (`uv_poll_t` through `node:ffi`, or `koffi.node.poll`), which says when the
- * selector's fd turns readable; the readiness itself is read with a zero-timeout
- * `select`. No thread and no pending FFI call: a wait costs a loop iteration, and an
- * unref'd handle lets the process exit while the wait is pending.
+ * (`_wait/loop_wake.ts`: `uv_poll_t` through `node:ffi`, or `koffi.node.poll`), which
+ * says when the selector's fd turns readable; the readiness itself is read with a
+ * zero-timeout `select`. No thread and no pending FFI call: a wait costs a loop
+ * iteration, and an unref'd handle lets the process exit while the wait is pending.
  *
- * The loop watches the selector's fd only, never a watcher's fd: libuv aborts the
- * process when it registers a poll handle whose fd was closed meanwhile
- * (`deps/uv/src/unix/linux.c`, `uv__epoll_ctl_prep`), sets `O_NONBLOCK` on the fds
- * it polls (`uv_poll_init`), and refuses a second handle on one fd (`UV_EEXIST`);
- * watched fds stay as `selectors.DefaultSelector` treats them.
- *
- * At exit the handle is closed: Node runs the loop once more while it tears the
- * environment down (`Environment::CleanupHandles`), where a handle that fires would
- * call into JavaScript that can no longer run, and the process would abort. A Worker
- * thread that is `terminate()`d runs no JavaScript before that teardown (no `exit`
- * event), so these sources are for the main thread only; Workers keep the selector.
+ * The loop watches the selector's fd only, never a watcher's fd (see
+ * `_wait/loop_wake.ts`): watched fds stay as `selectors.DefaultSelector` treats
+ * them. At exit the handle is closed, and these sources are for the main thread
+ * only; Workers keep the selector.
  *
  * @module
  */
 import { isMainThread, onExit } from "../ffi/_native.ts";
+import type { LoopWake, OpenWake } from "../_wait/loop_wake.ts";
+import { openKoffiWake } from "../_wait/koffi_wake.ts";
+import { openUvWake } from "../_wait/uv_wake.ts";
 import { type Readiness, type ReadinessSource, SelectorSource } from "./_source.ts";
-
-/** A poll handle on the runtime's loop, watching one fd for reading. */
-export interface LoopWake {
-  /** Watches again after {@linkcode stop}. */
-  start(): void;
-  /** Stops watching (a poll handle fires on every loop iteration while its fd is readable). */
-  stop(): void;
-  /** Whether the handle keeps the loop alive (`uv_ref`/`uv_unref`). */
-  setRef(refed: boolean): void;
-  /** Releases the handle (libuv frees it after the loop's close phase). */
-  close(): void;
-}
-
-/**
- * Opens a started, ref'd {@linkcode LoopWake} on `fd`. `onReadable` runs from the
- * loop's poll phase, where Node runs no microtask checkpoint after it: it must not
- * rely on a promise settling (nor throw). `stopped` says the loop stopped the handle
- * itself (libuv does on `POLLERR`, calling back with `UV_EBADF`: `uv__poll_io`).
- */
-export type OpenWake = (fd: number, onReadable: (stopped: boolean) => void) => LoopWake;
 
 interface PendingWait {
   readonly resolve: (ready: Readiness[]) => void;
@@ -160,4 +136,14 @@ export class LoopSource implements ReadinessSource {
     }
     pending.resolve(ready);
   };
+}
+
+/** The `uv_poll_t` source (`node:ffi`); throws where `node:ffi` or libuv's symbols are missing. */
+export function uvSource(): LoopSource {
+  return new LoopSource(openUvWake);
+}
+
+/** The `koffi.node.poll` source; throws where koffi or its `node.poll` is missing. */
+export function koffiSource(): LoopSource {
+  return new LoopSource(openKoffiWake);
 }

@@ -77,7 +77,10 @@ describe("EINTR on the shared waiting thread (PEP 475)", {
         // is not interrupted): up to three attempts, each must keep the deadline.
         let interrupted = 0;
         let target = "";
-        for (let attempt = 0; attempt < 3 && interrupted === 0; attempt++) {
+        // On Node's main thread the waits are on Node's own loop, no thread of ours:
+        // libuv restarts its epoll_wait itself, and the deadline is a timer's.
+        const onLoop = waiterState().onLoop;
+        for (let attempt = 0; attempt < (onLoop ? 1 : 3) && interrupted === 0; attempt++) {
           const before = waiterState().interrupted;
           const signals = signalWorker(numbers);
           const start = performance.now();
@@ -90,10 +93,13 @@ describe("EINTR on the shared waiting thread (PEP 475)", {
           assert.ok(elapsed < TIMEOUT_MS + 500, `deadline extended: ${elapsed} ms`);
         }
         assert.ok(delivered > 0, "no signal reached the process");
-        assert.ok(
-          interrupted > 0,
-          `the waiting thread's call was never interrupted (signalled ${target})`,
-        );
+        if (onLoop) assert.equal(interrupted, 0, "no call of ours was out to interrupt");
+        else {
+          assert.ok(
+            interrupted > 0,
+            `the waiting thread's call was never interrupted (signalled ${target})`,
+          );
+        }
       });
     } finally {
       process.off("SIGWINCH", onSignal);

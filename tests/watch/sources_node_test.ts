@@ -20,8 +20,8 @@ import { EVENT_READ, EVENT_WRITE } from "../../selectors/mod.ts";
 import { getBlocking, read, write } from "../../os/mod.ts";
 import type { LoopSource } from "../../watch/_source_loop.ts";
 import { loopSources } from "../../watch/_source_loop.ts";
-import { uvHandles, uvSource } from "../../watch/_source_uv.ts";
-import { koffiSource } from "../../watch/_source_koffi.ts";
+import { uvHandles } from "../../_wait/uv_wake.ts";
+import { koffiSource, uvSource } from "../../watch/_source_loop.ts";
 import { leakFree, withPipe } from "../_kit/fds.ts";
 
 const ONE = new Uint8Array([1]);

@@ -22,7 +22,7 @@ import { eventually } from "../_kit/time.ts";
 const ONE = new Uint8Array([1]);
 const unavailable = workerSourceUnavailable();
 // Node's backends (node:ffi, koffi) bind no calls on a worker; its fast sources are
-// libuv's own (watch/_source_uv.ts, watch/_source_koffi.ts).
+// libuv's own (_wait/uv_wake.ts, _wait/koffi_wake.ts).
 const skip = unavailable === undefined
   ? false
   : `the worker source cannot run here: ${unavailable}`;

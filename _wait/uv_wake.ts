@@ -1,15 +1,15 @@
 /**
- * The `node:ffi` readiness source (Node 26+): libuv's `uv_poll_t` on Node's own
- * loop, bound from the process's own symbols (`uv_poll_init`, `uv_poll_start`,
+ * A {@linkcode LoopWake} under `node:ffi` (Node 26+): libuv's `uv_poll_t` on Node's
+ * own loop, bound from the process's own symbols (`uv_poll_init`, `uv_poll_start`,
  * `uv_poll_stop`, `uv_close`, `uv_ref`, `uv_unref`, `uv_handle_size`). See
- * `_source_loop.ts` for what it watches and why.
+ * `loop_wake.ts` for what such a handle may watch and why.
  *
  * @module
  */
 import type { AnyFunction } from "../ffi/types.ts";
 import { processSymbols } from "../ffi/_node_ffi.ts";
 import { osError } from "../ffi/errno.ts";
-import { LoopSource, type LoopWake } from "./_source_loop.ts";
+import type { LoopWake } from "./loop_wake.ts";
 
 /** `uv_handle_type`'s `UV_POLL` (`include/uv.h`). */
 const UV_POLL = 8;
@@ -90,7 +90,7 @@ function check(status: number): void {
 }
 
 /** A `uv_poll_t` on this thread's loop watching `fd` for reading; started and ref'd. */
-function openUvWake(fd: number, onReadable: (stopped: boolean) => void): LoopWake {
+export function openUvWake(fd: number, onReadable: (stopped: boolean) => void): LoopWake {
   const api = bindUv();
   // An ArrayBuffer's bytes never move (a small Uint8Array's own may): libuv keeps the address.
   const memory = new ArrayBuffer(api.handleSize);
@@ -113,9 +113,4 @@ function openUvWake(fd: number, onReadable: (stopped: boolean) => void): LoopWak
       closeHandle(api, handle, memory);
     },
   };
-}
-
-/** The uv_poll source; throws where `node:ffi` or the process's libuv symbols are missing. */
-export function uvSource(): LoopSource {
-  return new LoopSource(openUvWake);
 }

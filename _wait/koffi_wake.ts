@@ -1,17 +1,17 @@
 /**
- * The koffi readiness source (Node 20+ with koffi installed): `koffi.node.poll`, a
- * `uv_poll_t` on Node's own loop, with its own `ref()`/`unref()`. See
- * `_source_loop.ts` for what it watches and why.
+ * A {@linkcode LoopWake} under koffi (Node 20+ with koffi installed):
+ * `koffi.node.poll`, a `uv_poll_t` on Node's own loop, with its own
+ * `ref()`/`unref()`. See `loop_wake.ts` for what such a handle may watch and why.
  *
  * @module
  */
 import { koffiNodePoll } from "../ffi/_koffi.ts";
-import { LoopSource, type LoopWake } from "./_source_loop.ts";
+import type { LoopWake } from "./loop_wake.ts";
 
 const READABLE = { readable: true } as const;
 
 /** A `koffi.node.poll` handle watching `fd` for reading; started and ref'd. */
-function openKoffiWake(fd: number, onReadable: (stopped: boolean) => void): LoopWake {
+export function openKoffiWake(fd: number, onReadable: (stopped: boolean) => void): LoopWake {
   const poll = koffiNodePoll();
   if (poll === undefined) {
     throw new Error("iomux: the koffi source needs Node with koffi (2.9 or later) installed");
@@ -26,9 +26,4 @@ function openKoffiWake(fd: number, onReadable: (stopped: boolean) => void): Loop
     setRef: (refed) => refed ? handle.ref() : handle.unref(),
     close: () => handle.close(),
   };
-}
-
-/** The koffi.node.poll source; throws where koffi or its `node.poll` is missing. */
-export function koffiSource(): LoopSource {
-  return new LoopSource(openKoffiWake);
 }
