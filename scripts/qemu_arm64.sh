@@ -59,6 +59,8 @@ KOFFI_VERSION=3.3.4
 # the ABI table, each primitive, the selectors, sockets, and the CPython parity fuzz.
 DENO_TESTS=${DENO_TESTS:-"tests/ffi/abi_test.ts tests/select/epoll_test.ts tests/select/poll_test.ts
   tests/select/select_test.ts tests/selectors/selectors_test.ts tests/socket/socket_test.ts
+  tests/socket/socket_unix_test.ts tests/socket/socketpair_test.ts
+  tests/socket/socket_blocking_test.ts tests/socket/socket_errors_test.ts
   tests/socket/getaddrinfo_test.ts tests/property/fuzz_epoll_test.ts tests/property/fuzz_poll_test.ts"}
 # The built npm tests each other runtime runs: the layouts and the two Linux primitives.
 NPM_TESTS=${NPM_TESTS:-"tests/ffi/abi_test.js tests/select/epoll_test.js tests/select/poll_test.js"}
