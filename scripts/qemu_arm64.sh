@@ -58,7 +58,8 @@ KOFFI_VERSION=3.3.4
 # The Deno subset CI runs (about 8-90 s a file under qemu; the whole suite takes ~45 min):
 # the ABI table, each primitive, the selectors, sockets, and the CPython parity fuzz.
 DENO_TESTS=${DENO_TESTS:-"tests/ffi/abi_test.ts tests/select/epoll_test.ts tests/select/poll_test.ts
-  tests/select/select_test.ts tests/selectors/selectors_test.ts tests/socket/socket_test.ts
+  tests/select/select_test.ts tests/selectors/selectors_test.ts
+  tests/selectors/selectors_select_test.ts tests/socket/socket_test.ts
   tests/socket/socket_unix_test.ts tests/socket/socketpair_test.ts
   tests/socket/socket_blocking_test.ts tests/socket/socket_errors_test.ts
   tests/socket/getaddrinfo_test.ts tests/property/fuzz_epoll_test.ts tests/property/fuzz_poll_test.ts"}
