@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { withPipes } from "../_kit/fds.ts";
-import { procPollNumbers } from "../_kit/eintr.ts";
+import { procPollNumbers } from "../_kit/js_thread.ts";
 import { poll, POLLIN } from "../../select/mod.ts";
 import { waiterState } from "../../_wait/waiter.ts";
 

@@ -21,13 +21,8 @@ import {
 import { close, pipe } from "../../os/mod.ts";
 import { abi } from "../../ffi/abi.ts";
 import { kqueueUnavailable } from "../_kit/kqueue.ts";
-import {
-  canSignal,
-  interrupted,
-  selectorPremise,
-  signaller,
-  useSignalTarget,
-} from "../_kit/eintr.ts";
+import { canSignal, interrupted, signaller, useSignalTarget } from "../_kit/eintr.ts";
+import { selectorPremise } from "../_kit/eintr_evidence.ts";
 
 const skip = kqueueUnavailable;
 const { EBADF } = abi.errno;

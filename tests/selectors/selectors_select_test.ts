@@ -26,7 +26,8 @@ import {
   SELECTORS,
   withCleanup,
 } from "../_kit/selectors.ts";
-import { canSignal, observe, selectorPremise, signaller, useSignalTarget } from "../_kit/eintr.ts";
+import { canSignal, observe, signaller, useSignalTarget } from "../_kit/eintr.ts";
+import { selectorPremise } from "../_kit/eintr_evidence.ts";
 
 const MSG = new TextEncoder().encode(" This is a test.");
 
