@@ -31,8 +31,8 @@
 #   scripts/qemu_arm64.sh clean       delete the cache (chroot and runtimes)
 #
 # Known differences from arm64 hardware: qemu makes host syscalls, so /proc/PID/task/*/syscall
-# shows x86_64 numbers (tests/_kit/eintr.ts detects emulation and skips what relies on it);
-# /proc/self/exe is faked by qemu; CPU time is 20-40x a native run's. `deno test --no-check`
+# shows x86_64 numbers (tests/_kit/js_thread.ts detects emulation, tests/_kit/eintr.ts skips
+# what relies on it); /proc/self/exe is faked by qemu; CPU time is 20-40x a native run's. `deno test --no-check`
 # throughout: type-checking is the same on every architecture and costs minutes under qemu.
 #
 # Environment: IOMUX_QEMU_ROOT (default ${XDG_CACHE_HOME:-$HOME/.cache}/iomux-qemu-arm64),
