@@ -18,14 +18,8 @@
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
 import type { DevicesAbi } from "../ffi/abi/types.ts";
-import {
-  ABSENT,
-  compareCompiled,
-  constantEntry,
-  type Entry,
-  HEADERS,
-  runChecks,
-} from "./check_abi_symbols.ts";
+import { ABSENT, compareCompiled, constantEntry, type Entry, HEADERS } from "./_abi_clang.ts";
+import { runChecks } from "./_abi_cli.ts";
 
 /** One target's outcome. */
 export interface DevicesReport {

@@ -14,7 +14,8 @@
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
 import type { MsgAbi } from "../ffi/abi/types.ts";
-import { compareCompiled, type Entry, HEADERS, runChecks } from "./check_abi_symbols.ts";
+import { compareCompiled, type Entry, HEADERS } from "./_abi_clang.ts";
+import { runChecks } from "./_abi_cli.ts";
 
 /** One target's outcome. */
 export interface MsgReport {

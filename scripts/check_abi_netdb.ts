@@ -19,8 +19,8 @@ import {
   constantEntry as constant,
   type Entry as ValueCheck,
   HEADERS,
-  runChecks,
-} from "./check_abi_symbols.ts";
+} from "./_abi_clang.ts";
+import { runChecks } from "./_abi_cli.ts";
 
 const PRELUDE = HEADERS.map((h) => `#if __has_include(<${h}>)\n#include <${h}>\n#endif`);
 

@@ -25,14 +25,9 @@
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
 import type { SocketAbi } from "../ffi/abi/types.ts";
-import {
-  compareCompiled,
-  constantEntry,
-  type Entry,
-  runChecks,
-  type TargetFlags,
-  targetFlags,
-} from "./check_abi_symbols.ts";
+import { compareCompiled, constantEntry, type Entry } from "./_abi_clang.ts";
+import { runChecks } from "./_abi_cli.ts";
+import { type TargetFlags, targetFlags } from "./_abi_targets.ts";
 
 /** One target's outcome. */
 export interface SocketReport {
@@ -159,7 +154,7 @@ export function checkSocket(
   return { target, checked: list.length, mismatches };
 }
 
-/** `targetFlags` of the symbol checker, and Windows from the mingw-w64 headers. */
+/** The shared `targetFlags` (`_abi_targets.ts`), and Windows from the mingw-w64 headers. */
 export function socketTargetFlags(
   env: (name: string) => string | undefined,
 ): Record<string, TargetFlags> {

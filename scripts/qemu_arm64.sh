@@ -31,8 +31,8 @@
 #   scripts/qemu_arm64.sh clean       delete the cache (chroot and runtimes)
 #
 # Known differences from arm64 hardware: qemu makes host syscalls, so /proc/PID/task/*/syscall
-# shows x86_64 numbers (tests/_kit/eintr.ts detects emulation and skips what relies on it);
-# /proc/self/exe is faked by qemu; CPU time is 20-40x a native run's. `deno test --no-check`
+# shows x86_64 numbers (tests/_kit/js_thread.ts detects emulation, tests/_kit/eintr.ts skips
+# what relies on it); /proc/self/exe is faked by qemu; CPU time is 20-40x a native run's. `deno test --no-check`
 # throughout: type-checking is the same on every architecture and costs minutes under qemu.
 #
 # Environment: IOMUX_QEMU_ROOT (default ${XDG_CACHE_HOME:-$HOME/.cache}/iomux-qemu-arm64),
@@ -58,7 +58,10 @@ KOFFI_VERSION=3.3.4
 # The Deno subset CI runs (about 8-90 s a file under qemu; the whole suite takes ~45 min):
 # the ABI table, each primitive, the selectors, sockets, and the CPython parity fuzz.
 DENO_TESTS=${DENO_TESTS:-"tests/ffi/abi_test.ts tests/select/epoll_test.ts tests/select/poll_test.ts
-  tests/select/select_test.ts tests/selectors/selectors_test.ts tests/socket/socket_test.ts
+  tests/select/select_test.ts tests/selectors/selectors_test.ts
+  tests/selectors/selectors_select_test.ts tests/socket/socket_test.ts
+  tests/socket/socket_unix_test.ts tests/socket/socketpair_test.ts
+  tests/socket/socket_blocking_test.ts tests/socket/socket_errors_test.ts
   tests/socket/getaddrinfo_test.ts tests/property/fuzz_epoll_test.ts tests/property/fuzz_poll_test.ts"}
 # The built npm tests each other runtime runs: the layouts and the two Linux primitives.
 NPM_TESTS=${NPM_TESTS:-"tests/ffi/abi_test.js tests/select/epoll_test.js tests/select/poll_test.js"}

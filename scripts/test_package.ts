@@ -27,6 +27,8 @@
 import { buildNpm, repositoryUrl } from "./build_npm.ts";
 import { installedRuntime } from "./runtimes.ts";
 import { APP_JS, APP_TS, REQUIRE_CJS, tsconfig } from "./_package_fixtures.ts";
+import { check, expectRun, project, reportChecks, walk } from "./_package_checks.ts";
+import { checkMetadata, type Packed } from "./_package_metadata.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const NPM = `${ROOT}npm/`;
@@ -42,67 +44,6 @@ const PINS = {
   typesNode: "@types/node@20.19.43",
 } as const;
 
-interface Output {
-  ok: boolean;
-  text: string;
-}
-
-/** Runs a command to completion; stdout and stderr together, as the user sees them. */
-async function run(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  env: Record<string, string> = {},
-): Promise<Output> {
-  const out = await new Deno.Command(cmd, { args, cwd, env, stdin: "null" }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { ok: out.success, text: (decode(out.stdout) + decode(out.stderr)).trim() };
-}
-
-const results: [string, boolean, string][] = [];
-
-/** Records one named check; a thrown error or a false result is a failure. */
-async function check(name: string, body: () => Promise<string | void>): Promise<void> {
-  try {
-    const detail = (await body()) ?? "";
-    results.push([name, true, detail]);
-    console.log(`ok    ${name}${detail ? ` (${detail})` : ""}`);
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    results.push([name, false, message]);
-    console.log(`FAIL  ${name}\n${message.replace(/^/gm, "      ")}`);
-  }
-}
-
-/** Throws with the command's output unless it succeeded (and printed `expect`). */
-async function expectRun(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  expect?: string,
-  env: Record<string, string> = {},
-): Promise<string> {
-  const out = await run(cmd, args, cwd, env);
-  if (!out.ok || (expect !== undefined && !out.text.split("\n").includes(expect))) {
-    throw new Error(`$ ${cmd} ${args.join(" ")}\n${out.text.slice(-2000)}`);
-  }
-  return out.text;
-}
-
-/** A new npm project in `dir` with `deps` installed. */
-async function project(
-  dir: string,
-  deps: string[],
-  flags: string[] = [],
-  env: Record<string, string> = {},
-): Promise<void> {
-  Deno.mkdirSync(dir, { recursive: true });
-  const pkg = { name: dir.split("/").at(-1), private: true, type: "module" };
-  Deno.writeTextFileSync(`${dir}/package.json`, JSON.stringify(pkg) + "\n");
-  const args = ["install", "--no-audit", "--no-fund", ...flags, ...deps];
-  await expectRun("npm", args, dir, undefined, env);
-}
-
 /** The linters, installed once into the repository's cache. */
 async function tools(): Promise<string> {
   const bin = `${TOOLS_DIR}node_modules/.bin/`;
@@ -113,59 +54,6 @@ async function tools(): Promise<string> {
     await project(TOOLS_DIR, [`publint@${PINS.publint}`, PINS.attw], ["--save-exact"]);
   }
   return bin;
-}
-
-/** Every file under `dir` (none when it does not exist). */
-function* walk(dir: string): Generator<string> {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
-    throw e;
-  }
-  for (const entry of entries) {
-    if (entry.isDirectory) yield* walk(`${dir}/${entry.name}`);
-    else yield `${dir}/${entry.name}`;
-  }
-}
-
-interface Packed {
-  filename: string;
-  unpackedSize: number;
-  files: { path: string }[];
-}
-
-/** What the package says of itself: package.json fields and README links. */
-function checkMetadata(packed: Packed, pkg: Record<string, unknown>, readme: string): string {
-  const problems: string[] = [];
-  const paths = packed.files.map((f) => f.path);
-  for (const bad of paths.filter((p) => /\.map$|^tests\/|^examples\//.test(p))) {
-    problems.push(`ships ${bad}`);
-  }
-  const exports = pkg.exports as Record<string, Record<string, string>>;
-  for (const target of Object.values(exports).flatMap((e) => Object.values(e))) {
-    if (!paths.includes(target.replace(/^\.\//, ""))) problems.push(`export ${target} not shipped`);
-  }
-  if (typeof pkg.description !== "string" || pkg.description === "") {
-    problems.push("no description");
-  }
-  if ("os" in pkg || "cpu" in pkg) problems.push("os/cpu fields (EBADPLATFORM elsewhere)");
-  const repository = (pkg.repository as { url?: string } | undefined)?.url;
-  if (repository !== undefined && !/^(git\+)?(https?|ssh|git):\/\//.test(repository)) {
-    problems.push(`repository is not a URL: ${repository}`);
-  }
-  const node = (pkg.engines as Record<string, string>).node;
-  if (node !== ">=20.19") problems.push(`engines.node ${node}: require() of ESM needs 20.19`);
-  for (const link of readme.matchAll(/\]\(([^)]*)\)/g)) {
-    if (!/^https:\/\//.test(link[1]!)) problems.push(`README link ${link[1]} is dead on npm`);
-  }
-  if (/!\[/.test(readme)) problems.push("README shows an image");
-  for (const line of readme.split("\n").filter((l) => /\bdeno (task|run)\b/.test(l))) {
-    problems.push(`README tells npm users: ${line.trim()}`);
-  }
-  if (problems.length > 0) throw new Error(problems.join("\n"));
-  return `${paths.length} files, ${(packed.unpackedSize / 1000).toFixed(1)} kB unpacked`;
 }
 
 /** The app on one runtime; it must print `ok`, and `warnings` ExperimentalWarnings if given. */
@@ -392,12 +280,10 @@ async function main(): Promise<boolean> {
     }
   });
 
-  const failed = results.filter(([, ok]) => !ok);
-  console.log(`\n${results.length - failed.length} of ${results.length} package checks passed`);
-  for (const [name] of failed) console.log(`failed: ${name}`);
-  if (failed.length === 0) Deno.removeSync(work, { recursive: true });
+  const passed = reportChecks();
+  if (passed) Deno.removeSync(work, { recursive: true });
   else console.log(`projects kept in ${work}`);
-  return failed.length === 0;
+  return passed;
 }
 
 if (import.meta.main) Deno.exit(await main() ? 0 : 1);

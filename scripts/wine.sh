@@ -65,6 +65,7 @@ DENO_SUITES="tests/windows/ tests/select/ tests/selectors/ tests/socket/ tests/f
 NPM_SUITES="windows/select_test.js windows/poll_test.js windows/abi_test.js windows/async_test.js
   windows/streams_test.js windows/unix_socket_test.js watch/waker_test.js watch/watch_test.js
   async/waiter_test.js async/selectors_test.js selectors/selectors_test.js
+  selectors/selectors_select_test.js
   socket/getaddrinfo_test.js socket/hostnames_test.js"
 
 die() { echo "wine.sh: $*" >&2; exit 1; }

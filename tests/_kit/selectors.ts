@@ -1,4 +1,5 @@
-// Shared by the selectors tests: the classes under test, fd limits, cleanup.
+// Shared by the selectors tests: the classes under test, a throwaway instance, fd limits,
+// cleanup.
 import { execFileSync } from "node:child_process";
 import process from "node:process";
 import {
@@ -27,6 +28,13 @@ export const SELECTORS: [string, Factory, boolean][] = [
     : []),
   ["DefaultSelector", () => new DefaultSelector(), true],
 ];
+
+/** One throwaway instance, to decide skips by class. */
+export function s0(make: Factory): BaseSelectorImpl {
+  const s = make();
+  s.close();
+  return s;
+}
 
 /** This process's RLIMIT_NOFILE, as a child shell inherits it. */
 export function fdLimits(): { soft: number; hard: number } {

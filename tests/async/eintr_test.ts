@@ -4,7 +4,7 @@
 // in /proc as the thread blocked in a call on the waiter's own epoll fd (the first
 // argument), or, where the waiter polls with poll(2), in poll or ppoll (the numbers
 // /proc shows for them: this architecture's, or under qemu-user the host's, as
-// tests/_kit/eintr.ts finds them) over a marker count of fds (`nfds`, the second argument),
+// tests/_kit/js_thread.ts finds them) over a marker count of fds (`nfds`, the second argument),
 // then sends it SIGWINCH (a JS listener is installed, so the runtime's handler runs
 // and the call returns EINTR). The waiter's count of interrupted calls proves that the
 // signal really interrupted it.
@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import process from "node:process";
 import { withPipes } from "../_kit/fds.ts";
-import { procPollNumbers } from "../_kit/eintr.ts";
+import { procPollNumbers } from "../_kit/js_thread.ts";
 import { poll, POLLIN } from "../../select/mod.ts";
 import { waiterState } from "../../_wait/waiter.ts";
 

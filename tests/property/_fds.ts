@@ -6,7 +6,6 @@
 import { after, before } from "node:test";
 import { close, O_RDONLY, open, pipe, write } from "../../os/mod.ts";
 import { isOpen } from "../_kit/fds.ts";
-import { assertClosed, growFdTable } from "./_parity.ts";
 
 /** The fds the suites rely on being closed. */
 const GUARD_FDS: readonly number[] = Array.from({ length: 24 }, (_, i) => 1000 + i);
@@ -51,4 +50,30 @@ export function useReadyPipe(ends: ReadyPipe): void {
     close(ends.r);
     close(ends.w);
   });
+}
+
+/**
+ * Grows this process's fd table past 1023 by opening fds up to that number and
+ * closing them. Linux's select(2) ignores the bits of fds beyond the table and
+ * hands them back as ready (CPython then reports a closed fd 1000 as ready);
+ * with the table grown, such an fd fails with EBADF whatever ran before.
+ */
+export function growFdTable(openDevNull: () => number, closeFd: (fd: number) => void): void {
+  const opened: number[] = [];
+  try {
+    for (;;) {
+      const fd = openDevNull();
+      opened.push(fd);
+      if (fd >= 1023) break;
+    }
+  } finally {
+    for (const fd of opened) closeFd(fd);
+  }
+}
+
+/** Asserts that every fd in `fds` is closed here (so a test may use it as a "bad" fd). */
+export function assertClosed(fds: Iterable<number>, isOpen: (fd: number) => boolean): void {
+  for (const fd of fds) {
+    if (isOpen(fd)) throw new Error(`fd ${fd} is open; the fuzz tests need it closed`);
+  }
 }

@@ -18,17 +18,8 @@ import {
   PollSelector,
   SelectSelector,
 } from "../../selectors/mod.ts";
-import {
-  anyInt,
-  anyTimeout,
-  type Desc,
-  documented,
-  Env,
-  type Outcome,
-  outcome,
-  show,
-  toJs,
-} from "./_parity.ts";
+import { anyInt, anyTimeout } from "./_arbitraries.ts";
+import { type Desc, documented, Env, type Outcome, outcome, show, toJs } from "./_parity.ts";
 
 const linux = process.platform === "linux";
 const undef: Desc = { t: "undef" };

@@ -9,23 +9,19 @@ import process from "node:process";
 import fc from "npm:fast-check@4.11.0";
 import { close, pipe } from "../../os/mod.ts";
 import { Epoll, epoll, EPOLLOUT } from "../../select/mod.ts";
+import { anyFd, anyInt, anyTimeout, fdNumber, nonNumber } from "./_arbitraries.ts";
 import {
-  anyFd,
-  anyInt,
-  anyTimeout,
   callsMade,
   type Desc,
   documented,
   Env,
-  fdNumber,
-  nonNumber,
   type Outcome,
   outcome,
-  runPython,
   show,
   toJs,
   toPy,
 } from "./_parity.ts";
+import { runPython } from "./_python_runner.ts";
 import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 

@@ -13,18 +13,8 @@ import { LIBKQUEUE_KEVENT } from "../../ffi/abi/linux.ts";
 import type { KeventLayout } from "../../ffi/abi/types.ts";
 import { decodeKevent, encodeKevents, type KeventFields } from "../../ffi/kevent.ts";
 import { KEvent, kevent } from "../../select/mod.ts";
-import {
-  anyInt,
-  anyNumber,
-  callsMade,
-  type Desc,
-  documented,
-  Env,
-  fileObject,
-  outcome,
-  show,
-  toJs,
-} from "./_parity.ts";
+import { anyInt, anyNumber, fileObject } from "./_arbitraries.ts";
+import { callsMade, type Desc, documented, Env, outcome, show, toJs } from "./_parity.ts";
 
 const undef: Desc = { t: "undef" };
 // Mostly values each C type accepts, so that most inputs make an event to check.

@@ -20,21 +20,19 @@ import {
   setBlocking,
   write,
 } from "../../os/mod.ts";
+import { anyInt, fdNumber, nonNumber } from "./_arbitraries.ts";
 import {
-  anyInt,
   callsMade,
   type Desc,
   documented,
   Env,
-  fdNumber,
-  nonNumber,
   type Outcome,
   outcome,
-  runPython,
   show,
   toJs,
   toPy,
 } from "./_parity.ts";
+import { runPython } from "./_python_runner.ts";
 import { hasPython } from "../_kit/python.ts";
 import { assertGuardsClosed, prepareFdTable } from "./_fds.ts";
 

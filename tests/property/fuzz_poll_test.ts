@@ -7,21 +7,19 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";
 import { type Poll, poll, POLLIN, POLLNVAL } from "../../select/mod.ts";
+import { anyFd, anyInt, anyTimeout } from "./_arbitraries.ts";
 import {
-  anyFd,
-  anyInt,
-  anyTimeout,
   callsMade,
   type Desc,
   documented,
   Env,
   type Outcome,
   outcome,
-  runPython,
   show,
   toJs,
   toPy,
 } from "./_parity.ts";
+import { runPython } from "./_python_runner.ts";
 import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 

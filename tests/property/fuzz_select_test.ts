@@ -5,21 +5,19 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import fc from "npm:fast-check@4.11.0";
 import { select } from "../../select/mod.ts";
+import { anyFd, anyTimeout, nonNumber } from "./_arbitraries.ts";
 import {
-  anyFd,
-  anyTimeout,
   callsMade,
   type Desc,
   documented,
   Env,
-  nonNumber,
   type Outcome,
   outcome,
-  runPython,
   show,
   toJs,
   toPy,
 } from "./_parity.ts";
+import { runPython } from "./_python_runner.ts";
 import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 

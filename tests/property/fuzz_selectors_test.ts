@@ -18,22 +18,20 @@ import {
   SelectorKey,
   SelectSelector,
 } from "../../selectors/mod.ts";
+import { anyInt, anyTimeout, fdNumber } from "./_arbitraries.ts";
 import {
-  anyInt,
-  anyTimeout,
   callsMade,
   type Desc,
   documented,
   Env,
-  fdNumber,
   FileObj,
   type Outcome,
   outcome,
-  runPython,
   show,
   toJs,
   toPy,
 } from "./_parity.ts";
+import { runPython } from "./_python_runner.ts";
 import { hasPython } from "../_kit/python.ts";
 import { prepareFdTable } from "./_fds.ts";
 

@@ -18,20 +18,19 @@ import {
   socketpair,
   SOL_SOCKET,
 } from "../../socket/mod.ts";
+import { anyInt, nonNumber } from "./_arbitraries.ts";
 import {
-  anyInt,
   callsMade,
   type Desc,
   documented,
   Env,
-  nonNumber,
   type Outcome,
   outcome,
-  runPython,
   show,
   toJs,
   toPy,
 } from "./_parity.ts";
+import { runPython } from "./_python_runner.ts";
 import { hasPython } from "../_kit/python.ts";
 
 type OpName =

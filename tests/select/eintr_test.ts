@@ -20,13 +20,12 @@ import { sleep } from "../_kit/time.ts";
 import {
   assertKeptDeadline,
   canSignal,
-  countEintr,
-  EINTR,
   interrupted,
-  type Premise,
   signaller,
   useSignalTarget,
 } from "../_kit/eintr.ts";
+import { countEintr, type Premise } from "../_kit/eintr_evidence.ts";
+import { EINTR } from "../_kit/js_thread.ts";
 
 describe("EINTR: blocking waits keep their deadline (PEP 475)", {
   skip: process.platform === "win32",

@@ -26,12 +26,12 @@ import { SELECTORS } from "../_kit/selectors.ts";
 import {
   assertKeptDeadline,
   canSignal,
-  EINTR,
   interrupted,
-  selectorPremise,
   signaller,
   useSignalTarget,
 } from "../_kit/eintr.ts";
+import { selectorPremise } from "../_kit/eintr_evidence.ts";
+import { EINTR } from "../_kit/js_thread.ts";
 
 /** A blocking socket call under `settimeout` waits in poll(2) first. */
 const SOCKET_TIMEOUT = { waits: ["poll"], counted: ["poll"] } as const;

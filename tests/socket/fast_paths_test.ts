@@ -24,7 +24,8 @@ import {
 } from "../../socket/mod.ts";
 import { counted as countedIn } from "../_kit/counters.ts";
 import { leakFree } from "../_kit/fds.ts";
-import { canSignal, interrupted, type Premise, signaller, useSignalTarget } from "../_kit/eintr.ts";
+import { canSignal, interrupted, signaller, useSignalTarget } from "../_kit/eintr.ts";
+import type { Premise } from "../_kit/eintr_evidence.ts";
 import { CLAIM, withTamperedPrototype } from "../_kit/lying_views.ts";
 import { POSIX_HARNESS } from "../_kit/platform.ts";
 
