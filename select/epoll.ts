@@ -7,64 +7,26 @@
  */
 import { closedByOwner } from "../_py/resource_warning.ts";
 import { OSError, ValueError } from "../errors.ts";
-import { abi } from "../ffi/abi.ts";
-import { lastOsError, strerror } from "../ffi/errno.ts";
-import { libc } from "../ffi/libc.ts";
-import {
-  EPOLL_DATA_WORD,
-  EPOLL_EVENT_SIZE,
-  EPOLL_EVENT_WORDS,
-  FD_SETSIZE,
-} from "../ffi/structs.ts";
+import { FD_SETSIZE } from "../ffi/structs.ts";
 import { cInt, fildes, type FileLike, uintBitwise } from "../_py/convert.ts";
 import { deadlineAfter, parseEpollTimeout } from "../_py/timeout.ts";
-import { MillisecondWait, waitFor } from "../_py/wait_loop.ts";
 import { EPOLL_CLOEXEC, EPOLLIN, EPOLLOUT, EPOLLPRI, POLLIN } from "./constants.ts";
 import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "../_wait/async_wait.ts";
+import { libc } from "../ffi/libc.ts";
 import { Adoption } from "./_adopt.ts";
+import { EpollEvents } from "./_epoll_events.ts";
+import {
+  createEpoll,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_DEL,
+  EPOLL_CTL_MOD,
+  EpollCtl,
+  requireEpoll,
+} from "./_epoll_fd.ts";
 import { type EventSink, fastPaths, pollInto, readyBuffer, waitNow } from "./_internal.ts";
-
-const { ENOSYS } = abi.errno;
-const EPOLL_CTL_ADD = 1;
-const EPOLL_CTL_DEL = 2;
-const EPOLL_CTL_MOD = 3;
-/**
- * The most events one `poll()` asks the kernel for. CPython allocates `maxevents`
- * entries whatever their number; iomux caps the buffer (12 MiB on x86_64) and lets
- * further ready fds come in the next call, which level-triggered epoll guarantees.
- */
-const MAX_EVENT_BUFFER = 1 << 20;
-
-/** `epoll_wait(2)` into an event buffer, as the wait loop drives it. */
-class EpollWaitCall extends MillisecondWait {
-  epfd = -1;
-  events: Uint8Array = new Uint8Array(0);
-  maxevents = 0;
-
-  /** The symbol, called as a plain function: 10–20 ns cheaper than a method call on `libc()`. */
-  readonly #epollWait = libc().epoll_wait!;
-
-  attempt(): number {
-    const wait = this.#epollWait;
-    return wait(this.epfd, this.events, this.maxevents, this.ms);
-  }
-}
 
 /** Set by `Epoll.fromFd` to adopt an fd instead of creating an instance. */
 const adoption = new Adoption();
-
-function requireEpoll(): void {
-  if (libc().epoll_create1 === null) {
-    throw new OSError(ENOSYS, `${strerror(ENOSYS)}: epoll exists only on Linux`);
-  }
-}
-
-function create(): number {
-  requireEpoll();
-  const fd = libc().epoll_create1!(EPOLL_CLOEXEC);
-  if (fd < 0) throw lastOsError();
-  return fd;
-}
 
 /**
  * An epoll instance, as Python's `select.epoll`. Create one with `new Epoll()` or
@@ -88,13 +50,8 @@ function create(): number {
  */
 export class Epoll {
   #fd: number;
-  #events = new Uint8Array(0);
-  #eventWords = new Uint32Array(0);
-  readonly #call = new EpollWaitCall();
-  /** `epoll_wait`, bound once (null off Linux, where no instance can be made). */
-  readonly #epollWait = libc().epoll_wait!;
-  readonly #ctlEvent = new Uint8Array(Math.max(EPOLL_EVENT_SIZE, 16));
-  readonly #ctlWords = new Uint32Array(this.#ctlEvent.buffer);
+  readonly #events = new EpollEvents();
+  readonly #ctlEvent = new EpollCtl();
 
   /**
    * Creates an epoll instance (`epoll_create1(EPOLL_CLOEXEC)`: never inherited by
@@ -119,7 +76,7 @@ export class Epoll {
     const flagBits = flags === undefined ? 0 : cInt(flags);
     if (hint !== -1 && hint <= 0) throw new ValueError("negative sizehint");
     if (flagBits !== 0 && flagBits !== EPOLL_CLOEXEC) throw new OSError("invalid flags");
-    this.#fd = adoption.own(this, create());
+    this.#fd = adoption.own(this, createEpoll());
   }
 
   /**
@@ -368,12 +325,7 @@ export class Epoll {
       else fastPaths.epollPollFallback++;
     }
     if (n < 0) n = this.#wait(timeout, maxevents);
-    const words = this.#eventWords;
-    const result: [number, number][] = new Array(n);
-    for (let i = 0, at = 0; i < n; i++, at += EPOLL_EVENT_WORDS) {
-      result[i] = [words[at + EPOLL_DATA_WORD]! | 0, words[at]!];
-    }
-    return result;
+    return this.#events.pairs(n);
   }
 
   /**
@@ -385,11 +337,7 @@ export class Epoll {
     maxevents: number | undefined,
     sink: EventSink,
   ): void {
-    const n = this.#wait(timeout, maxevents);
-    const words = this.#eventWords;
-    for (let i = 0, at = 0; i < n; i++, at += EPOLL_EVENT_WORDS) {
-      sink(words[at + EPOLL_DATA_WORD]! | 0, words[at]!);
-    }
+    this.#events.forEach(this.#wait(timeout, maxevents), sink);
   }
 
   /**
@@ -399,20 +347,12 @@ export class Epoll {
   [waitNow](ms: 0 | -1, maxevents: number): number {
     const epfd = this.#fd;
     if (epfd < 0) return -1;
-    const max = maxevents < MAX_EVENT_BUFFER ? maxevents : MAX_EVENT_BUFFER;
-    if (this.#events.byteLength < max * EPOLL_EVENT_SIZE) this.#grow(max);
-    const wait = this.#epollWait;
-    return wait(epfd, this.#events, max, ms);
+    return this.#events.now(epfd, ms, maxevents);
   }
 
   /** @ignore The `epoll_event` words of the last wait. */
   [readyBuffer](): Uint32Array {
-    return this.#eventWords;
-  }
-
-  #grow(max: number): void {
-    this.#events = new Uint8Array(max * EPOLL_EVENT_SIZE);
-    this.#eventWords = new Uint32Array(this.#events.buffer);
+    return this.#events.words;
   }
 
   /** The checks of `poll`, in CPython's order, then the wait; the number of events. */
@@ -422,13 +362,7 @@ export class Epoll {
     const ns = parseEpollTimeout(timeout);
     if (max === -1) max = FD_SETSIZE - 1;
     else if (max < 1) throw new ValueError(`maxevents must be greater than 0, got ${max}`);
-    max = Math.min(max, MAX_EVENT_BUFFER);
-    if (this.#events.byteLength < max * EPOLL_EVENT_SIZE) this.#grow(max);
-    const call = this.#call;
-    call.epfd = epfd;
-    call.events = this.#events;
-    call.maxevents = max;
-    return waitFor(call, ns);
+    return this.#events.wait(epfd, max, ns);
   }
 
   /**
@@ -496,13 +430,7 @@ export class Epoll {
   }
 
   #ctl(op: number, fd: number, events: number): void {
-    const epfd = this.#open();
-    const words = this.#ctlWords;
-    words[0] = events;
-    words[EPOLL_DATA_WORD] = fd;
-    words[EPOLL_DATA_WORD + 1] = 0;
-    const c = libc();
-    if (c.epoll_ctl!(epfd, op, fd, this.#ctlEvent) < 0) throw lastOsError();
+    this.#ctlEvent.call(this.#open(), op, fd, events);
   }
 }
 

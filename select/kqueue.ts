@@ -10,43 +10,20 @@ import { Adoption } from "./_adopt.ts";
 import { ValueError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError } from "../ffi/errno.ts";
-import {
-  decodeKevent,
-  encodeKevents,
-  forEachIdentFilter,
-  type KeventFields,
-} from "../ffi/kevent.ts";
 import { type KqueueBinding, kqueueBinding } from "../ffi/kqueue_lib.ts";
 import { libc } from "../ffi/libc.ts";
-import { writeTime } from "../ffi/structs.ts";
 import { cInt } from "../_py/convert.ts";
-import { divide, FLOOR, type Ns, parseKqueueTimeout } from "../_py/timeout.ts";
-import { type InterruptibleWait, waitFor } from "../_py/wait_loop.ts";
-import { type KEvent, keventFields, keventFromFields } from "./kevent.ts";
+import { parseKqueueTimeout } from "../_py/timeout.ts";
+import type { KEvent } from "./kevent.ts";
 import { pollInto, readyBuffer, waitNow } from "./_internal.ts";
 import { answer, type AsyncWaitOptions, endWaits, waitAsync } from "../_wait/async_wait.ts";
 import { deadlineAfter } from "../_py/timeout.ts";
 import { POLLIN } from "./constants.ts";
-import { forgetQueue, noteChanges, trackedInterests } from "./_kqueue_interest.ts";
+import { forgetQueue, trackedInterests } from "./_kqueue_interest.ts";
+import { KeventChanges } from "./_kqueue_changes.ts";
+import { KqueueEvents, type ReadyKevents } from "./_kqueue_events.ts";
 
 const { F_SETFD, FD_CLOEXEC } = abi.fcntl;
-const INT_MAX = 2147483647;
-/**
- * The most events one `control()` asks the kernel for. CPython allocates
- * `maxevents` entries whatever their number; iomux caps the buffer (32 MiB with
- * the 32-byte layout) and lets further events come in the next call.
- */
-const MAX_EVENT_BUFFER = 1 << 20;
-
-/** A kqueue's event list as the selector reads it (see `readyBuffer`). */
-export interface ReadyKevents {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
-  /** `sizeof(struct kevent)`, and the offsets of `ident` and `filter`. */
-  readonly size: number;
-  readonly ident: number;
-  readonly filter: number;
-}
 
 /** Set by `Kqueue.fromFd` to adopt an fd instead of creating a queue. */
 const adoption = new Adoption();
@@ -62,44 +39,6 @@ function create(binding: KqueueBinding): number {
     throw error;
   }
   return fd;
-}
-
-/** Writes a non-negative nanosecond count as a `struct timespec`. */
-function writeTimespec(words: Int32Array, ns: Ns): void {
-  const sec = Number(divide(ns, 1e9, FLOOR));
-  const nsec = typeof ns === "bigint" ? Number(ns % 1_000_000_000n) : ns % 1e9;
-  writeTime(words, sec, nsec);
-}
-
-/** `kevent(2)` with one call's arguments, as the wait loop drives it. */
-class KeventCall implements InterruptibleWait {
-  kq = -1;
-  changes: Uint8Array | null = null;
-  nchanges = 0;
-  events: Uint8Array | null = null;
-  nevents = 0;
-  readonly #kevent: KqueueBinding["kevent"];
-  readonly #timespec = new Int32Array(abi.timespec.size >> 2);
-  readonly #timespecBytes = new Uint8Array(this.#timespec.buffer);
-  #timeout: Uint8Array | null = null;
-
-  constructor(binding: KqueueBinding) {
-    this.#kevent = binding.kevent;
-  }
-
-  block(): void {
-    this.#timeout = null;
-  }
-
-  limit(ns: Ns): void {
-    writeTimespec(this.#timespec, ns);
-    this.#timeout = this.#timespecBytes;
-  }
-
-  attempt(): number {
-    const { kq, changes, nchanges, events, nevents } = this;
-    return this.#kevent(kq, changes, nchanges, events, nevents, this.#timeout);
-  }
 }
 
 /**
@@ -147,13 +86,8 @@ class KeventCall implements InterruptibleWait {
 export class Kqueue {
   #fd: number;
   readonly #binding: KqueueBinding;
-  #changes = new Uint8Array(0);
-  #events = new Uint8Array(0);
-  readonly #syscall: KeventCall;
-  /** A zero `struct timespec`: the fast wait's timeout 0. */
-  readonly #zero = new Uint8Array(abi.timespec.size);
-  /** What {@linkcode readyBuffer} returns: the event list and its layout. */
-  #ready: ReadyKevents | undefined;
+  readonly #changes = new KeventChanges();
+  readonly #events: KqueueEvents;
 
   /**
    * Creates a kqueue. Its fd is close-on-exec (never inherited by child processes).
@@ -165,7 +99,7 @@ export class Kqueue {
   constructor() {
     if (arguments.length > 0) throw new TypeError("kqueue() takes no positional arguments");
     this.#binding = kqueueBinding();
-    this.#syscall = new KeventCall(this.#binding);
+    this.#events = new KqueueEvents(this.#binding);
     const adopted = adoption.take(this);
     this.#fd = adopted ?? adoption.own(this, create(this.#binding));
   }
@@ -332,12 +266,7 @@ export class Kqueue {
     if (arguments.length > 3) {
       throw new TypeError(`control expected at most 3 arguments, got ${arguments.length}`);
     }
-    const n = this.#control(changelist, maxevents, timeout);
-    const result: KEvent[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      result[i] = keventFromFields(decodeKevent(this.#events, this.#binding.layout, i));
-    }
-    return result;
+    return this.#events.kevents(this.#control(changelist, maxevents, timeout));
   }
 
   /**
@@ -413,8 +342,7 @@ export class Kqueue {
     maxevents: number,
     sink: (fd: number, filter: number) => void,
   ): void {
-    const n = this.#control(null, maxevents, timeout);
-    forEachIdentFilter(this.#events, this.#binding.layout, n, sink);
+    this.#events.forEach(this.#control(null, maxevents, timeout), sink);
   }
 
   /**
@@ -424,22 +352,12 @@ export class Kqueue {
   [waitNow](block: boolean, maxevents: number): number {
     const kq = this.#fd;
     if (kq < 0) return -1;
-    const wanted = maxevents < MAX_EVENT_BUFFER ? maxevents : MAX_EVENT_BUFFER;
-    if (this.#events.byteLength < wanted * this.#binding.layout.size) {
-      this.#events = new Uint8Array(wanted * this.#binding.layout.size);
-    }
-    return this.#binding.kevent(kq, null, 0, this.#events, wanted, block ? null : this.#zero);
+    return this.#events.now(kq, block, maxevents);
   }
 
   /** @ignore The event list of the last wait, with the offsets of `ident` and `filter`. */
   [readyBuffer](): ReadyKevents {
-    const events = this.#events;
-    if (this.#ready?.bytes !== events) {
-      const { size, ident, filter } = this.#binding.layout;
-      const view = new DataView(events.buffer, events.byteOffset, events.byteLength);
-      this.#ready = { bytes: events, view, size, ident, filter };
-    }
-    return this.#ready!;
+    return this.#events.ready();
   }
 
   /** The checks of `control`, in CPython's order, then the wait; the number of events. */
@@ -454,45 +372,12 @@ export class Kqueue {
       throw new ValueError(`Length of eventlist must be 0 or positive, got ${nevents}`);
     }
     const ns = parseKqueueTimeout(timeout);
-    const changes = this.#encodeChanges(changelist);
-    const size = this.#binding.layout.size;
-    const wanted = Math.min(nevents, MAX_EVENT_BUFFER);
-    if (this.#events.byteLength < wanted * size) this.#events = new Uint8Array(wanted * size);
-    const call = this.#syscall;
-    call.kq = kq;
-    call.changes = changes;
-    call.nchanges = changes === null ? 0 : changes.byteLength / size;
-    call.events = wanted > 0 ? this.#events : null;
-    call.nevents = wanted;
-    return waitFor(call, ns);
-  }
-
-  /** The changelist as `struct kevent`s, or `null` for none (CPython's checks). */
-  #encodeChanges(changelist: Iterable<KEvent> | null | undefined): Uint8Array | null {
-    if (changelist === null || changelist === undefined) return null;
-    const iterator = (changelist as { [Symbol.iterator]?: unknown })[Symbol.iterator];
-    if (typeof iterator !== "function") throw new TypeError("changelist is not iterable");
-    // The length comes from the materialised list, not from the object (bpo-30058).
-    const items = Array.isArray(changelist) ? changelist : Array.from(changelist);
-    if (items.length === 0) return null;
-    if (items.length > INT_MAX) throw new RangeError("changelist is too long");
-    // The stored fields, not the getters a subclass may override (CPython copies
-    // the C struct), in a list of our own that nothing can change after the check.
-    const fields: KeventFields[] = [];
-    for (const item of items) {
-      const stored = keventFields(item);
-      if (stored === undefined) {
-        throw new TypeError("changelist must be an iterable of select.kevent objects");
-      }
-      fields.push(stored);
-    }
-    if (!nativeKqueue) noteChanges(this, items);
-    const layout = this.#binding.layout;
-    const bytes = fields.length * layout.size;
-    if (this.#changes.byteLength < bytes) this.#changes = new Uint8Array(bytes);
-    const changes = this.#changes.subarray(0, bytes);
-    encodeKevents(changes, layout, fields);
-    return changes;
+    const changes = this.#changes.encode(
+      changelist,
+      this.#binding.layout,
+      nativeKqueue ? null : this,
+    );
+    return this.#events.wait(kq, changes, nevents, ns);
   }
 
   #open(): number {

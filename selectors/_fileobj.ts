@@ -1,11 +1,12 @@
 /**
- * `_fileobj_to_fd` and the event-mask checks of `_BaseSelectorImpl.register`
- * and `.modify` (`Lib/selectors.py`).
+ * `_fileobj_to_fd`, `_BaseSelectorImpl._fileobj_lookup` and the event-mask checks
+ * of `_BaseSelectorImpl.register` and `.modify` (`Lib/selectors.py`).
  *
  * @module
  */
 import { ValueError } from "../errors.ts";
 import { denoHandleHint, pyTypeName } from "../_py/convert.ts";
+import type { SelectorKey } from "./key.ts";
 import { pyRepr } from "./_repr.ts";
 
 /**
@@ -67,6 +68,25 @@ export function fileobjToFd(fileobj: unknown): number {
   }
   if (fd < 0) throw new ValueError(`Invalid file descriptor: ${fd}`);
   return fd;
+}
+
+/**
+ * `_fileobj_lookup`: the fd of `fileobj`; when that fails with ValueError (a
+ * closed object), the fd of a key of `fdToKey` holding this very object.
+ */
+export function fileobjLookup(
+  fileobj: unknown,
+  fdToKey: ReadonlyMap<number, SelectorKey<unknown>>,
+): number {
+  try {
+    return fileobjToFd(fileobj);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    for (const key of fdToKey.values()) {
+      if (key.fileobj === fileobj) return key.fd;
+    }
+    throw error;
+  }
 }
 
 /**

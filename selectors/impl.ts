@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { InterruptedError, KeyError, RuntimeError, ValueError } from "../errors.ts";
+import { InterruptedError, KeyError, RuntimeError } from "../errors.ts";
 import type { FileLike } from "../_py/convert.ts";
 import { endWaits, refreshWaits } from "../_wait/async_wait.ts";
-import { checkEvents, fileobjToFd, sameEvents } from "./_fileobj.ts";
+import { checkEvents, fileobjLookup, sameEvents } from "./_fileobj.ts";
 import { pyRepr } from "./_repr.ts";
 import { BaseSelector } from "./base.ts";
 import { EVENT_READ, EVENT_WRITE, SelectorKey } from "./key.ts";
@@ -116,15 +116,7 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
    * @throws {ValueError} Invalid and not registered by identity.
    */
   protected fileobjLookup(fileobj: FileLike): number {
-    try {
-      return fileobjToFd(fileobj);
-    } catch (error) {
-      if (!(error instanceof ValueError)) throw error;
-      for (const key of this.fdToKey.values()) {
-        if (key.fileobj === fileobj) return key.fd;
-      }
-      throw error;
-    }
+    return fileobjLookup(fileobj, this.fdToKey);
   }
 
   /**

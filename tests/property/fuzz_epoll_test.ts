@@ -26,7 +26,7 @@ import { hasPython } from "../_kit/python.ts";
 import { readyPipe, useReadyPipe } from "./_fds.ts";
 
 const NAMES = ["r", "w"];
-/** CPython allocates `maxevents` entries; iomux caps its buffer at 2^20 (epoll.ts). */
+/** CPython allocates `maxevents` entries; iomux caps its buffer at 2^20 (select/_epoll_events.ts). */
 const MAX_EVENT_BUFFER = 1 << 20;
 
 type OpName =
