@@ -24,7 +24,7 @@
  * @module
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
-import type { SocketAbi } from "../ffi/abi/types.ts";
+import type { SocketAbi } from "../ffi/abi/socket_types.ts";
 import {
   compareCompiled,
   constantEntry,
