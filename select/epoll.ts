@@ -6,7 +6,8 @@
  * @module
  */
 import { closedByOwner } from "../_py/resource_warning.ts";
-import { OSError, ValueError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError, strerror } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { OSError, ValueError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import type { MsgAbi } from "../ffi/abi/socket_types.ts";
 import { addressOf } from "../ffi/address.ts";
