@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { pyTypeName } from "./convert.ts";
 
 /** A nanosecond count: a number while exact, a BigInt beyond 2^53. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { lastOsError, retryOnEintr } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { cInt, fildes, type FileLike, pyTypeName } from "../_py/convert.ts";

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 
 type Getter = (receiver: unknown) => unknown;
 

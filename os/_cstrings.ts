@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { addressOf } from "../ffi/address.ts";
 
 const encoder = new TextEncoder();

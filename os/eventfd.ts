@@ -10,7 +10,7 @@ import { abi } from "../ffi/abi.ts";
 import { lastOsError, osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { cInt, fildes } from "../_py/convert.ts";
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { retrying } from "./_fd.ts";
 
 /** `EFD_CLOEXEC`: the fd is closed across `exec` (Linux's value, `O_CLOEXEC`). */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";

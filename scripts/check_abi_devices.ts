@@ -17,7 +17,7 @@
  * @module
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
-import type { DevicesAbi } from "../ffi/abi/types.ts";
+import type { DevicesAbi } from "../ffi/abi/devices_types.ts";
 import { ABSENT, compareCompiled, constantEntry, type Entry, HEADERS } from "./_abi_clang.ts";
 import { runChecks } from "./_abi_cli.ts";
 

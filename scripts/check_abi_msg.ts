@@ -13,7 +13,7 @@
  * @module
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
-import type { MsgAbi } from "../ffi/abi/types.ts";
+import type { MsgAbi } from "../ffi/abi/socket_types.ts";
 import { compareCompiled, type Entry, HEADERS } from "./_abi_clang.ts";
 import { runChecks } from "./_abi_cli.ts";
 

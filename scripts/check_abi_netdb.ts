@@ -13,7 +13,7 @@
  * @module
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
-import type { NetdbAbi } from "../ffi/abi/types.ts";
+import type { NetdbAbi } from "../ffi/abi/netdb_types.ts";
 import {
   compareCompiled,
   constantEntry as constant,

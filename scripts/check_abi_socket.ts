@@ -24,7 +24,7 @@
  * @module
  */
 import { ABI_TABLES } from "../ffi/abi.ts";
-import type { SocketAbi } from "../ffi/abi/types.ts";
+import type { SocketAbi } from "../ffi/abi/socket_types.ts";
 import { compareCompiled, constantEntry, type Entry } from "./_abi_clang.ts";
 import { runChecks } from "./_abi_cli.ts";
 import { type TargetFlags, targetFlags } from "./_abi_targets.ts";

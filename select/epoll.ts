@@ -6,7 +6,8 @@
  * @module
  */
 import { closedByOwner } from "../_py/resource_warning.ts";
-import { OSError, ValueError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { FD_SETSIZE } from "../ffi/structs.ts";
 import { cInt, fildes, type FileLike, uintBitwise } from "../_py/convert.ts";
 import { deadlineAfter, parseEpollTimeout } from "../_py/timeout.ts";

@@ -7,7 +7,7 @@
  */
 import { closedByOwner } from "../_py/resource_warning.ts";
 import { Adoption } from "./_adopt.ts";
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError } from "../ffi/errno.ts";
 import { type KqueueBinding, kqueueBinding } from "../ffi/kqueue_lib.ts";

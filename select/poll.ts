@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { KeyError, RuntimeError } from "../errors.ts";
+import { KeyError, RuntimeError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc, type Nfds, toNfds } from "../ffi/libc.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { libc } from "../ffi/libc.ts";
 import { FD_SETSIZE, newFdSet, newTimeval, writeTime } from "../ffi/structs.ts";
 import { fillHandleSet, newHandleSet, readyHandles } from "../ffi/fd_set.ts";

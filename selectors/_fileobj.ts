@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { denoHandleHint, pyTypeName } from "../_py/convert.ts";
 import type { SelectorKey } from "./key.ts";
 import { pyRepr } from "./_repr.ts";

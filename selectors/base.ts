@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { KeyError, RuntimeError, ValueError } from "../errors.ts";
+import { KeyError, RuntimeError, ValueError } from "../_plain_errors.ts";
 import { type FileLike, pyTypeName } from "../_py/convert.ts";
 import type { AsyncWaitOptions } from "../_wait/async_wait.ts";
 import { pyRepr } from "./_repr.ts";

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { InterruptedError, KeyError, RuntimeError } from "../errors.ts";
+import { InterruptedError } from "../errors.ts";
+import { KeyError, RuntimeError } from "../_plain_errors.ts";
 import type { FileLike } from "../_py/convert.ts";
 import { endWaits, refreshWaits } from "../_wait/async_wait.ts";
 import { checkEvents, fileobjLookup, sameEvents } from "./_fileobj.ts";

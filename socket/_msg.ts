@@ -12,9 +12,10 @@
  *
  * @module
  */
-import { OSError, ValueError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
-import type { MsgAbi } from "../ffi/abi/types.ts";
+import type { MsgAbi } from "../ffi/abi/socket_types.ts";
 import { addressOf } from "../ffi/address.ts";
 import { byteLengthOf, bytesFrom, isWritable, plainBytes } from "../ffi/bytes.ts";
 import { libc } from "../ffi/libc.ts";

@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { OSError, ValueError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { decodeInet4, decodeInet6, sockaddrFamily } from "../ffi/sockaddr.ts";
 import { addrinfoCall, cString, lookup } from "./_addrinfo.ts";

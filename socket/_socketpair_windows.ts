@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { BlockingIOError, ConnectionError, InterruptedError, ValueError } from "../errors.ts";
+import { BlockingIOError, ConnectionError, InterruptedError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { Socket } from "./socket.ts";
 

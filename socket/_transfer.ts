@@ -13,7 +13,7 @@ import { byteLengthOf, bytesFrom, plainBytes } from "../ffi/bytes.ts";
 import { libc } from "../ffi/libc.ts";
 import { bytesOf } from "../os/_fd.ts";
 import { argInt, pyTypeName, ssizeArg } from "../_py/convert.ts";
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import {
   deadlineAfter,
   MAX_IO,

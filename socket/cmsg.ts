@@ -7,7 +7,7 @@
  * @module
  */
 import { abi } from "../ffi/abi.ts";
-import type { MsgAbi } from "../ffi/abi/types.ts";
+import type { MsgAbi } from "../ffi/abi/socket_types.ts";
 import { libc } from "../ffi/libc.ts";
 import { ssizeArg } from "../_py/convert.ts";
 

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { OSError, ValueError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { type AddressLike, formatAddress } from "./_address.ts";
 import { WINDOWS } from "./_syscall.ts";

@@ -8,7 +8,7 @@ import { OSError } from "../errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import type { NetdbConstantName } from "../ffi/abi/types.ts";
+import type { NetdbConstantName } from "../ffi/abi/netdb_types.ts";
 
 /**
  * A host or service name could not be resolved, as Python's `socket.gaierror` (a

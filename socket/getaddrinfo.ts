@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { OSError, ValueError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { plainBytes } from "../ffi/bytes.ts";
 import { libc } from "../ffi/libc.ts";

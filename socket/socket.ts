@@ -1,41 +1,32 @@
 /**
  * `socket.socket`: IPv4, IPv6 and Unix sockets over raw fds, with Python's methods,
- * addresses and errors.
+ * addresses and errors. This file holds the methods and the one-call fast paths of
+ * `recv`, `recvInto`, `send` and `sendAll`; the rest of each method's work is in
+ * `_transfer.ts` (the full paths of recv and send), `_connect.ts` (accept,
+ * connect), `_datagram.ts` (recvfrom, sendto) and `_msg.ts` (sendmsg, recvmsg).
  *
  * @module
  */
-import { TimeoutError, ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { abi } from "../ffi/abi.ts";
 import { osError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
-import { byteLengthOf, bytesFrom, plainLength } from "../ffi/bytes.ts";
-import { bytePaths, bytesOf } from "../os/_fd.ts";
+import { plainLength } from "../ffi/bytes.ts";
+import { bytePaths } from "../os/_fd.ts";
 import { argInt } from "../_py/convert.ts";
-import { type Address, type AddressLike, decodeAddress, encodeAddress } from "./_address.ts";
-import {
-  adoptNewFd,
-  awaitConnect,
-  check,
-  deadlineAfter,
-  MAX_IO,
-  scratchAddress,
-  scratchLength,
-  SEND_FLAGS,
-  socketCall,
-  WINDOWS,
-} from "./_syscall.ts";
+import { type Address, type AddressLike, encodeAddress } from "./_address.ts";
+import { accept, internalConnect } from "./_connect.ts";
+import { recvfrom, recvfromInto, sendto } from "./_datagram.ts";
+import { check, MAX_IO, scratchAddress } from "./_syscall.ts";
 import { SocketBase } from "./socket_base.ts";
 import {
   nbytesArgument,
-  receiveBuffer,
-  recvFrom,
   recvFull,
   recvIntoFull,
   scratch,
   sendAllFull,
   sendFull,
   SOCK_STREAM,
-  writableBytes,
 } from "./_transfer.ts";
 import {
   type AncillaryItemLike,
@@ -49,8 +40,8 @@ export type { Address, AddressLike, IPv4Address, IPv6Address, NetlinkAddress } f
 export type { AncillaryItem, AncillaryItemLike, RecvmsgResult } from "./_msg.ts";
 export { SocketBase } from "./socket_base.ts";
 
-const { SOCK_CLOEXEC, SOMAXCONN } = abi.socket.constants;
-const { EINTR, EAGAIN, EINPROGRESS } = abi.errno;
+const { SOMAXCONN } = abi.socket.constants;
+const { EINTR } = abi.errno;
 
 /**
  * A socket, as Python's `socket.socket`: IPv4, IPv6 and Unix, stream and datagram.
@@ -111,22 +102,7 @@ export class Socket extends SocketBase {
    * @throws {BlockingIOError} Non-blocking, and nobody is waiting.
    */
   accept(): [Socket, Address] {
-    const c = libc();
-    const fd = this.fileno();
-    const accept4 = c.accept4;
-    const newFd = socketCall(fd, this.gettimeout(), false, () => {
-      scratchLength[0] = scratchAddress.length;
-      return accept4 !== null
-        ? accept4(fd, scratchAddress, scratchLength, SOCK_CLOEXEC)
-        : c.accept(fd, scratchAddress, scratchLength);
-    });
-    const address = decodeAddress(scratchAddress, scratchLength[0]!) ?? "";
-    adoptNewFd(newFd, accept4 !== null);
-    const sock = new Socket(this.family, this.type, this.proto, newFd);
-    // BSD accept() hands a non-blocking listener's O_NONBLOCK on; Linux does not.
-    // Windows hands on the listener's FIONBIO and cannot be asked: set it outright.
-    if (WINDOWS || !sock.getBlocking()) sock.setBlocking(true);
-    return [sock, address];
+    return accept(this, Socket);
   }
 
   /**
@@ -140,7 +116,7 @@ export class Socket extends SocketBase {
    * @throws {TimeoutError} A timeout is set (`settimeout`) and passed first.
    */
   connect(address: AddressLike): void {
-    const errno = this.#connect(address, "connect");
+    const errno = internalConnect(this, address, "connect");
     if (errno !== 0) throw osError(errno);
   }
 
@@ -152,29 +128,7 @@ export class Socket extends SocketBase {
    * @returns 0 or an errno value.
    */
   connectEx(address: AddressLike): number {
-    return this.#connect(address, "connect_ex");
-  }
-
-  #connect(address: AddressLike, caller: string): number {
-    const c = libc();
-    const length = encodeAddress(this.family, address, caller, scratchAddress);
-    if (c.connect(this.fileno(), scratchAddress, length) === 0) return 0;
-    const errno = c.errno();
-    // Retrying connect() after EINTR fails with EALREADY: CPython waits instead.
-    const timeout = this.gettimeout();
-    if (errno === EINTR && timeout !== 0) {
-      return awaitConnect(this.fileno(), timeout === null ? null : deadlineAfter(timeout));
-    }
-    // With a timeout the fd is non-blocking: wait for the connection as CPython does.
-    if (errno === EINPROGRESS && timeout) {
-      try {
-        return awaitConnect(this.fileno(), deadlineAfter(timeout));
-      } catch (e) {
-        if (caller === "connect_ex" && e instanceof TimeoutError) return EAGAIN;
-        throw e;
-      }
-    }
-    return errno;
+    return internalConnect(this, address, "connect_ex");
   }
 
   /**
@@ -252,17 +206,7 @@ export class Socket extends SocketBase {
    * @throws {ValueError} `"negative buffersize in recvfrom"`.
    */
   recvFrom(bufsize: number, flags: number = 0): [Uint8Array, Address | null] {
-    // CPython converts every argument ("n|i") before it checks any value.
-    const size = nbytesArgument(bufsize), f = argInt(flags);
-    if (size < 0) throw new ValueError("negative buffersize in recvfrom");
-    const fd = this.fileno(), timeout = this.gettimeout();
-    const buffer = receiveBuffer(size);
-    const got = recvFrom(fd, timeout, buffer, buffer.length, f);
-    const address = decodeAddress(scratchAddress, scratchLength[0]!);
-    return [
-      buffer.buffer !== scratch.buffer && got === buffer.length ? buffer : buffer.slice(0, got),
-      address,
-    ];
+    return recvfrom(this, bufsize, flags);
   }
 
   /**
@@ -279,19 +223,7 @@ export class Socket extends SocketBase {
     nbytes: number = 0,
     flags: number = 0,
   ): [number, Address | null] {
-    const fd = this.fileno(), timeout = this.gettimeout();
-    const view = writableBytes("recvfrom_into", buffer);
-    const capacity = byteLengthOf(view);
-    // CPython converts every argument ("w*|ni") before it checks any value.
-    let size = nbytesArgument(nbytes);
-    const f = argInt(flags);
-    if (size < 0) throw new ValueError("negative buffersize in recvfrom_into");
-    if (size === 0) size = capacity;
-    if (size > capacity) {
-      throw new ValueError("nbytes is greater than the length of the buffer");
-    }
-    const got = recvFrom(fd, timeout, view, Math.min(size, MAX_IO), f);
-    return [got, decodeAddress(scratchAddress, scratchLength[0]!)];
+    return recvfromInto(this, buffer, nbytes, flags);
   }
 
   /**
@@ -383,15 +315,7 @@ export class Socket extends SocketBase {
     }
     const flags = rest.length === 1 ? argInt(flagsOrAddress) : 0;
     const address = rest.length === 1 ? rest[0]! : flagsOrAddress as AddressLike;
-    const fd = this.fileno(), timeout = this.gettimeout(), c = libc();
-    // CPython rejects bad data before it looks at the address.
-    const checked = bytesOf(data);
-    const length = encodeAddress(this.family, address, "sendto", scratchAddress);
-    // The address's getters were caller code: take the extent again after them.
-    const bytes = bytesFrom(checked, 0);
-    const f = flags | SEND_FLAGS;
-    const n = Math.min(byteLengthOf(bytes), MAX_IO);
-    return socketCall(fd, timeout, true, () => c.sendto(fd, bytes, n, f, scratchAddress, length));
+    return sendto(this, data, flags, address);
   }
 
   /**

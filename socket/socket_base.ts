@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { OSError, ValueError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { closedByOwner, closeOnCollection } from "../_py/resource_warning.ts";
 import { abi } from "../ffi/abi.ts";
 import { lastOsError } from "../ffi/errno.ts";

@@ -9,7 +9,8 @@
  */
 import { DefaultSelector } from "../selectors/default.ts";
 import type { BaseSelectorImpl } from "../selectors/impl.ts";
-import { KeyError, OSError } from "../errors.ts";
+import { OSError } from "../errors.ts";
+import { KeyError } from "../_plain_errors.ts";
 
 /** `[fd, EVENT_READ | EVENT_WRITE bits]`, as a selector reports them. */
 export type Readiness = readonly [fd: number, events: number];

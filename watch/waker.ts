@@ -8,7 +8,7 @@ import { abi } from "../ffi/abi.ts";
 import { lastOsError } from "../ffi/errno.ts";
 import { libc } from "../ffi/libc.ts";
 import { cInt } from "../_py/convert.ts";
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import { FD_IO, openSocketPair, SOCKET_IO } from "../_wait/socket_wake.ts";
 
 const { O_NONBLOCK, O_CLOEXEC, F_GETFL, F_SETFL, F_SETFD, FD_CLOEXEC } = abi.fcntl;

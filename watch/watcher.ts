@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ValueError } from "../errors.ts";
+import { ValueError } from "../_plain_errors.ts";
 import type { FileLike } from "../_py/convert.ts";
 import { fileobjToFd } from "../selectors/_fileobj.ts";
 import { EVENT_READ, EVENT_WRITE } from "../selectors/key.ts";

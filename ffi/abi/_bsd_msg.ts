@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { MsgAbi } from "./types.ts";
+import type { MsgAbi } from "./socket_types.ts";
 
 /** The BSD layout with `CMSG_ALIGN` rounding to `cmsgAlign`. */
 export function bsdMsg(cmsgAlign: 4 | 8): MsgAbi {

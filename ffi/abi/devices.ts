@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { DevicesAbi } from "./types.ts";
+import type { DevicesAbi } from "./devices_types.ts";
 import { LINUX_FCNTL, LINUX_TERMIOS } from "./termios_linux.ts";
 import { DARWIN_FCNTL, DARWIN_TERMIOS, FREEBSD_FCNTL, FREEBSD_TERMIOS } from "./termios_bsd.ts";
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { AddrinfoLayout, NetdbAbi, NetdbConstantName } from "./types.ts";
+import type { AddrinfoLayout, NetdbAbi, NetdbConstantName } from "./netdb_types.ts";
 
 /**
  * glibc: `{int ai_flags, ai_family, ai_socktype, ai_protocol; socklen_t ai_addrlen;

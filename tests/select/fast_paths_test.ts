@@ -6,7 +6,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { OSError, RuntimeError, ValueError } from "../../errors.ts";
+import { OSError } from "../../errors.ts";
+import { RuntimeError, ValueError } from "../../_plain_errors.ts";
 import { close, pipe, write } from "../../os/mod.ts";
 import { Epoll, EPOLLIN, EPOLLOUT, poll, POLLIN, POLLOUT, select } from "../../select/mod.ts";
 import { fastPaths } from "../../select/_internal.ts";

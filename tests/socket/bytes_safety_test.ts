@@ -6,7 +6,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { BlockingIOError, ValueError } from "../../errors.ts";
+import { BlockingIOError } from "../../errors.ts";
+import { ValueError } from "../../_plain_errors.ts";
 import { abi } from "../../ffi/abi.ts";
 import { select } from "../../select/mod.ts";
 import {

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { BlockingIOError, OSError, TimeoutError, ValueError } from "../../errors.ts";
+import { BlockingIOError, OSError, TimeoutError } from "../../errors.ts";
+import { ValueError } from "../../_plain_errors.ts";
 import { close, pipe, read, write } from "../../os/mod.ts";
 import {
   AF_INET,
