@@ -9,6 +9,7 @@ import { isSet, readySets, selectNow } from "../select/_select_now.ts";
 import { parseSelectTimeout, secondsToWait, selectSelectorTimeout } from "../_py/timeout.ts";
 import { selectSemantics } from "./_select_async.ts";
 import { BaseSelectorImpl } from "./impl.ts";
+import { PySet } from "./_py_set.ts";
 import type { KeyTable } from "./_key_table.ts";
 import { EVENT_READ, EVENT_WRITE, type SelectorKey } from "./key.ts";
 import { WINDOWS } from "../select/_internal.ts";
@@ -57,8 +58,9 @@ const NO_FDS: readonly number[] = Object.freeze([]);
  * ```
  */
 export class SelectSelector<T = unknown> extends BaseSelectorImpl<T> {
-  readonly #readers = new Set<number>();
-  readonly #writers = new Set<number>();
+  /** Python sets: `select.select` walks them in CPython's order (`_py_set.ts`). */
+  readonly #readers = new PySet();
+  readonly #writers = new PySet();
   /** @ignore Its async waits wake on what `select(2)` reports (see `_select_async.ts`). */
   readonly [selectSemantics] = true;
 
