@@ -132,8 +132,8 @@ Written by \`bench/watch_latency.ts\` and \`bench/watch_scale.ts\`, one section 
 runtime and FFI backend (each run replaces its own). Each readiness source the runtime
 can run is forced in turn (\`IOMUX_WATCH_SOURCE\`). The selector source is the portable
 one (its unref'd wait is a 10 ms poll timer); the others are each runtime's fast source.
-The machine is a shared, loaded 2-core one: compare rows within a section, measured side
-by side.
+Compare rows within a section, measured side by side; the C rows are the floor of the same
+event on the same machine.
 
 `;
 
