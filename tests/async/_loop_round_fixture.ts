@@ -4,19 +4,19 @@
 // loop, through a poll handle and a timer), and the process must then exit cleanly,
 // its poll handle closed before Node tears the loop down.
 import { poll, POLLIN } from "../../select/mod.ts";
-import { close, pipe, write } from "../../os/mod.ts";
 import { waiterState } from "../../_wait/waiter.ts";
+import { closePair, openPair, writeTo } from "../_kit/pairs.ts";
 
-const [r, w] = pipe();
+// A pipe, or a loopback socket pair on Windows, where WSAPoll watches sockets only.
+const [r, w] = openPair();
 const p = poll();
 p.register(r, POLLIN);
 const start = performance.now();
 const timedOut = await p.pollAsync(300);
 const elapsed = performance.now() - start;
-setTimeout(() => write(w, new Uint8Array([1])), 20);
+setTimeout(() => writeTo(w, new Uint8Array([1])), 20);
 const ready = await p.pollAsync();
-close(r);
-close(w);
+closePair(r, w);
 console.log(
   JSON.stringify({ timedOut, elapsed, ready: ready.length, onLoop: waiterState().onLoop }),
 );
