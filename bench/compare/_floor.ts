@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { median } from "./_report.ts";
+import { median } from "./_numbers.ts";
 import type { JsRuntime, Toolchain } from "./_toolchain.ts";
 
 /** One runtime the floor runs in, with the FFI iomux uses there. */

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { cost, echoTargets, mean, median, type ReportInput, variantLabel } from "./_report.ts";
+import { cost, type ReportInput, variantLabel } from "./_report.ts";
+import { echoTargets } from "./_echo_report.ts";
+import { mean, median } from "./_numbers.ts";
 import { floorTargets } from "./_floor.ts";
 
 /** The markers in README.md that enclose the generated part. */

@@ -5,6 +5,8 @@
  */
 import type { Toolchain, Variant } from "./_toolchain.ts";
 import { type FloorRuntime, type FloorSample, floorSection } from "./_floor.ts";
+import { type EchoResult, echoSection } from "./_echo_report.ts";
+import { median, num, ratio } from "./_numbers.ts";
 
 /** Every round's ns per call of one variant at one N (key `id@n`). */
 export interface Sample {
@@ -15,18 +17,6 @@ export interface Sample {
 
 /** Samples by `id@n`. */
 export type Samples = Map<string, Sample>;
-
-/** Round trips per second of one echo server, one entry per round. */
-export interface EchoResult {
-  name: string;
-  label: string;
-  rtt: number[];
-  /** The server's CPU time in user mode per round trip, µs: its own code's. */
-  userUs: number[];
-  /** The server's CPU time in the kernel per round trip, µs: mostly the same calls for every server. */
-  sysUs: number[];
-  error?: string | undefined;
-}
 
 /** What bench/compare/js/heap.ts prints. */
 export interface HeapResult {
@@ -54,23 +44,6 @@ export interface ReportInput {
   budgetMs: number;
   seconds: number;
   baseline: Readonly<Record<string, string>>;
-}
-
-/** The median of some numbers (NaN for none). */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/**
- * The mean of `xs` (NaN for none): the server CPU per round trip, whose samples are
- * counted in 10 ms clock ticks, so that one round's tick more or less weighs a
- * seventh, as the total over all rounds would have it.
- */
-export function mean(xs: readonly number[]): number {
-  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 const RUNTIME_LABEL: Record<string, string> = {
@@ -123,12 +96,6 @@ const MECHANISMS = [
 ];
 const RUNTIMES = ["c", "python", "deno", "node", "node-koffi", "bun"];
 const NS = [10, 1000, 10000];
-
-const num = (x: number, digits = 0) =>
-  Number.isFinite(x)
-    ? x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : "–";
-const ratio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : "–");
 
 /** Median ns of `runtime.mechanism` at N, or NaN. */
 export function cost(samples: Samples, id: string, n: number): number {
@@ -238,93 +205,6 @@ function targetTable(input: ReportInput): string[] {
   return lines;
 }
 
-/**
- * Our echo-server targets, the one place they are stated (the report and the README
- * read them): a `DefaultSelector` loop on Deno (`recvInto` one buffer, as a fast server
- * reads) against CPython's selectors server and `Deno.listen`, and the example's
- * `selectAsync` loop against CPython's.
- */
-export const ECHO_TARGETS = {
-  /** Server CPU in user mode per round trip, at most this times CPython's. */
-  cpuOverPython: 0.85,
-  /** Round trips per second, at least this times CPython's. */
-  rateOverPython: 1.15,
-  /** Round trips per second, at least this times Deno.listen's. */
-  rateOverDenoListen: 1.2,
-  /** The example's round trips per second, at least this times CPython's. */
-  exampleOverPython: 1.0,
-} as const;
-
-/** Each iomux server against {@linkcode ECHO_TARGETS}, one Markdown item per server. */
-export function echoTargets(echo: readonly EchoResult[]): string[] {
-  const rate = (name: string) => median(echo.find((e) => e.name === name)?.rtt ?? []);
-  const py = rate("python");
-  const listen = rate("deno.listen");
-  const pyCpu = mean(echo.find((e) => e.name === "python")?.userUs ?? []);
-  const ok = (yes: boolean) => (yes ? "✅" : "❌");
-  const t = ECHO_TARGETS;
-  const lines: string[] = [];
-  // The loop targets are on the loop as a fast server is written (one buffer for every
-  // read); its `recv(65536)` twin, a new array per read, is shown for comparison.
-  const targeted = (e: EchoResult) => e.name === "iomux.recvInto" || e.name === "iomux.example";
-  for (const e of echo.filter((e) => targeted(e) && !e.error)) {
-    const r = median(e.rtt);
-    const a = r / py, b = r / listen, c = mean(e.userUs) / pyCpu;
-    if (e.name === "iomux.example") {
-      lines.push(
-        `- ${e.label}: ≥ ${t.exampleOverPython.toFixed(1)}× CPython's throughput: ` +
-          `**${ratio(a)}** ${ok(a >= t.exampleOverPython)}.`,
-      );
-      continue;
-    }
-    lines.push(
-      `- ${e.label}: server CPU (user) per round trip ≤ ${t.cpuOverPython}× CPython's: ` +
-        `**${ratio(c)}** ${ok(c <= t.cpuOverPython)}; throughput ≥ ${t.rateOverPython}× ` +
-        `CPython: **${ratio(a)}** ${ok(a >= t.rateOverPython)}; ≥ ${t.rateOverDenoListen}× ` +
-        `Deno.listen: **${ratio(b)}** ${ok(b >= t.rateOverDenoListen)}.`,
-    );
-  }
-  return lines;
-}
-
-function echoSection(input: ReportInput): string[] {
-  const { echo, echoLoad } = input;
-  if (echo.length === 0) return ["Not run: it needs a C compiler for the load client."];
-  const rate = (name: string) => median(echo.find((e) => e.name === name)?.rtt ?? []);
-  const py = rate("python");
-  const listen = rate("deno.listen");
-  const lines = [
-    `${echoLoad[0]} clients × ${num(echoLoad[1]!)} round trips of ${echoLoad[2]} B on ` +
-    "127.0.0.1, after a warm-up of a tenth of that (so that neither accept() nor a JIT " +
-    "compiler is timed); one C load client (one epoll thread) against each server in turn, " +
-    `${input.echo[0]?.rtt.length ?? 0} rounds interleaved; round trips per second, median. ` +
-    "The server's CPU time per round trip (from /proc, in 10 ms ticks: the mean over the " +
-    "rounds, which is their total's) is split into user mode, " +
-    "its own code, and the kernel's, which is mostly the same recv, send and epoll_wait " +
-    "calls for every server; the CPU target is on the user time.",
-    "",
-    "| server | round trips/s | ÷ CPython | ÷ Deno.listen | server CPU µs per round trip, user | " +
-    "CPython's ÷ this | system | round trips/s, each round |",
-    "|---|--:|--:|--:|--:|--:|--:|---|",
-  ];
-  const pyCpu = mean(echo.find((e) => e.name === "python")?.userUs ?? []);
-  for (const e of echo) {
-    if (e.error) {
-      lines.push(`| ${e.label} | failed: \`${e.error}\` | | | | | | |`);
-      continue;
-    }
-    const r = median(e.rtt);
-    const cpu = mean(e.userUs);
-    lines.push(
-      `| ${e.label} | ${num(r)} | ${ratio(r / py)} | ${ratio(r / listen)} | ${num(cpu, 2)} | ${
-        ratio(pyCpu / cpu)
-      } | ${num(mean(e.sysUs), 2)} | ${e.rtt.map((x) => num(x)).join(", ")} |`,
-    );
-  }
-  lines.push("", "Our targets:", "", ...echoTargets(echo));
-  return lines;
-}
-
 function heapSection(input: ReportInput): string[] {
   const h = input.heap;
   if (!h) return ["Not measured (bench/compare/js/heap.ts failed)."];
@@ -410,7 +290,7 @@ export function markdown(input: ReportInput): string {
     "",
     "## Echo server",
     "",
-    ...echoSection(input),
+    ...echoSection(input.echo, input.echoLoad),
     "",
   ].join("\n");
 }

@@ -18,7 +18,8 @@
  * @module
  */
 import { C_BASELINE, detect, ROOT, type Toolchain, tryOutput, variants } from "./_toolchain.ts";
-import { type EchoResult, type HeapResult, markdown, type Samples } from "./_report.ts";
+import { type HeapResult, markdown, type Samples } from "./_report.ts";
+import type { EchoResult } from "./_echo_report.ts";
 import { plot } from "./_plot.ts";
 import { readmeSummary, withSummary } from "./_readme.ts";
 import {
@@ -253,12 +254,10 @@ async function echoOnce(server: Server, cBin: string): Promise<[number, number, 
       String(child.pid),
     ]);
     if (!r.ok) throw new Error(`echo client against ${server.name}: ${r.stderr}`);
-    const result = lastJson(r.stdout);
-    return [
-      Number(result.rtt_per_s),
-      Number(result.server_user_us_per_rtt ?? NaN),
-      Number(result.server_sys_us_per_rtt ?? NaN),
-    ];
+    const { rtt_per_s: rate, server_user_us_per_rtt: user, server_sys_us_per_rtt: sys } = lastJson(
+      r.stdout,
+    );
+    return [Number(rate), Number(user ?? NaN), Number(sys ?? NaN)];
   } finally {
     try {
       child.kill("SIGTERM");
