@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { InterruptedError } from "../errors.ts";
-import { KeyError, RuntimeError } from "../_plain_errors.ts";
+import { InterruptedError, KeyError, RuntimeError } from "../errors.ts";
 import type { FileLike } from "../_py/convert.ts";
 import { endWaits, refreshWaits } from "../_wait/async_wait.ts";
 import { checkEvents, fileobjLookup, sameEvents } from "./_fileobj.ts";
@@ -389,11 +388,10 @@ export abstract class BaseSelectorImpl<T = unknown> extends BaseSelector<T> {
   protected release(): void {}
 
   /**
-   * Converts `timeout` as the mechanism's selector does and waits, handing each
-   * ready fd and the primitive's event bits for it to
-   * {@linkcode BaseSelectorImpl.sink}. Every mechanism
-   * whose `select` is {@linkcode BaseSelectorImpl.collect} defines it. (It is an
-   * optional member, not an abstract one, so that the type of
+   * Converts `timeout` as the mechanism's selector does and waits, handing each ready
+   * fd and the primitive's event bits for it to {@linkcode BaseSelectorImpl.sink}.
+   * Every mechanism whose `select` is {@linkcode BaseSelectorImpl.collect} defines it.
+   * (It is an optional member, not an abstract one, so that the type of
    * `DefaultSelector`, which extends this class, can be subclassed.)
    *
    * @param timeout The caller's timeout in seconds.
