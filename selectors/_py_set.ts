@@ -31,6 +31,26 @@ function hashOf(n: number): bigint {
   return BigInt(n) % MODULUS;
 }
 
+/**
+ * The first slot on `fd`'s probe path in `table` that `stop` accepts or that is
+ * empty: `set_add_entry`'s, `set_lookkey`'s and `set_insert_clean`'s walk, 9 slots
+ * at a time while they fit, then `i * 5 + 1 + perturb`.
+ */
+function probe(table: readonly number[], fd: number, stop: (at: number) => boolean): number {
+  const mask = table.length - 1;
+  const hash = hashOf(fd);
+  let perturb = hash;
+  let i = Number(hash & BigInt(mask));
+  for (;;) {
+    const probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
+    for (let at = i; at <= i + probes; at++) {
+      if (table[at] === EMPTY || stop(at)) return at;
+    }
+    perturb >>= PERTURB_SHIFT;
+    i = Number((BigInt(i) * 5n + 1n + perturb) & MASK_64 & BigInt(mask));
+  }
+}
+
 /** A `Set<number>` of non-negative ints whose iteration order is CPython's. */
 export class PySet extends Set<number> {
   /** Keys by slot: an fd, {@linkcode DUMMY} or {@linkcode EMPTY}. */
@@ -46,7 +66,7 @@ export class PySet extends Set<number> {
     // The walk ends at the first empty slot; the last dummy before it is reused
     // (`set_add_entry` sets `freeslot` at every dummy it passes).
     let freeslot: number | undefined;
-    const slot = this.#probe(fd, (at) => {
+    const slot = probe(table, fd, (at) => {
       if (table[at] === DUMMY) freeslot = at;
       return false;
     });
@@ -63,7 +83,7 @@ export class PySet extends Set<number> {
   override delete(fd: number): boolean {
     if (!super.delete(fd)) return false;
     const table = this.#table;
-    table[this.#probe(fd, (at) => table[at] === fd)] = DUMMY;
+    table[probe(table, fd, (at) => table[at] === fd)] = DUMMY;
     return true;
   }
 
@@ -89,51 +109,14 @@ export class PySet extends Set<number> {
     for (const key of this) callback(key, key, this);
   }
 
-  /**
-   * The first slot on `fd`'s probe path that `stop` accepts or that is empty
-   * (`set_add_entry`'s and `set_lookkey`'s walk).
-   */
-  #probe(fd: number, stop: (at: number) => boolean): number {
-    const table = this.#table;
-    const mask = table.length - 1;
-    const hash = hashOf(fd);
-    let perturb = hash;
-    let i = Number(hash & BigInt(mask));
-    for (;;) {
-      const probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
-      for (let at = i; at <= i + probes; at++) {
-        if (table[at] === EMPTY || stop(at)) return at;
-      }
-      perturb >>= PERTURB_SHIFT;
-      i = Number((BigInt(i) * 5n + 1n + perturb) & MASK_64 & BigInt(mask));
-    }
-  }
-
   /** `set_table_resize`: the smallest power of two above `minused`, active keys in slot order. */
   #resize(minused: number): void {
     let size = MIN_SIZE;
     while (size <= minused) size <<= 1;
     const old = this.#table;
     const table = this.#table = new Array<number>(size).fill(EMPTY);
-    const mask = size - 1;
-    for (const key of old) {
-      if (key < 0) continue;
-      // set_insert_clean: the first empty slot on the key's path.
-      const hash = hashOf(key);
-      let perturb = hash;
-      let i = Number(hash & BigInt(mask));
-      placed: for (;;) {
-        const probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
-        for (let at = i; at <= i + probes; at++) {
-          if (table[at] === EMPTY) {
-            table[at] = key;
-            break placed;
-          }
-        }
-        perturb >>= PERTURB_SHIFT;
-        i = Number((BigInt(i) * 5n + 1n + perturb) & MASK_64 & BigInt(mask));
-      }
-    }
+    // set_insert_clean: each active key in the first empty slot on its path.
+    for (const key of old) if (key >= 0) table[probe(table, key, () => false)] = key;
     this.#fill = this.size;
   }
 }
