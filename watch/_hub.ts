@@ -5,6 +5,12 @@
  * callbacks it asks again with no wait, so an fd that stays ready is reported again
  * (level-triggered, as asyncio's `add_reader` and libuv's `uv_poll_t`).
  *
+ * Two kinds of source (`_source.ts`). A waiting source is waited on, one Promise a
+ * round, by the hub's loop ({@linkcode run}). A pushing source (a poll handle on
+ * Node's loop) calls the hub from the loop's poll phase, and the callbacks run right
+ * there ({@linkcode pushed}): there is no Promise to settle, and no `setImmediate` to
+ * wait for, between the wake-up and the callbacks.
+ *
  * Keeping the process alive: the source is the runtime's fastest
  * (`_pick_source.ts`). One whose pending wait can be unref'd
  * (`ReadinessSource.canUnref`) keeps its wait pending whatever the watchers' refs
@@ -17,7 +23,7 @@
  *
  * @module
  */
-import type { Readiness, ReadinessSource } from "./_source.ts";
+import type { Readiness, ReadinessSource, WaitingSource } from "./_source.ts";
 import { pickSource } from "./_pick_source.ts";
 
 /** How often readiness is asked for while every watcher is unref'd and the source cannot unref. */
@@ -35,6 +41,7 @@ export interface Entry {
 let source: ReadinessSource | undefined;
 const byFd = new Map<number, Set<Entry>>();
 let refs = 0;
+/** The hub's loop runs, or a pushing source has its listener. */
 let running = false;
 /** A wait of the source is pending (not the unref'd timer's sleep). */
 let waiting = false;
@@ -109,8 +116,10 @@ export function remove(entry: Entry): void {
   } catch {
     // The fd was closed before its watcher: the kernel has already forgotten it.
   }
-  if (byFd.size === 0) interrupt?.abort();
-  else if (entry.refed && refs === 0) refsChanged();
+  if (byFd.size === 0) {
+    if (source !== undefined && "listen" in source && running) stopPushing();
+    else interrupt?.abort();
+  } else if (entry.refed && refs === 0) refsChanged();
 }
 
 /** What {@linkcode hubState} reports. */
@@ -129,14 +138,24 @@ export interface HubState {
 
 /** For tests: what the hub holds and does. */
 export function hubState(): HubState {
-  return { fds: byFd.size, refs, running, waiting, canUnref: source?.canUnref ?? false };
+  // A pushing source waits whenever it listens.
+  const pushing = running && source !== undefined && "listen" in source;
+  return {
+    fds: byFd.size,
+    refs,
+    running,
+    waiting: waiting || pushing,
+    canUnref: source?.canUnref ?? false,
+  };
 }
 
 function kick(refsCrossed: boolean): void {
   if (!running) {
     running = true;
-    if (source!.canUnref) source!.setRef(refs > 0);
-    void run();
+    const current = source!;
+    if (current.canUnref) current.setRef(refs > 0);
+    if ("listen" in current) current.listen(pushed);
+    else void run(current);
   } else if (refsCrossed) refsChanged();
 }
 
@@ -198,12 +217,44 @@ function nextTurn(refed: boolean, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function run(): Promise<void> {
+/**
+ * A pushing source's listener, from the loop's poll phase: the callbacks run here.
+ * Node runs no microtask checkpoint after such a callback, so an immediate is
+ * queued: the promises the callbacks settled, their `process.nextTick`s and an error
+ * one threw are run in the check phase of the same loop iteration. (Node's own I/O
+ * callbacks get a checkpoint each; the hub's callbacks of one round share one, as they
+ * do under a waiting source, where they run in one microtask.) An fd the callbacks
+ * left ready is reported again by the source on the loop's next iteration.
+ */
+function pushed(): void {
+  const current = source;
+  if (current === undefined || byFd.size === 0) return;
+  let ready: Readiness[];
+  try {
+    ready = current.ready();
+  } catch (error) {
+    report(error);
+    return;
+  }
+  dispatch(ready);
+  timers.setImmediate!(checkpoint);
+}
+
+function checkpoint(): void {}
+
+/** The last watcher of a pushing source went: the source is closed (the next `add` opens one). */
+function stopPushing(): void {
+  running = false;
+  source!.close();
+  source = undefined;
+}
+
+async function run(waitOn: WaitingSource): Promise<void> {
   let failed = false;
   try {
     let ready: Readiness[] = [];
     while (byFd.size > 0) {
-      if (ready.length === 0) ready = await nextRound();
+      if (ready.length === 0) ready = await nextRound(waitOn);
       dispatch(ready);
       ready = [];
       // What the callbacks left ready is reported again, once the loop has turned. When
@@ -235,13 +286,13 @@ async function run(): Promise<void> {
  * source cannot unref its wait, a zero-timeout ask after an unref'd sleep. Empty when
  * the wait was interrupted (the hub's mode changed) or woke spuriously.
  */
-async function nextRound(): Promise<Readiness[]> {
+async function nextRound(waitOn: WaitingSource): Promise<Readiness[]> {
   const controller = interrupt = new AbortController();
   try {
     if (refs > 0 || source!.canUnref) {
       waiting = true;
       try {
-        return await source!.wait(controller.signal);
+        return await waitOn.wait(controller.signal);
       } catch (error) {
         if (!controller.signal.aborted) throw error;
         return [];

@@ -15,8 +15,8 @@ import { KeyError } from "../_plain_errors.ts";
 /** `[fd, EVENT_READ | EVENT_WRITE bits]`, as a selector reports them. */
 export type Readiness = readonly [fd: number, events: number];
 
-/** What the hub needs from a waiter. */
-export interface ReadinessSource {
+/** What the hub needs from every source. */
+interface SourceBase {
   /**
    * Watches `fd` for `events` (`EVENT_READ`/`EVENT_WRITE` bits); `0` stops watching
    * it. O(1) per call. Throws the `OSError` the kernel gave for a bad fd.
@@ -27,18 +27,12 @@ export interface ReadinessSource {
   set(fd: number, events: number, renew?: boolean): void;
   /** What is ready now, without waiting. */
   ready(): Readiness[];
-  /**
-   * Waits, beside the event loop, until something is ready and returns it
-   * (possibly nothing, after a spurious wake); rejects with `signal.reason` on abort.
-   * While it is pending the process stays alive.
-   */
-  wait(signal: AbortSignal): Promise<Readiness[]>;
-  /** Releases the source's fds; no wait may be pending. */
+  /** Releases the source's fds and handles; no wait may be pending. */
   close(): void;
   /**
-   * Whether a pending {@linkcode wait} can stop keeping the process alive
-   * ({@linkcode setRef}). When it cannot, the hub makes no wait while no watcher is
-   * ref'd and polls {@linkcode ready} on an unref'd timer instead.
+   * Whether a pending wait can stop keeping the process alive ({@linkcode setRef}).
+   * When it cannot, the hub makes no wait while no watcher is ref'd and polls
+   * {@linkcode ready} on an unref'd timer instead.
    */
   readonly canUnref: boolean;
   /**
@@ -49,13 +43,39 @@ export interface ReadinessSource {
   setRef(refed: boolean): void;
 }
 
+/** A source the hub waits on, one Promise per round. */
+export interface WaitingSource extends SourceBase {
+  /**
+   * Waits, beside the event loop, until something is ready and returns it
+   * (possibly nothing, after a spurious wake); rejects with `signal.reason` on abort.
+   * While it is pending the process stays alive (unless unref'd).
+   */
+  wait(signal: AbortSignal): Promise<Readiness[]>;
+}
+
+/**
+ * A source that hears of readiness in a callback of the runtime's own loop and calls
+ * the hub from there, with no Promise between (a poll handle on Node's loop).
+ */
+export interface PushingSource extends SourceBase {
+  /**
+   * From now until {@linkcode close}, `onReady` runs from the loop (never from
+   * inside this call) whenever something may be ready, once per loop iteration at
+   * most, and again on later iterations while anything stays ready. It must not throw.
+   */
+  listen(onReady: () => void): void;
+}
+
+/** What the hub needs from a waiter. */
+export type ReadinessSource = WaitingSource | PushingSource;
+
 /**
  * The portable source: a `DefaultSelector` (epoll on Linux, kqueue on macOS and
  * FreeBSD) whose `selectAsync` waits on `_wait/`'s shared thread. With epoll and
  * kqueue the shared thread watches the selector's own fd only, so adding a watcher
  * is one `epoll_ctl`/`kevent` call whatever the number of watchers.
  */
-export class SelectorSource implements ReadinessSource {
+export class SelectorSource implements WaitingSource {
   /** The selector that holds every watched fd's combined interest. */
   protected readonly selector: BaseSelectorImpl<undefined> = new DefaultSelector<undefined>();
   /** A pending `selectAsync` keeps the process alive: it runs on a thread no one can unref. */

@@ -1,10 +1,15 @@
 /**
- * A {@linkcode ReadinessSource} woken by the runtime's own event loop: the hub's
+ * A {@linkcode PushingSource} woken by the runtime's own event loop: the hub's
  * selector (epoll, kqueue) is watched by one poll handle on Node's libuv loop
  * (`_wait/loop_wake.ts`: `uv_poll_t` through `node:ffi`, or `koffi.node.poll`), which
  * says when the selector's fd turns readable; the readiness itself is read with a
- * zero-timeout `select`. No thread and no pending FFI call: a wait costs a loop
- * iteration, and an unref'd handle lets the process exit while the wait is pending.
+ * zero-timeout `select`. No thread, no pending FFI call and no Promise: the hub's
+ * callbacks run from the loop's poll phase, in the iteration that saw the fd ready,
+ * and an unref'd handle lets the process exit while watchers are pending.
+ *
+ * The handle stays started while the source is open: libuv reports a readable fd on
+ * every loop iteration, which is the level-triggered report the hub wants for fds
+ * its callbacks left ready, one loop iteration later.
  *
  * The loop watches the selector's fd only, never a watcher's fd (see
  * `_wait/loop_wake.ts`): watched fds stay as `selectors.DefaultSelector` treats
@@ -17,14 +22,7 @@ import { isMainThread, onExit } from "../ffi/_native.ts";
 import type { LoopWake, OpenWake } from "../_wait/loop_wake.ts";
 import { openKoffiWake } from "../_wait/koffi_wake.ts";
 import { openUvWake } from "../_wait/uv_wake.ts";
-import { type Readiness, type ReadinessSource, SelectorSource } from "./_source.ts";
-
-interface PendingWait {
-  readonly resolve: (ready: Readiness[]) => void;
-  readonly reject: (reason: unknown) => void;
-  readonly signal: AbortSignal;
-  readonly onAbort: () => void;
-}
+import { type PushingSource, type Readiness, SelectorSource } from "./_source.ts";
 
 let open = 0;
 
@@ -33,17 +31,13 @@ export function loopSources(): number {
   return open;
 }
 
-type Immediate = (callback: () => void) => unknown;
-
 /** The source over a {@linkcode LoopWake}. */
-export class LoopSource implements ReadinessSource {
+export class LoopSource implements PushingSource {
   readonly canUnref = true;
   readonly #selector = new SelectorSource();
   readonly #wake: LoopWake;
-  readonly #setImmediate: Immediate;
-  #started = true;
-  #scheduled = false;
-  #pending: PendingWait | undefined;
+  #onReady: (() => void) | undefined;
+  #closed = false;
   #offExit: () => void = () => {};
 
   /** Opens the selector and its wake; throws (and leaves nothing open) when either fails. */
@@ -56,7 +50,6 @@ export class LoopSource implements ReadinessSource {
       }
       const fd = this.#selector.fileno();
       if (fd === undefined) throw new Error("iomux: the default selector here has no fd to poll");
-      this.#setImmediate = (globalThis as { setImmediate?: Immediate }).setImmediate!;
       this.#wake = openWake(fd, (stopped) => this.#readable(stopped));
     } catch (error) {
       this.#selector.close();
@@ -74,20 +67,8 @@ export class LoopSource implements ReadinessSource {
     return this.#selector.ready();
   }
 
-  wait(signal: AbortSignal): Promise<Readiness[]> {
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        this.#pending = undefined;
-        reject(signal.reason);
-      };
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.#pending = { resolve, reject, signal, onAbort };
-      if (!this.#started) {
-        this.#started = true;
-        this.#wake.start();
-      }
-    });
+  listen(onReady: () => void): void {
+    this.#onReady = onReady;
   }
 
   setRef(refed: boolean): void {
@@ -95,6 +76,8 @@ export class LoopSource implements ReadinessSource {
   }
 
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     open--;
     this.#offExit();
     this.#wake.close();
@@ -102,40 +85,23 @@ export class LoopSource implements ReadinessSource {
   }
 
   /**
-   * From the loop's poll phase. The wait is settled in the check phase of the same
-   * iteration (`setImmediate`): a promise settled here would run its reactions only
-   * at the next microtask checkpoint, after whatever the loop does next. Readable
-   * with no wait pending, the handle is stopped until the next wait, or it would
-   * fire on every iteration. Stopped by the loop, it is started again by the next
-   * wait, whose zero-timeout select reports what there is.
+   * From the loop's poll phase. libuv stops a handle itself on `POLLERR` (never seen
+   * on an epoll or kqueue fd, but then the handle is started again: the next
+   * iteration reports what there is).
    */
   #readable(stopped: boolean): void {
-    if (stopped) this.#started = false;
-    if (this.#pending === undefined) {
-      if (!this.#started) return;
-      this.#started = false;
-      this.#wake.stop();
-    } else if (!this.#scheduled) {
-      this.#scheduled = true;
-      this.#setImmediate(this.#deliver);
+    if (this.#closed) return;
+    this.#onReady?.();
+    if (!stopped || this.#closed) return;
+    try {
+      this.#wake.start();
+    } catch (error) {
+      // No throwing from the loop's callback: the error is reported as uncaught.
+      queueMicrotask(() => {
+        throw error;
+      });
     }
   }
-
-  readonly #deliver = (): void => {
-    this.#scheduled = false;
-    const pending = this.#pending;
-    if (pending === undefined) return;
-    this.#pending = undefined;
-    pending.signal.removeEventListener("abort", pending.onAbort);
-    let ready: Readiness[];
-    try {
-      ready = this.#selector.ready();
-    } catch (error) {
-      pending.reject(error);
-      return;
-    }
-    pending.resolve(ready);
-  };
 }
 
 /** The `uv_poll_t` source (`node:ffi`); throws where `node:ffi` or libuv's symbols are missing. */

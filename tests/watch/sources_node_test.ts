@@ -22,7 +22,9 @@ import type { LoopSource } from "../../watch/_source_loop.ts";
 import { loopSources } from "../../watch/_source_loop.ts";
 import { uvHandles } from "../../_wait/uv_wake.ts";
 import { koffiSource, uvSource } from "../../watch/_source_loop.ts";
+import type { Readiness } from "../../watch/_source.ts";
 import { leakFree, withPipe } from "../_kit/fds.ts";
+import { deferred } from "./_watch_kit.ts";
 
 const ONE = new Uint8Array([1]);
 const onNode = runtimeName() === "node";
@@ -57,7 +59,7 @@ for (const kind of ["uv", "koffi"] as const) {
   const skip = skips[kind];
   describe(`${kind} source`, { skip }, () => {
     it(
-      "waits for readiness, reports it level-triggered, and closes everything",
+      "calls its listener from the loop, level-triggered, and closes everything",
       leakFree(async () => {
         await withPipe(async (r, w) => {
           const source = OPEN[kind]();
@@ -65,15 +67,35 @@ for (const kind of ["uv", "koffi"] as const) {
             assert.equal(source.canUnref, true);
             source.set(r, EVENT_READ);
             source.set(w, EVENT_WRITE);
-            assert.deepEqual(await source.wait(new AbortController().signal), [[w, EVENT_WRITE]]);
+            const heard: Readiness[][] = [];
+            let next = deferred<void>();
+            let inListen = true;
+            source.listen(() => {
+              assert.equal(inListen, false, "the listener runs from the loop, not from listen()");
+              heard.push(source.ready());
+              next.resolve();
+            });
+            inListen = false;
+            await next.promise;
+            assert.deepEqual(heard, [[[w, EVENT_WRITE]]]);
             source.set(w, 0);
             write(w, ONE);
-            const signal = new AbortController().signal;
-            assert.deepEqual(await source.wait(signal), [[r, EVENT_READ]]);
-            // Undrained, it is reported again; drained, the next wait stays pending.
-            assert.deepEqual(await source.wait(signal), [[r, EVENT_READ]]);
+            next = deferred<void>();
+            await next.promise;
+            assert.deepEqual(heard.at(-1), [[r, EVENT_READ]]);
+            // Undrained, it is reported again on a later loop iteration.
+            const calls = heard.length;
+            next = deferred<void>();
+            await next.promise;
+            assert.deepEqual(heard.at(-1), [[r, EVENT_READ]]);
+            assert.ok(heard.length > calls);
+            // Drained, nothing more comes.
             read(r, 10);
             assert.deepEqual(source.ready(), []);
+            await pastClosePhase();
+            const drained = heard.length;
+            await pastClosePhase();
+            assert.equal(heard.length, drained);
           } finally {
             source.close();
           }
@@ -84,25 +106,31 @@ for (const kind of ["uv", "koffi"] as const) {
       }),
     );
 
-    it("an abort rejects the pending wait with the reason; the next wait still hears", async () => {
+    it("closed from its own listener, it calls it no more", async () => {
       await withPipe(async (r, w) => {
         const source = OPEN[kind]();
+        let calls = 0;
         try {
           source.set(r, EVENT_READ);
-          const controller = new AbortController();
-          const waiting = source.wait(controller.signal);
-          const reason = new Error("stop");
-          controller.abort(reason);
-          await assert.rejects(waiting, (e) => e === reason);
-          await assert.rejects(source.wait(controller.signal), (e) => e === reason);
+          const closed = deferred<void>();
+          source.listen(() => {
+            calls++;
+            source.close();
+            closed.resolve();
+          });
           write(w, ONE);
-          // Readable while no wait was pending: the handle stopped, the next wait restarts it.
+          await closed.promise;
+          // The fd stays readable: an open handle would call again on every iteration.
           await pastClosePhase();
-          assert.deepEqual(await source.wait(new AbortController().signal), [[r, EVENT_READ]]);
+          await pastClosePhase();
+          assert.equal(calls, 1);
+          assert.equal(loopSources(), 0);
         } finally {
           source.close();
         }
       });
+      await pastClosePhase();
+      if (kind === "uv") assert.equal(uvHandles(), 0);
     });
 
     it("watches the selector's fd only: a watched fd keeps its blocking mode", async () => {
