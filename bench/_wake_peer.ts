@@ -83,12 +83,29 @@ async function connect(path: string): Promise<InstanceType<typeof Socket>> {
   throw new Error(`the wake peer never listened on ${path}`);
 }
 
+/** Calls `onReadable` whenever `sock` is readable, until the returned `close`. */
+export type Listen = (
+  sock: InstanceType<typeof Socket>,
+  onReadable: () => void,
+  ref: boolean,
+) => () => void;
+
+/** The watcher under test: `watch(sock, EVENT_READ, ...)`. */
+const watcher: Listen = (sock, onReadable, ref) => {
+  const { watch, EVENT_READ } = watchModule;
+  const w = watch(sock, EVENT_READ, onReadable, { ref });
+  return () => w.close();
+};
+
 /**
  * Write -> callback times (ms) of `events` events written by a peer process after
- * {@linkcode GAP_US} of idle time each, to a watcher with `ref`.
+ * {@linkcode GAP_US} of idle time each, to a watcher with `ref` (or to `listen`).
  */
-export async function peerLatencies(events: number, ref: boolean): Promise<number[]> {
-  const { watch, EVENT_READ } = watchModule;
+export async function peerLatencies(
+  events: number,
+  ref: boolean,
+  listen: Listen = watcher,
+): Promise<number[]> {
   const path = join(dir, `peer-${++peers}.sock`);
   const child = spawn(peer(), ["serve", path, String(events), String(GAP_US)], {
     stdio: ["ignore", "ignore", "inherit"],
@@ -102,7 +119,7 @@ export async function peerLatencies(events: number, ref: boolean): Promise<numbe
   const ack = new Uint8Array([97]);
   try {
     await new Promise<void>((resolve, reject) => {
-      const watcher = watch(sock, EVENT_READ, () => {
+      const close = listen(sock, () => {
         const now = nowNs();
         try {
           // One 8-byte write of a Unix stream socket arrives whole.
@@ -110,15 +127,15 @@ export async function peerLatencies(events: number, ref: boolean): Promise<numbe
           samples.push((now - Number(view.getBigInt64(0, true))) / 1e6);
           sock.send(ack);
         } catch (error) {
-          watcher.close();
+          close();
           reject(error);
           return;
         }
         if (samples.length === events) {
-          watcher.close();
+          close();
           resolve();
         }
-      }, { ref });
+      }, ref);
     });
   } finally {
     sock.close();

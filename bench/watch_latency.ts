@@ -10,7 +10,11 @@
  *
  * The figures are printed and written to `bench/watch_results.md` (this runtime's
  * section replaced, the others kept; `IOMUX_BENCH_RESULTS` names another file), with
- * the target for the runtime's fast source marked met or not.
+ * the target for the runtime's fast source marked met or not. On Node, the runtime's
+ * own floor runs in the same blocks too: a poll handle on Node's loop watching the
+ * socket itself (`_wait/loop_wake.ts`, which iomux never points at a caller's fd),
+ * whose callback from the poll phase is the whole of the event: the least any design
+ * on Node's loop can cost.
  *
  * Run: `deno run --allow-ffi --allow-read --allow-write --allow-env --allow-sys --allow-run bench/watch_latency.ts`,
  * `bun bench/watch_latency.ts`, `node bench/watch_latency.ts` (Node 26 strips the
@@ -31,7 +35,8 @@ import {
   useSource,
   writeSection,
 } from "./_watch_bench.ts";
-import { GAP_US, peerLatencies, wakeFloor } from "./_wake_peer.ts";
+import { GAP_US, type Listen, peerLatencies, wakeFloor } from "./_wake_peer.ts";
+import { load } from "./_watch_bench.ts";
 
 import { availableParallelism, loadavg } from "node:os";
 
@@ -52,6 +57,16 @@ async function latency(name: SourceName, ref: boolean, events: number): Promise<
   }
 }
 
+type LoopWakeModule = typeof import("../_wait/loop_wake.ts");
+const { loopWakeOpener } = await load<LoopWakeModule>("_wait/loop_wake");
+const openWake = loopWakeOpener();
+/** Node's loop straight on the socket: the runtime's floor (Node only). */
+const onLoop: Listen | undefined = openWake &&
+  ((sock, onReadable) => {
+    const wake = openWake(sock.fileno(), onReadable);
+    return () => wake.close();
+  });
+
 const label = runtimeLabel;
 /** The median target of the runtime's fast source, µs. */
 const target = label.startsWith("Deno") || label.endsWith("node:ffi") ? 15 : 25;
@@ -61,7 +76,9 @@ const refd = new Map<SourceName, number[]>(runnable.map((n) => [n, []]));
 const unrefd = new Map<SourceName, number[]>(runnable.map((n) => [n, []]));
 const floorOne: number[] = [];
 const floorTwo: number[] = [];
+const floorLoop: number[] = [];
 for (let block = 0; block < BLOCKS; block++) {
+  if (onLoop !== undefined) floorLoop.push(...await peerLatencies(REF_EVENTS, true, onLoop));
   for (const name of runnable) refd.get(name)!.push(...await latency(name, true, REF_EVENTS));
   for (const name of runnable) unrefd.get(name)!.push(...await latency(name, false, UNREF_EVENTS));
   const floor = wakeFloor(REF_EVENTS);
@@ -91,8 +108,11 @@ for (const name of SOURCES) {
   );
 }
 
+const loopFloor =
+  "Node's loop on the socket itself: a poll handle, its callback from the poll phase";
 for (
   const [what, samples] of [
+    ...(onLoop === undefined ? [] : [[loopFloor, floorLoop] as const]),
     ["C, 1 wake-up: the waiting thread in `poll(2)` on the socket", floorOne],
     ["C, 2 wake-ups: a helper thread in `poll(2)` wakes the waiting thread", floorTwo],
   ] as const
@@ -110,7 +130,8 @@ const body = [
   `per source, each written by another process after ${GAP_US / 1000} ms idle; µs from the ` +
   "write to the callback, on CLOCK_MONOTONIC. The C floor runs in the same blocks: " +
   "`uv` and `koffi` watch the fd from the runtime's own loop (1 wake-up), `worker` from " +
-  "a thread of its own (2), `selector` from the shared waiting thread (2).",
+  "a thread of its own (2), `selector` from the shared waiting thread (2)." +
+  (onLoop === undefined ? "" : " The loop row is Node's own floor for `uv` and `koffi`."),
   "",
   "| source | ref'd p50 | ref'd p99 | unref'd p50 | unref'd p99 | target |",
   "| ------ | --------: | --------: | ----------: | ----------: | ------ |",

@@ -226,16 +226,8 @@ function nextTurn(refed: boolean, signal: AbortSignal): Promise<void> {
  * do under a waiting source, where they run in one microtask.) An fd the callbacks
  * left ready is reported again by the source on the loop's next iteration.
  */
-function pushed(): void {
-  const current = source;
-  if (current === undefined || byFd.size === 0) return;
-  let ready: Readiness[];
-  try {
-    ready = current.ready();
-  } catch (error) {
-    report(error);
-    return;
-  }
+function pushed(ready: Readiness[]): void {
+  if (byFd.size === 0) return;
   dispatch(ready);
   timers.setImmediate!(checkpoint);
 }

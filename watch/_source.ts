@@ -9,6 +9,7 @@
  */
 import { DefaultSelector } from "../selectors/default.ts";
 import type { BaseSelectorImpl } from "../selectors/impl.ts";
+import type { SelectorMapping } from "../selectors/mapping.ts";
 import { OSError } from "../errors.ts";
 import { KeyError } from "../_plain_errors.ts";
 
@@ -60,10 +61,11 @@ export interface WaitingSource extends SourceBase {
 export interface PushingSource extends SourceBase {
   /**
    * From now until {@linkcode close}, `onReady` runs from the loop (never from
-   * inside this call) whenever something may be ready, once per loop iteration at
-   * most, and again on later iterations while anything stays ready. It must not throw.
+   * inside this call) with what is ready whenever something may be, once per loop
+   * iteration at most, and again on later iterations while anything stays ready. It
+   * must not throw; what the source fails to read is reported as an uncaught error.
    */
-  listen(onReady: () => void): void;
+  listen(onReady: (ready: Readiness[]) => void): void;
 }
 
 /** What the hub needs from a waiter. */
@@ -119,6 +121,11 @@ export class SelectorSource implements WaitingSource {
 
   ready(): Readiness[] {
     return this.#pairs(this.selector.select(0));
+  }
+
+  /** The watched fds' keys (the selector's `getMap()`), for a source built on this one. */
+  keys(): SelectorMapping<undefined> {
+    return this.selector.getMap();
   }
 
   async wait(signal: AbortSignal): Promise<Readiness[]> {

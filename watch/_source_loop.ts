@@ -11,6 +11,16 @@
  * every loop iteration, which is the level-triggered report the hub wants for fds
  * its callbacks left ready, one loop iteration later.
  *
+ * When the selector holds one fd, watched for one kind of event, and nothing changed
+ * since the last wake, that fd is what is ready, and no `select` is made: the kernel
+ * reports an epoll fd readable only after it has polled the fds on its ready list and
+ * found one ready for its registered events (`__ep_eventpoll_poll` in
+ * `fs/eventpoll.c`; a kqueue fd likewise, `kqueue_poll`), with `EPOLLERR`/`EPOLLHUP`
+ * counted as either kind, as the selector counts them. That holds at the moment libuv
+ * polled; a callback of the same poll phase may have drained the fd since, which
+ * asyncio's readers share (its callbacks run after `select` returned, in turn) and
+ * non-blocking reads handle.
+ *
  * The loop watches the selector's fd only, never a watcher's fd (see
  * `_wait/loop_wake.ts`): watched fds stay as `selectors.DefaultSelector` treats
  * them. At exit the handle is closed, and these sources are for the main thread
@@ -22,9 +32,18 @@ import { isMainThread, onExit } from "../ffi/_native.ts";
 import type { LoopWake, OpenWake } from "../_wait/loop_wake.ts";
 import { openKoffiWake } from "../_wait/koffi_wake.ts";
 import { openUvWake } from "../_wait/uv_wake.ts";
+import { EVENT_READ, EVENT_WRITE } from "../selectors/key.ts";
 import { type PushingSource, type Readiness, SelectorSource } from "./_source.ts";
 
 let open = 0;
+
+/** For tests and benches: how each loop wake learned what was ready. */
+export const loopWakes = {
+  /** The selector's one fd, watched for one kind of event: no `select`. */
+  inferred: 0,
+  /** A zero-timeout `select`. */
+  asked: 0,
+};
 
 /** For tests: how many loop sources are open (each holds one poll handle). */
 export function loopSources(): number {
@@ -36,7 +55,9 @@ export class LoopSource implements PushingSource {
   readonly canUnref = true;
   readonly #selector = new SelectorSource();
   readonly #wake: LoopWake;
-  #onReady: (() => void) | undefined;
+  #onReady: ((ready: Readiness[]) => void) | undefined;
+  /** The selector's only fd and events, when one kind is watched on one fd and nothing changed. */
+  #only: Readiness | undefined;
   #closed = false;
   #offExit: () => void = () => {};
 
@@ -60,6 +81,8 @@ export class LoopSource implements PushingSource {
   }
 
   set(fd: number, events: number, renew = false): void {
+    // Until the next wake, what libuv last polled may predate this interest.
+    this.#only = undefined;
     this.#selector.set(fd, events, renew);
   }
 
@@ -67,7 +90,7 @@ export class LoopSource implements PushingSource {
     return this.#selector.ready();
   }
 
-  listen(onReady: () => void): void {
+  listen(onReady: (ready: Readiness[]) => void): void {
     this.#onReady = onReady;
   }
 
@@ -90,17 +113,35 @@ export class LoopSource implements PushingSource {
    * iteration reports what there is).
    */
   #readable(stopped: boolean): void {
-    if (this.#closed) return;
-    this.#onReady?.();
-    if (!stopped || this.#closed) return;
+    if (this.#closed || this.#onReady === undefined) return;
     try {
-      this.#wake.start();
+      const only = this.#only;
+      let ready: Readiness[];
+      if (only !== undefined) {
+        loopWakes.inferred++;
+        ready = [only];
+      } else {
+        loopWakes.asked++;
+        ready = this.#selector.ready();
+        this.#only = this.#single();
+      }
+      this.#onReady(ready);
+      if (stopped && !this.#closed) this.#wake.start();
     } catch (error) {
       // No throwing from the loop's callback: the error is reported as uncaught.
       queueMicrotask(() => {
         throw error;
       });
     }
+  }
+
+  /** `[fd, events]` when the selector holds one fd, for reading or for writing only. */
+  #single(): Readiness | undefined {
+    const keys = this.#selector.keys();
+    if (keys.size !== 1) return undefined;
+    const key = keys.values().next().value!;
+    const events = key.events;
+    return events === EVENT_READ || events === EVENT_WRITE ? [key.fd, events] : undefined;
   }
 }
 

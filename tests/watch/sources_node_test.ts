@@ -19,7 +19,7 @@ import { koffiNodePoll } from "../../ffi/_koffi.ts";
 import { EVENT_READ, EVENT_WRITE } from "../../selectors/mod.ts";
 import { getBlocking, read, write } from "../../os/mod.ts";
 import type { LoopSource } from "../../watch/_source_loop.ts";
-import { loopSources } from "../../watch/_source_loop.ts";
+import { loopSources, loopWakes } from "../../watch/_source_loop.ts";
 import { uvHandles } from "../../_wait/uv_wake.ts";
 import { koffiSource, uvSource } from "../../watch/_source_loop.ts";
 import type { Readiness } from "../../watch/_source.ts";
@@ -70,9 +70,9 @@ for (const kind of ["uv", "koffi"] as const) {
             const heard: Readiness[][] = [];
             let next = deferred<void>();
             let inListen = true;
-            source.listen(() => {
+            source.listen((ready) => {
               assert.equal(inListen, false, "the listener runs from the loop, not from listen()");
-              heard.push(source.ready());
+              heard.push(ready);
               next.resolve();
             });
             inListen = false;
@@ -105,6 +105,52 @@ for (const kind of ["uv", "koffi"] as const) {
         if (kind === "uv") assert.equal(uvHandles(), 0);
       }),
     );
+
+    it("with one fd watched for one kind of event, a wake makes no select", async () => {
+      await withPipe(async (r, w) => {
+        const source = OPEN[kind]();
+        try {
+          source.set(r, EVENT_READ);
+          type Wake = { ready: Readiness[]; inferred: number; asked: number };
+          // The listener runs on every loop iteration while the fd stays ready: the
+          // first call after each wake() is the one looked at.
+          let armed: { before: typeof loopWakes; done: (wake: Wake) => void } | undefined;
+          source.listen((ready) => {
+            if (armed === undefined) return;
+            const { before, done } = armed;
+            armed = undefined;
+            done({
+              ready,
+              inferred: loopWakes.inferred - before.inferred,
+              asked: loopWakes.asked - before.asked,
+            });
+          });
+          const wake = () => {
+            const next = deferred<Wake>();
+            armed = { before: { ...loopWakes }, done: next.resolve };
+            return next.promise;
+          };
+          write(w, ONE);
+          // The first wake after a change asks the selector.
+          assert.deepEqual(await wake(), { ready: [[r, EVENT_READ]], inferred: 0, asked: 1 });
+          // Undrained: the same fd, with no select.
+          assert.deepEqual(await wake(), { ready: [[r, EVENT_READ]], inferred: 1, asked: 0 });
+          // Both kinds of event: the selector says which.
+          source.set(r, EVENT_READ | EVENT_WRITE);
+          assert.deepEqual(await wake(), { ready: [[r, EVENT_READ]], inferred: 0, asked: 1 });
+          assert.deepEqual(await wake(), { ready: [[r, EVENT_READ]], inferred: 0, asked: 1 });
+          // A second fd: likewise.
+          source.set(r, EVENT_READ);
+          source.set(w, EVENT_WRITE);
+          const both = await wake();
+          assert.deepEqual(new Set(both.ready.map(([fd]) => fd)), new Set([r, w]));
+          assert.deepEqual([both.inferred, both.asked], [0, 1]);
+          read(r, 10);
+        } finally {
+          source.close();
+        }
+      });
+    });
 
     it("closed from its own listener, it calls it no more", async () => {
       await withPipe(async (r, w) => {
