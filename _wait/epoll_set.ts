@@ -223,9 +223,10 @@ export class EpollSet implements ReadySet {
     }
     const ready = new Set<Watch>();
     this.#collect(n, ready);
-    // What became ready during the hop back (a burst wakes the thread at its first
-    // event) is settled in this round rather than after another hop.
-    if (n < MAX_EVENTS) {
+    // What became ready during the hop back from the thread (a burst wakes it at its
+    // first event) is settled in this round rather than after another hop. On the
+    // loop there is no hop: the zero-timeout call above was made just now.
+    if (loop === null && n < MAX_EVENTS) {
       const more = c.epoll_wait!(this.#epfd, this.#events, MAX_EVENTS, 0);
       if (more > 0) this.#collect(more, ready);
     }

@@ -7,8 +7,11 @@
  * two thread wake-ups and a message back.
  *
  * A pending round keeps the process alive (the handle and the timer are ref'd while
- * it waits), as the off-thread call it replaces does; between rounds nothing is
- * watched. The handle is closed at exit (see `loop_wake.ts`).
+ * it waits), as the off-thread call it replaces does; between rounds the handle is
+ * unref'd but stays started, so that the next round, which a loop of waits starts
+ * at once, costs no `epoll_ctl` of libuv's; readable with no round pending, it is
+ * stopped (it would fire on every iteration). The handle is closed at exit (see
+ * `loop_wake.ts`).
  *
  * @module
  */
@@ -16,6 +19,7 @@ import { onExit } from "../ffi/_native.ts";
 import type { LoopWake, OpenWake } from "./loop_wake.ts";
 
 type Immediate = (callback: () => void) => unknown;
+function checkpoint(): void {}
 type Timer = ReturnType<typeof setTimeout>;
 
 /** Rounds on one fd: each ends when the fd is readable or its timeout has passed. */
@@ -24,6 +28,7 @@ export class LoopRound {
   readonly #setImmediate: Immediate;
   readonly #offExit: () => void;
   #started = true;
+  #refed = true;
   #round = 0;
   #settle: (() => void) | undefined;
   #timer: Timer | undefined;
@@ -49,6 +54,10 @@ export class LoopRound {
         this.#started = true;
         this.#wake.start();
       }
+      if (!this.#refed) {
+        this.#refed = true;
+        this.#wake.setRef(true);
+      }
       this.#timer = setTimeout(() => this.#end(round), timeout);
     });
   }
@@ -61,14 +70,15 @@ export class LoopRound {
   }
 
   /**
-   * From the loop's poll phase, where no microtask checkpoint follows: the round is
-   * ended from the check phase of the same iteration (`setImmediate`).
+   * From the loop's poll phase. The round ends here; Node runs no microtask
+   * checkpoint after this callback, so an immediate is queued, and the promise's
+   * reactions run in the check phase of the same iteration.
    */
   #readable(stopped: boolean): void {
     if (stopped) this.#started = false;
     if (this.#settle === undefined) return this.#stop();
-    const round = this.#round;
-    this.#setImmediate(() => this.#end(round));
+    this.#end(this.#round);
+    this.#setImmediate(checkpoint);
   }
 
   #end(round: number): void {
@@ -76,8 +86,8 @@ export class LoopRound {
     if (round !== this.#round || this.#settle === undefined) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    // Stopped: a poll handle fires on every iteration while its fd stays readable.
-    this.#stop();
+    this.#refed = false;
+    this.#wake.setRef(false);
     const settle = this.#settle;
     this.#settle = undefined;
     settle();

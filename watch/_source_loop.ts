@@ -117,7 +117,8 @@ export class LoopSource implements PushingSource {
     try {
       const only = this.#only;
       let ready: Readiness[];
-      if (only !== undefined) {
+      // Stopped by libuv (an error on the selector's fd), the wake says nothing: ask.
+      if (only !== undefined && !stopped) {
         loopWakes.inferred++;
         ready = [only];
       } else {
