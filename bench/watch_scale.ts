@@ -21,6 +21,7 @@
  */
 import {
   hubIdle,
+  load,
   osModule,
   percentile,
   RESULTS,
@@ -33,7 +34,10 @@ import {
   watchModule,
   writeSection,
 } from "./_watch_bench.ts";
-import { raiseFdLimit } from "../tests/_kit/selectors.ts";
+
+type SelectorsKit = typeof import("../tests/_kit/selectors.ts");
+// From the build too: on Node 20 the sources' own FFI would find no koffi.
+const { raiseFdLimit } = await load<SelectorsKit>("tests/_kit/selectors");
 
 const { watch, EVENT_READ } = watchModule;
 const { pipe, close, setBlocking, eventfd, EFD_CLOEXEC, EFD_NONBLOCK } = osModule;
