@@ -108,6 +108,29 @@ describe("watch, the hub's edges", () => {
     });
   });
 
+  it("runs the callbacks of fds ready together in turn, then their microtasks", async () => {
+    await withPairs(2, async ([[r1, w1], [r2, w2]]) => {
+      const order: string[] = [];
+      const done = deferred<void>();
+      const calls = (name: string, r: number) => () => {
+        readFrom(r, 10);
+        order.push(name);
+        queueMicrotask(() => {
+          order.push(`${name}'s microtask`);
+          if (order.length === 4) done.resolve();
+        });
+      };
+      using _a = watch(r1, EVENT_READ, calls("a", r1));
+      using _b = watch(r2, EVENT_READ, calls("b", r2));
+      // Both written before the loop turns: the hub finds them ready together.
+      writeTo(w1, ONE);
+      writeTo(w2, ONE);
+      await done.promise;
+      assert.deepEqual(new Set(order.slice(0, 2)), new Set(["a", "b"]));
+      assert.deepEqual(order.slice(2), order.slice(0, 2).map((name) => `${name}'s microtask`));
+    });
+  });
+
   it("leaves no pending wait behind once every watcher is closed", async () => {
     await withPairs(3, async (pipes) => {
       const watchers = pipes.map(([r]) => watch(r, EVENT_READ, () => {}));
