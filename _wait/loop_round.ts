@@ -16,16 +16,13 @@
  * @module
  */
 import { onExit } from "../ffi/_native.ts";
-import type { LoopWake, OpenWake } from "./loop_wake.ts";
+import { checkpointSoon, type LoopWake, type OpenWake } from "./loop_wake.ts";
 
-type Immediate = (callback: () => void) => unknown;
-function checkpoint(): void {}
 type Timer = ReturnType<typeof setTimeout>;
 
 /** Rounds on one fd: each ends when the fd is readable or its timeout has passed. */
 export class LoopRound {
   readonly #wake: LoopWake;
-  readonly #setImmediate: Immediate;
   readonly #offExit: () => void;
   #started = true;
   #refed = true;
@@ -35,7 +32,6 @@ export class LoopRound {
 
   /** Opens the handle on `fd` (stopped until the first round); throws when it cannot. */
   constructor(fd: number, open: OpenWake) {
-    this.#setImmediate = (globalThis as { setImmediate?: Immediate }).setImmediate!;
     this.#wake = open(fd, (stopped) => this.#readable(stopped));
     this.#offExit = onExit(() => this.#wake.close());
     this.#stop();
@@ -70,15 +66,14 @@ export class LoopRound {
   }
 
   /**
-   * From the loop's poll phase. The round ends here; Node runs no microtask
-   * checkpoint after this callback, so an immediate is queued, and the promise's
-   * reactions run in the check phase of the same iteration.
+   * From the loop's poll phase. The round ends here, and the promise's reactions
+   * run in the check phase of the same iteration (`checkpointSoon`).
    */
   #readable(stopped: boolean): void {
     if (stopped) this.#started = false;
     if (this.#settle === undefined) return this.#stop();
     this.#end(this.#round);
-    this.#setImmediate(checkpoint);
+    checkpointSoon();
   }
 
   #end(round: number): void {

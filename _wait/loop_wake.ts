@@ -10,8 +10,10 @@
  * (`deps/uv/src/unix/linux.c`, `uv__epoll_ctl_prep`), sets `O_NONBLOCK` on the fds it
  * polls (`uv_poll_init`), and refuses a second handle on one fd (`UV_EEXIST`).
  *
- * Its callback runs from the loop's poll phase, where Node runs no microtask
- * checkpoint after it: what it settles must be settled from a `setImmediate`. At
+ * Its callback runs from the loop's poll phase, where Node (26, and koffi there)
+ * runs no microtask checkpoint after it: whoever settles promises or calls user code
+ * from it calls {@linkcode checkpointSoon}, so that their microtasks run in the check
+ * phase of the same loop iteration. At
  * exit each handle must be closed (`ffi/_native.ts`'s `onExit`): Node runs the loop
  * once more while it tears the environment down (`Environment::CleanupHandles`),
  * where a handle that fires would call into JavaScript that can no longer run, and
@@ -24,6 +26,17 @@ import { isMainThread } from "../ffi/_native.ts";
 import { libc } from "../ffi/libc.ts";
 import { openKoffiWake } from "./koffi_wake.ts";
 import { openUvWake } from "./uv_wake.ts";
+
+function nothing(): void {}
+
+/**
+ * Has the microtasks queued so far run in the check phase of this loop iteration:
+ * one immediate, whose callback Node runs with a checkpoint after it. For code
+ * running in a poll handle's callback.
+ */
+export function checkpointSoon(): void {
+  (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate!(nothing);
+}
 
 /** A poll handle on the runtime's loop, watching one fd for reading. */
 export interface LoopWake {
@@ -39,8 +52,8 @@ export interface LoopWake {
 
 /**
  * Opens a started, ref'd {@linkcode LoopWake} on `fd`. `onReadable` runs from the
- * loop's poll phase, where Node runs no microtask checkpoint after it: it must not
- * rely on a promise settling (nor throw). `stopped` says the loop stopped the handle
+ * loop's poll phase, where Node runs no microtask checkpoint after it: what it
+ * settles needs {@linkcode checkpointSoon}. It must not throw. `stopped` says the loop stopped the handle
  * itself (libuv does on `POLLERR`, calling back with `UV_EBADF`: `uv__poll_io`).
  */
 export type OpenWake = (fd: number, onReadable: (stopped: boolean) => void) => LoopWake;

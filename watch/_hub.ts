@@ -219,20 +219,15 @@ function nextTurn(refed: boolean, signal: AbortSignal): Promise<void> {
 
 /**
  * A pushing source's listener, from the loop's poll phase: the callbacks run here.
- * Node runs no microtask checkpoint after such a callback, so an immediate is
- * queued: the promises the callbacks settled, their `process.nextTick`s and an error
- * one threw are run in the check phase of the same loop iteration. (Node's own I/O
+ * The source has the promises they settled, their `process.nextTick`s and an error
+ * one threw run in the same loop iteration, after the last of them (Node's own I/O
  * callbacks get a checkpoint each; the hub's callbacks of one round share one, as they
- * do under a waiting source, where they run in one microtask.) An fd the callbacks
+ * do under a waiting source, where they run in one microtask). An fd the callbacks
  * left ready is reported again by the source on the loop's next iteration.
  */
 function pushed(ready: Readiness[]): void {
-  if (byFd.size === 0) return;
-  dispatch(ready);
-  timers.setImmediate!(checkpoint);
+  if (byFd.size > 0) dispatch(ready);
 }
-
-function checkpoint(): void {}
 
 /** The last watcher of a pushing source went: the source is closed (the next `add` opens one). */
 function stopPushing(): void {

@@ -62,8 +62,9 @@ export interface PushingSource extends SourceBase {
   /**
    * From now until {@linkcode close}, `onReady` runs from the loop (never from
    * inside this call) with what is ready whenever something may be, once per loop
-   * iteration at most, and again on later iterations while anything stays ready. It
-   * must not throw; what the source fails to read is reported as an uncaught error.
+   * iteration at most, and again on later iterations while anything stays ready; the
+   * microtasks it queues run in the same loop iteration. It must not throw; what the
+   * source fails to read is reported as an uncaught error.
    */
   listen(onReady: (ready: Readiness[]) => void): void;
 }

@@ -29,7 +29,7 @@
  * @module
  */
 import { isMainThread, onExit } from "../ffi/_native.ts";
-import type { LoopWake, OpenWake } from "../_wait/loop_wake.ts";
+import { checkpointSoon, type LoopWake, type OpenWake } from "../_wait/loop_wake.ts";
 import { openKoffiWake } from "../_wait/koffi_wake.ts";
 import { openUvWake } from "../_wait/uv_wake.ts";
 import { EVENT_READ, EVENT_WRITE } from "../selectors/key.ts";
@@ -127,6 +127,8 @@ export class LoopSource implements PushingSource {
         this.#only = this.#single();
       }
       this.#onReady(ready);
+      // What the listener's callbacks queued runs in this iteration's check phase.
+      checkpointSoon();
       if (stopped && !this.#closed) this.#wake.start();
     } catch (error) {
       // No throwing from the loop's callback: the error is reported as uncaught.
