@@ -137,9 +137,10 @@ run_win() {
 # run_deno_past_mio_panics ARGS...: deno.exe ARGS in the current directory, run again (at
 # most twice more) when, and only when, Deno itself panicked in mio's named-pipe code. Under
 # Wine 10, Windows Deno 2.9 now and then dies with "internal error: entered unreachable code"
-# at mio-1.0.3/src/sys/windows/named_pipe.rs (a completion arrives that mio's state machine
-# does not expect; Deno's own pipes to child processes and its test-output capture are named
-# pipes). That is the runtime's process dying under Wine, not a test failing: every other
+# at mio-1.0.3/src/sys/windows/named_pipe.rs:871: a completion arrives that mio's named-pipe
+# state machine does not expect, mio's own open question (tokio-rs/mio#1660, #1819, #1984,
+# also seen on real Windows when a pipe ends), reached through Deno's pipes to the suites'
+# child processes. That is the runtime's process dying, not a test failing: every other
 # failure, and a panic anywhere else, ends the run as it is.
 run_deno_past_mio_panics() {
   local out attempt rc
