@@ -127,14 +127,15 @@ export class LoopSource implements PushingSource {
         this.#only = this.#single();
       }
       this.#onReady(ready);
-      // What the listener's callbacks queued runs in this iteration's check phase.
-      checkpointSoon();
       if (stopped && !this.#closed) this.#wake.start();
     } catch (error) {
       // No throwing from the loop's callback: the error is reported as uncaught.
       queueMicrotask(() => {
         throw error;
       });
+    } finally {
+      // What the callbacks queued, or that report, runs in this iteration's check phase.
+      checkpointSoon();
     }
   }
 

@@ -55,6 +55,22 @@ async function pastClosePhase(): Promise<void> {
   await immediate();
 }
 
+function runSourceFixture(kind: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const ext = import.meta.url.slice(import.meta.url.lastIndexOf("."));
+  const path = fileURLToPath(new URL(`./_source_fixture${ext}`, import.meta.url));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...process.execArgv, path, kind],
+      { timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
 for (const kind of ["uv", "koffi"] as const) {
   const skip = skips[kind];
   describe(`${kind} source`, { skip }, () => {
@@ -177,6 +193,15 @@ for (const kind of ["uv", "koffi"] as const) {
       });
       await pastClosePhase();
       if (kind === "uv") assert.equal(uvHandles(), 0);
+    });
+
+    it("reports its listener's error as uncaught within the same loop iteration", async () => {
+      // In a child: here the test runner's own timers would run microtasks anyway.
+      const { code, stdout, stderr } = await runSourceFixture(kind);
+      assert.equal(code, 0, stderr);
+      const { calls, reportedAt } = JSON.parse(stdout);
+      assert.equal(calls, 6, "premise: the readable fd was reported on every iteration");
+      assert.equal(reportedAt, 1, "reported before the loop's next iteration called again");
     });
 
     it("watches the selector's fd only: a watched fd keeps its blocking mode", async () => {
