@@ -12,13 +12,13 @@
  *
  * Its callback runs from the loop's poll phase, where Node (26, and koffi there)
  * runs no microtask checkpoint after it: whoever settles promises or calls user code
- * from it calls {@linkcode checkpointSoon}, so that their microtasks run in the check
- * phase of the same loop iteration. At
- * exit each handle must be closed (`ffi/_native.ts`'s `onExit`): Node runs the loop
- * once more while it tears the environment down (`Environment::CleanupHandles`),
- * where a handle that fires would call into JavaScript that can no longer run, and
- * the process would abort. A Worker that is `terminate()`d runs no JavaScript before
- * that teardown, so these handles are for the main thread only.
+ * from it calls {@linkcode checkpointSoon}, so that their microtasks run in the
+ * check phase of the same loop iteration. At exit each handle must be closed
+ * (`ffi/_native.ts`'s `onExit`): Node runs the loop once more while it tears the
+ * environment down (`Environment::CleanupHandles`), where a handle that fires would
+ * call into JavaScript that can no longer run, and the process would abort. A Worker
+ * that is `terminate()`d runs no JavaScript before that teardown, so these handles
+ * are for the main thread only.
  *
  * @module
  */
@@ -53,8 +53,9 @@ export interface LoopWake {
 /**
  * Opens a started, ref'd {@linkcode LoopWake} on `fd`. `onReadable` runs from the
  * loop's poll phase, where Node runs no microtask checkpoint after it: what it
- * settles needs {@linkcode checkpointSoon}. It must not throw. `stopped` says the loop stopped the handle
- * itself (libuv does on `POLLERR`, calling back with `UV_EBADF`: `uv__poll_io`).
+ * settles needs {@linkcode checkpointSoon}. It must not throw. `stopped` says the
+ * loop stopped the handle itself (libuv does on `POLLERR`, calling back with
+ * `UV_EBADF`: `uv__poll_io`).
  */
 export type OpenWake = (fd: number, onReadable: (stopped: boolean) => void) => LoopWake;
 
